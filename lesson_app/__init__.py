@@ -1,0 +1,28 @@
+"""lesson_app: the small FastAPI + PostgreSQL application the request-journey notebooks take apart.
+
+The names below are what the notebooks import; everything else is reachable through its module.
+"""
+
+from lesson_app.app import create_app
+from lesson_app.databases import lesson_database, server_url
+from lesson_app.embedded import EmbeddedDatabaseError
+from lesson_app.environment import check_environment
+from lesson_app.models import Base, Youtube
+from lesson_app.server import LessonServer, PortInUseError, start_server, stop_all
+from lesson_app.settings import Settings, get_settings
+
+__all__ = [
+    "Base",
+    "EmbeddedDatabaseError",
+    "LessonServer",
+    "PortInUseError",
+    "Settings",
+    "Youtube",
+    "check_environment",
+    "create_app",
+    "get_settings",
+    "lesson_database",
+    "server_url",
+    "start_server",
+    "stop_all",
+]

@@ -1,0 +1,1 @@
+"""Configuration that the notes keep in a `config` folder: the database connection."""

@@ -1,0 +1,113 @@
+"""One database per notebook and per test, on the embedded server or the one DATABASE_URL names."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg2
+from psycopg2 import errors, sql
+from sqlalchemy.engine import URL
+
+from lesson_app import embedded, migrations
+from lesson_app.settings import get_settings, normalize_url
+
+_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+def database_name(label: str) -> str:
+    """Turn a label such as '07_postgresql' into a safe database name such as 'rj_07_postgresql'."""
+    name = _NAME.sub("_", label.lower()).strip("_")
+    if not name:
+        raise ValueError("A database label needs at least one letter or digit.")
+    return f"rj_{name}"[:63]
+
+
+def server_url(database: str | None = None) -> URL:
+    """Return the URL of a database on the configured server (DATABASE_URL, or the embedded one).
+
+    On the embedded server the database is created if it does not exist yet.
+    """
+    settings = get_settings()
+    if settings.database_url:
+        url = normalize_url(settings.database_url)
+        return url.set(database=database) if database else url
+    url = embedded.ensure_running().url(database or settings.default_database)
+    create_database(url)
+    return url
+
+
+def migration_url() -> URL:
+    """Return the URL `alembic` on the command line migrates: the direct URL when one is set (Neon pools the other)."""
+    direct = get_settings().direct_database_url
+    return normalize_url(direct) if direct else server_url()
+
+
+@contextmanager
+def _admin_cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
+    """Yield an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
+    conn = psycopg2.connect(
+        **url.set(database="postgres").translate_connect_args(username="user", database="dbname"),
+        **dict(url.query),
+        connect_timeout=get_settings().connect_timeout_seconds,
+    )
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def create_database(url: URL, template: str | None = None) -> bool:
+    """Create the database the URL names unless it exists; return whether it was created."""
+    with _admin_cursor(url) as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
+        if cur.fetchone():
+            return False
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        try:
+            cur.execute(statement)
+        except errors.DuplicateDatabase:  # another process created it a moment ago
+            return False
+    return True
+
+
+def drop_database(url: URL) -> None:
+    """Drop the database the URL names, closing anyone still connected to it."""
+    with _admin_cursor(url) as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)))
+
+
+def lesson_database(label: str, *, migrate: bool = True) -> URL:
+    """Return the URL of this lesson's own database, created on first use and migrated to the newest schema.
+
+    Rows stay between runs: a re-run finds the database and its rows as they were.
+    """
+    settings = get_settings()
+    if settings.database_url:
+        base = normalize_url(settings.database_url)
+        url = base.set(database=f"{base.database}_{database_name(label)[3:]}")
+        try:
+            create_database(url)
+        except errors.InsufficientPrivilege:
+            warnings.warn(
+                f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2
+            )
+            url = base
+    else:
+        url = server_url(database_name(label))
+    if migrate:
+        migrations.upgrade(migration_url_for(url))
+    return url
+
+
+def migration_url_for(url: URL) -> URL:
+    """Return the URL to migrate the database `url` names: through the direct endpoint when one is set."""
+    direct = get_settings().direct_database_url
+    return normalize_url(direct).set(database=url.database) if direct else url
+

@@ -1,0 +1,63 @@
+"""What the API answers when something fails: a sentence and the right status code, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+
+from lesson_app.crud import DuplicateVideoError
+from lesson_app.settings import get_settings
+
+logger = logging.getLogger("lesson_app")
+
+
+def unavailable(detail: str) -> JSONResponse:
+    """Answer 503 with Retry-After, so a client knows to come back rather than give up."""
+    return JSONResponse(
+        {"detail": detail}, status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(get_settings().retry_after_seconds)},
+    )
+
+
+async def duplicate(request: Request, exc: DuplicateVideoError) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
+
+
+async def integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
+    return JSONResponse({"detail": "The data conflicts with what is already stored."}, status.HTTP_409_CONFLICT)
+
+
+async def data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
+    # Validation should have caught it; if a value still does not fit a column, it is still the client's input.
+    return JSONResponse({"detail": "A value does not fit the database column."}, 422)
+
+
+async def database_down(request: Request, exc: sa_exc.SQLAlchemyError) -> JSONResponse:
+    logger.warning("database unavailable: %s", exc.__class__.__name__)
+    return unavailable("The database cannot be reached right now; try again shortly.")
+
+
+async def programming(request: Request, exc: sa_exc.ProgrammingError) -> JSONResponse:
+    if getattr(exc.orig, "pgcode", None) == "42P01":  # undefined_table: the migrations have not run
+        return unavailable("The database has no youtube table yet: run `alembic upgrade head`.")
+    return await unhandled(request, exc)
+
+
+async def unhandled(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the server's log (Uvicorn logs it too); the client gets one plain sentence.
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "Internal Server Error"}, status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Register the handlers above; the most specific exception class wins."""
+    app.add_exception_handler(DuplicateVideoError, duplicate)
+    app.add_exception_handler(sa_exc.IntegrityError, integrity)
+    app.add_exception_handler(sa_exc.DataError, data_error)
+    app.add_exception_handler(sa_exc.ProgrammingError, programming)
+    for cls in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(cls, database_down)
+    app.add_exception_handler(Exception, unhandled)

@@ -1,0 +1,168 @@
+"""Run Uvicorn inside the notebook's own process, on a real port, on a background thread."""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import errno
+import logging
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+from lesson_app.embedded import port_is_free
+
+DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
+
+
+class PortInUseError(OSError):
+    """Another program (or another server of this notebook) already listens on the port."""
+
+
+class ServerStartError(RuntimeError):
+    """Uvicorn stopped before it was ready; the message carries its last log line."""
+
+
+class _Records(logging.Handler):
+    """Keep Uvicorn's recent log lines in memory, so they stay out of cells until someone asks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: collections.deque[str] = collections.deque(maxlen=500)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+_records = _Records()
+_echo = logging.StreamHandler()
+_servers: dict[str, LessonServer] = {}
+
+
+def _quiet_uvicorn_logs() -> None:
+    for name in ("uvicorn", "lesson_app"):
+        logger = logging.getLogger(name)
+        if _records not in logger.handlers:
+            logger.addHandler(_records)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # Jupyter's root logger would print warnings into whichever cell runs
+
+
+class LessonServer:
+    """A running Uvicorn server: `.url`, `.port`, `.stop()`, and a context manager that stops it."""
+
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, key: str):
+        self._server, self._thread, self._socket, self.key = server, thread, sock, key
+        self.host, self.port = sock.getsockname()[:2]
+        self.url = f"http://{self.host}:{self.port}"
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<LessonServer {self.url} ({state})>"
+
+    @property
+    def running(self) -> bool:
+        """Say whether the server thread is still serving."""
+        return self._thread.is_alive()
+
+    def logs(self) -> list[str]:
+        """Return the recent log lines of the in-process servers (Uvicorn's and lesson_app's)."""
+        return list(_records.lines)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving and free the port; calling it twice is harmless."""
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self._socket.close()
+        if _servers.get(self.key) is self:
+            del _servers[self.key]
+
+    def __enter__(self) -> LessonServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Listen on host:port ourselves, so a busy port fails here at once instead of inside Uvicorn's thread."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio turns off Nagle's algorithm (TCP_NODELAY) only on sockets that say
+    # so, and without it every response waits ~40 ms for the client's delayed ACK (measured: 44 ms vs 0.7 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Uvicorn does: restart without waiting
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            ours = [s for s in _servers.values() if s.port == port]
+            who = f"this notebook's server {ours[0].key!r}" if ours else "another program"
+            raise PortInUseError(
+                exc.errno,
+                f"Port {port} on {host} is already in use by {who}, so a second server cannot listen there: "
+                f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
+            ) from None
+        raise
+    return sock
+
+
+def start_server(
+    app: Any,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    *,
+    name: str | None = None,
+    log: bool = False,
+    timeout: float = 5.0,
+    **config: Any,
+) -> LessonServer:
+    """Start `app` on a real port in this process and return once it is ready to answer.
+
+    With no port, it takes 8000 (Uvicorn's default) when free and any free port otherwise. Running the
+    same cell again replaces the server that cell started (same `name`, or same port) instead of failing.
+    `log=True` prints Uvicorn's log lines, access log included, as they happen.
+    """
+    key = name or (f"port {port}" if port else "default")
+    if key in _servers:
+        _servers[key].stop()
+    _quiet_uvicorn_logs()
+    for logger_name in ("uvicorn", "lesson_app"):
+        handlers = logging.getLogger(logger_name).handlers
+        if log and _echo not in handlers:
+            handlers.append(_echo)
+        elif not log and _echo in handlers:
+            handlers.remove(_echo)
+    if port is None:
+        port = DEFAULT_PORT if port_is_free(DEFAULT_PORT, host) else 0
+    sock = _bind(host, port)
+    uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
+    server = uvicorn.Server(uv_config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
+                              name=f"uvicorn-{sock.getsockname()[1]}")
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            last = _records.lines[-1] if _records.lines else "no log line"
+            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
+        time.sleep(0.001)
+    running = LessonServer(server, thread, sock, key)
+    _servers[key] = running
+    return running
+
+
+def stop_all() -> None:
+    """Stop every server this process started (also done when the kernel exits)."""
+    for server in list(_servers.values()):
+        server.stop()
+
+
+atexit.register(stop_all)

@@ -1,0 +1,64 @@
+"""One settings object: everything configurable comes from the environment or `.env`, read here once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+# The repository root when lesson_app runs from a checkout (uv, `pip install -e .`, Poetry); notebooks run
+# with `notebooks/` as their working directory, so `.env` is looked up here as well as in the cwd.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """What a learner or an instructor may change, with the defaults the lessons assume."""
+
+    model_config = SettingsConfigDict(
+        env_file=(PROJECT_ROOT / ".env", ".env"), env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None, description="Any PostgreSQL URL, such as Neon's; unset means the embedded server."
+    )
+    direct_database_url: str | None = Field(
+        default=None, description="A direct (unpooled) URL for migrations; Neon's pooled endpoint is not for them."
+    )
+    pg_dir: Path = Field(default=PROJECT_ROOT / ".postgres", description="Where the embedded server keeps data.")
+    pg_port: int = Field(default=5432, description="The port the embedded server prefers when it is free.")
+    pg_system_user: str = Field(default="lessonpg", description="Who runs PostgreSQL when we are root.")
+    default_database: str = "request_journey"
+    admin_token: str = "admin-token"
+    learner_token: str = "learner-token"
+    maintenance_mode: bool = False
+    retry_after_seconds: int = 30
+    connect_timeout_seconds: int = 3
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once (tests clear the cache to change them)."""
+    return Settings()
+
+
+def normalize_url(raw: str) -> URL:
+    """Turn a pasted PostgreSQL URL into one SQLAlchemy connects with through psycopg2.
+
+    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, which this project does not install, and
+    Heroku-style ``postgres://`` to nothing at all; query options such as Neon's ``sslmode=require`` and
+    ``channel_binding=require`` pass through to libpq unchanged.
+    """
+    url = make_url(raw.strip())
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg2")
+    if not url.drivername.startswith("postgresql"):
+        raise ValueError(f"{url.drivername!r} is not a PostgreSQL URL: the series needs PostgreSQL.")
+    return url
+
+
+def escape_for_alembic(url: URL) -> str:
+    """Render a URL with its password for `config.set_main_option`, which treats `%` as interpolation."""
+    return url.render_as_string(hide_password=False).replace("%", "%%")
