@@ -4,7 +4,7 @@ The names below are what the notebooks import; everything else is reachable thro
 """
 
 from lesson_app.app import create_app
-from lesson_app.databases import lesson_database, server_url
+from lesson_app.databases import lesson_database, plain_url, server_url
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
 from lesson_app.models import Base, Youtube
@@ -22,6 +22,7 @@ __all__ = [
     "create_app",
     "get_settings",
     "lesson_database",
+    "plain_url",
     "server_url",
     "start_server",
     "stop_all",

@@ -6,12 +6,8 @@ import argparse
 import sys
 
 from lesson_app import databases, embedded
+from lesson_app.databases import plain_url
 from lesson_app.settings import get_settings
-
-
-def plain_url(url) -> str:
-    """Render a URL the way psql and TablePlus take it: no SQLAlchemy driver suffix, password shown."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _db(args: argparse.Namespace) -> int:

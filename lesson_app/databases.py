@@ -39,6 +39,11 @@ def server_url(database: str | None = None) -> URL:
     return url
 
 
+def plain_url(url: URL) -> str:
+    """Render a URL as psql and TablePlus take it: no SQLAlchemy driver suffix, the password shown."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def migration_url() -> URL:
     """Return the URL `alembic` on the command line migrates: the direct URL when one is set (Neon pools the other)."""
     direct = get_settings().direct_database_url

@@ -58,7 +58,9 @@ class LessonServer:
     def __init__(self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, key: str):
         self._server, self._thread, self._socket, self.key = server, thread, sock, key
         self.host, self.port = sock.getsockname()[:2]
-        self.url = f"http://{self.host}:{self.port}"
+        scheme = "https" if server.config.ssl_certfile else "http"
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        self.url = f"{scheme}://{shown}:{self.port}"
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -126,7 +128,8 @@ def start_server(
 
     With no port, it takes 8000 (Uvicorn's default) when free and any free port otherwise. Running the
     same cell again replaces the server that cell started (same `name`, or same port) instead of failing.
-    `log=True` prints Uvicorn's log lines, access log included, as they happen.
+    `log=True` prints Uvicorn's log lines, access log included, as they happen. Other keyword arguments go
+    to `uvicorn.Config`: `ssl_certfile=` and `ssl_keyfile=` serve HTTPS (then `.url` starts with https).
     """
     key = name or (f"port {port}" if port else "default")
     if key in _servers:
