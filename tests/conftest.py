@@ -1,0 +1,110 @@
+"""Shared fixtures: a fresh real PostgreSQL database per test, the real app on a real port, one client."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from lesson_app import create_app, start_server
+from lesson_app.databases import create_database, drop_database, lesson_database, server_url
+from lesson_app.settings import PROJECT_ROOT, get_settings
+
+TEMPLATE = "test_template"
+
+
+@pytest.fixture(scope="session")
+def template_url() -> URL:
+    """A database migrated to head, which every test's database is copied from (faster than migrating)."""
+    url = lesson_database(TEMPLATE)
+    return url
+
+
+@pytest.fixture
+def db_url(template_url: URL) -> Iterator[URL]:
+    """This test's own empty database, at the newest revision, dropped afterwards."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url, template=template_url.database)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def empty_db_url() -> Iterator[URL]:
+    """This test's own database with no tables at all (for migration tests)."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def server(db_url: URL):
+    """The lesson API on a real port, on this test's database."""
+    with start_server(create_app(db_url), port=0, name=f"test-{uuid.uuid4().hex[:8]}") as running:
+        yield running
+
+
+@pytest.fixture
+def client(server) -> Iterator[httpx.Client]:
+    """One httpx client for the test's server."""
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http
+
+
+class SettingsEnv:
+    """Change environment variables for one test; the settings are read again after each change."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def setenv(self, name: str, value: str) -> None:
+        self._monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        self._monkeypatch.delenv(name, raising=raising)
+        get_settings.cache_clear()
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[SettingsEnv]:
+    """Let a test change the environment and have the settings read it again, then restore them."""
+    get_settings.cache_clear()
+    yield SettingsEnv(monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `python -m lesson_app ...` in a separate process, as a learner's terminal would."""
+    return subprocess.run(
+        [sys.executable, "-m", "lesson_app", *args], capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
+    """A second embedded server with its own data folder, so lifecycle tests never stop the shared one."""
+    from lesson_app import embedded
+
+    # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
+    root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
+    root.chmod(0o755)
+    env = {"PG_DIR": str(root / "pg"), "PG_PORT": str(embedded.free_port())}
+    for key, value in env.items():
+        fresh_settings.setenv(key, value)
+    yield env
+    get_settings.cache_clear()
+    embedded.stop()
+    shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,40 @@
+"""One database per notebook and test: names, creation on demand, migration, rows kept between runs."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lesson_app import migrations
+from lesson_app.databases import database_name, drop_database, lesson_database
+
+
+def test_database_name_is_safe_and_prefixed() -> None:
+    assert database_name("07_postgresql") == "rj_07_postgresql"
+    assert database_name("10 CRUD: videos!") == "rj_10_crud_videos"
+    assert len(database_name("x" * 100)) == 63  # PostgreSQL's limit for names
+
+
+def test_lesson_database_is_created_migrated_and_keeps_rows() -> None:
+    url = lesson_database("test_keeps_rows")
+    try:
+        assert migrations.current(url) == migrations.head()
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO youtube (title, url, channel) VALUES ('t', 'https://k.example/1', 'c')"))
+        engine.dispose()
+        again = lesson_database("test_keeps_rows")  # what a re-run of the notebook does
+        assert again == url
+        engine = sa.create_engine(again)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM youtube")).scalar_one() == 1
+        engine.dispose()
+    finally:
+        drop_database(url)
+
+
+def test_lesson_database_without_migration_has_no_tables() -> None:
+    url = lesson_database("test_unmigrated", migrate=False)
+    try:
+        assert migrations.current(url) is None
+    finally:
+        drop_database(url)

@@ -1,0 +1,143 @@
+"""The embedded PostgreSQL server, on a private data folder so the shared server keeps running."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import pytest
+import sqlalchemy as sa
+
+from lesson_app import embedded
+from lesson_app.settings import get_settings
+from tests.conftest import run_cli
+
+
+def test_cold_start_then_reuse_by_second_process(private_pg: dict[str, str]) -> None:
+    first = embedded.ensure_running()
+    assert first.port == int(private_pg["PG_PORT"])  # the preferred port, free here
+    result = run_cli("db", "status", env=private_pg)
+    assert result.returncode == 0, result.stderr
+    assert f"127.0.0.1:{first.port} (pid {first.pid})" in result.stdout  # the same server, not a second one
+    started = run_cli("db", "start", env=private_pg)
+    assert f"(pid {first.pid})" in started.stdout
+
+
+def test_listens_on_loopback_tcp_with_password(private_pg: dict[str, str]) -> None:
+    server = embedded.ensure_running()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=2):
+        pass
+    wrong = server.url().set(password="wrong")
+    with pytest.raises(sa.exc.OperationalError, match="password authentication failed"):
+        sa.create_engine(wrong).connect()
+
+
+def test_restart_keeps_rows(private_pg: dict[str, str]) -> None:
+    engine = sa.create_engine(embedded.ensure_running().url())
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE kept (note text)"))
+        conn.execute(sa.text("INSERT INTO kept VALUES ('still here')"))
+    engine.dispose()
+    assert embedded.stop() is True
+    assert embedded.status() is None
+    engine = sa.create_engine(embedded.ensure_running().url())
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT note FROM kept")).scalar_one() == "still here"
+    engine.dispose()
+
+
+def test_stop_when_not_running_says_so(private_pg: dict[str, str]) -> None:
+    assert embedded.stop() is False
+    result = run_cli("db", "status", env=private_pg)
+    assert result.returncode == 3
+    assert "not running" in result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only meaningful when the tests run as root")
+def test_runs_as_system_user_when_root(private_pg: dict[str, str]) -> None:
+    server = embedded.ensure_running()
+    owner = psutil.Process(server.pid).username()
+    assert owner == get_settings().pg_system_user
+    assert owner != "root"
+
+
+def test_preferred_port_taken_falls_back_to_a_free_one(private_pg: dict[str, str]) -> None:
+    taken = int(private_pg["PG_PORT"])
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", taken))
+        blocker.listen()
+        server = embedded.ensure_running()
+    assert server.port != taken
+    with socket.create_connection(("127.0.0.1", server.port), timeout=2):
+        pass
+
+
+def test_two_processes_starting_at_once_share_one_server(private_pg: dict[str, str]) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: run_cli("db", "start", env=private_pg), range(2)))
+    assert all(result.returncode == 0 for result in results), [r.stderr for r in results]
+    pids = {result.stdout.split("(pid ")[1].split(")")[0] for result in results}
+    assert len(pids) == 1
+
+
+def test_data_folder_from_other_version_is_explained(private_pg: dict[str, str]) -> None:
+    data = get_settings().pg_dir / "data"
+    data.mkdir(parents=True)
+    (data / "PG_VERSION").write_text("15\n")
+    started = time.monotonic()
+    with pytest.raises(embedded.EmbeddedDatabaseError, match=r"made by PostgreSQL 15.*db reset"):
+        embedded.ensure_running()
+    assert time.monotonic() - started < 5
+
+
+def test_non_postgres_data_folder_is_explained(private_pg: dict[str, str]) -> None:
+    data = get_settings().pg_dir / "data"
+    data.mkdir(parents=True)
+    (data / "notes.txt").write_text("not a database")
+    with pytest.raises(embedded.EmbeddedDatabaseError, match="holds files but no PostgreSQL data"):
+        embedded.ensure_running()
+
+
+def test_missing_binaries_are_explained(private_pg: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(embedded.EmbeddedDatabaseError, match="uv sync"):
+        embedded.ensure_running()
+
+
+def test_cli_errors_are_one_sentence_not_a_traceback(private_pg: dict[str, str]) -> None:
+    data = get_settings().pg_dir / "data"
+    data.mkdir(parents=True)
+    (data / "PG_VERSION").write_text("15\n")
+    result = run_cli("db", "start", env=private_pg)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: The data folder")
+
+
+def test_reset_refuses_without_yes_when_not_interactive(private_pg: dict[str, str]) -> None:
+    embedded.ensure_running()
+    result = run_cli("db", "reset", env=private_pg)
+    assert result.returncode == 2
+    assert embedded.status() is not None
+
+
+def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
+    engine = sa.create_engine(embedded.ensure_running().url())
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE gone (x int)"))
+    engine.dispose()
+    result = run_cli("db", "reset", "--yes", env=private_pg)
+    assert result.returncode == 0, result.stderr
+    engine = sa.create_engine(embedded.ensure_running().url())
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT to_regclass('gone')")).scalar() is None
+    engine.dispose()
+
+
+def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str]) -> None:
+    result = run_cli("db", "url", "--database", "07_postgresql", env=private_pg)
+    port = embedded.ensure_running().port
+    assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql"

@@ -1,0 +1,98 @@
+"""DATABASE_URL pointing at another server that demands a password and TLS, as Neon does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import trustme
+
+from lesson_app import create_app, embedded, lesson_database, migrations, start_server
+from lesson_app.databases import drop_database, server_url
+
+# The bundled binaries are built without SSL, so this server runs Debian's (`.ci/run` installs them).
+SYSTEM_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+@pytest.fixture
+def tls_server(private_pg: dict[str, str], fresh_settings, tmp_path) -> dict:
+    """A private PostgreSQL that refuses any connection without TLS, with a certificate from a throwaway CA."""
+    if not SYSTEM_BINARIES:
+        pytest.skip("needs a PostgreSQL built with SSL: `apt-get install postgresql` (.ci/run does)")
+    fresh_settings.setenv("PG_BIN_DIR", str(SYSTEM_BINARIES[-1]))
+    server = embedded.ensure_running()
+    embedded.stop()
+    data = server.data_dir
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert.cert_chain_pems[0].write_to_path(data / "server.crt")
+    cert.private_key_pem.write_to_path(data / "server.key")
+    ca.cert_pem.write_to_path(tmp_path / "ca.pem")
+    (data / "server.key").chmod(0o600)
+    if os.geteuid() == 0:
+        owner = data.stat()
+        for name in ("server.crt", "server.key"):
+            os.chown(data / name, owner.st_uid, owner.st_gid)
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write("\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
+    (data / "pg_hba.conf").write_text(
+        "local all all trust\n"
+        "hostnossl all all 127.0.0.1/32 reject\n"
+        "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+    )
+    port = embedded.ensure_running().port
+    return {"port": port, "ca": tmp_path / "ca.pem"}
+
+
+def test_neon_style_url_works_as_pasted(tls_server: dict, fresh_settings) -> None:
+    pasted = (f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
+              "?sslmode=require&channel_binding=require")
+    fresh_settings.setenv("DATABASE_URL", pasted)
+    url = lesson_database("external")
+    try:
+        assert url.database == "postgres_external"  # each lesson still gets its own database
+        assert migrations.current(url) == migrations.head()
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
+        engine.dispose()
+        with start_server(create_app(url), port=0, name="tls-db") as server:
+            created = httpx.post(f"{server.url}/videos",
+                                 json={"title": "t", "url": "https://e.example/1", "channel": "c"})
+            assert created.status_code == 201
+            assert httpx.get(f"{server.url}/health").json()["database"] == "ok"
+    finally:
+        drop_database(url)
+
+
+def test_without_tls_the_server_refuses(tls_server: dict, fresh_settings) -> None:
+    fresh_settings.setenv(
+        "DATABASE_URL", f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres?sslmode=disable"
+    )
+    engine = sa.create_engine(server_url())
+    with pytest.raises(sa.exc.OperationalError, match="no encryption|rejects connection"):
+        engine.connect()
+    engine.dispose()
+
+
+def test_verify_full_with_the_ca_certificate(tls_server: dict, fresh_settings) -> None:
+    fresh_settings.setenv(
+        "DATABASE_URL",
+        f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
+        f"?sslmode=verify-full&sslrootcert={tls_server['ca']}",
+    )
+    engine = sa.create_engine(server_url())
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+    engine.dispose()
+
+
+def test_embedded_commands_step_aside_when_database_url_is_set(fresh_settings) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("db", "start", env={"DATABASE_URL": "postgresql://u:p@127.0.0.1:1/x"})
+    assert result.returncode == 0
+    assert "DATABASE_URL is set" in result.stdout

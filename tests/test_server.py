@@ -1,0 +1,124 @@
+"""The in-process server: start, re-run, port taken, stop, and quiet logs."""
+
+from __future__ import annotations
+
+import socket
+import time
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from lesson_app import PortInUseError, start_server
+from lesson_app.embedded import free_port
+from lesson_app.server import ServerStartError
+
+
+def tiny_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/")
+    def home() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    return app
+
+
+def test_start_answers_and_stop_frees_the_port() -> None:
+    server = start_server(tiny_app(), port=0, name="t-start")
+    assert server.running and server.url == f"http://127.0.0.1:{server.port}"
+    assert httpx.get(server.url).json() == {"ok": "yes"}  # answering as soon as start_server returns
+    server.stop()
+    assert not server.running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(server.url)
+    server.stop()  # twice is harmless
+
+
+def test_context_manager_stops() -> None:
+    with start_server(tiny_app(), port=0, name="t-ctx") as server:
+        assert httpx.get(server.url).status_code == 200
+    assert not server.running
+
+
+def test_running_the_same_cell_again_replaces_the_server() -> None:
+    port = free_port()
+    first = start_server(tiny_app(), port=port)
+    second = start_server(tiny_app(), port=port)  # a re-run of the cell: same port, no "address in use"
+    try:
+        assert not first.running and second.running and second.port == port
+        assert httpx.get(second.url).status_code == 200
+    finally:
+        second.stop()
+
+
+def test_default_port_is_8000_or_a_free_one() -> None:
+    with start_server(tiny_app(), name="t-default") as server:
+        assert server.port == 8000 or server.port > 1024
+        assert httpx.get(server.url).status_code == 200
+
+
+def test_port_taken_by_another_program_fails_fast_and_clearly() -> None:
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        port = other_program.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(PortInUseError, match=f"Port {port} .* in use by another program.*port={port + 1}"):
+            start_server(tiny_app(), port=port)
+        assert time.monotonic() - started < 1
+
+
+def test_port_taken_by_another_server_of_this_notebook_names_it() -> None:
+    with (
+        start_server(tiny_app(), port=0, name="first") as first,
+        pytest.raises(PortInUseError, match="this notebook's server 'first'"),
+    ):
+        start_server(tiny_app(), port=first.port, name="second")
+
+
+def test_startup_failure_is_reported_not_hung() -> None:
+    @asynccontextmanager
+    async def broken(app):
+        raise RuntimeError("startup failed")
+        yield
+
+    started = time.monotonic()
+    with pytest.raises(ServerStartError, match="did not start"):
+        start_server(FastAPI(lifespan=broken), port=0, name="t-broken", timeout=3)
+    assert time.monotonic() - started < 4
+
+
+def test_logs_stay_out_of_output_unless_asked(capfd) -> None:
+    with start_server(tiny_app(), port=0, name="t-quiet") as server:
+        httpx.get(server.url)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert any("Application startup complete" in line for line in server.logs())
+
+
+def test_log_true_prints_access_lines(capfd) -> None:
+    with start_server(tiny_app(), port=0, name="t-loud", log=True) as server:
+        httpx.get(server.url)
+    assert '"GET / HTTP/1.1" 200' in capfd.readouterr().err
+    with start_server(tiny_app(), port=0, name="t-quiet-again") as server:
+        httpx.get(server.url)
+    assert capfd.readouterr().err == ""
+
+
+def test_https_when_given_a_certificate(tmp_path) -> None:
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert.private_key_and_cert_chain_pem.write_to_path(tmp_path / "server.pem")
+    with start_server(tiny_app(), port=0, name="t-tls", ssl_certfile=str(tmp_path / "server.pem")) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        assert httpx.get(server.url, verify=context).status_code == 200
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            httpx.get(server.url)
