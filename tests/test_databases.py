@@ -38,3 +38,28 @@ def test_lesson_database_without_migration_has_no_tables() -> None:
         assert migrations.current(url) is None
     finally:
         drop_database(url)
+
+
+def test_role_that_may_not_create_databases_shares_its_own(fresh_settings) -> None:
+    import pytest
+
+    from lesson_app.databases import plain_url, server_url
+
+    admin = sa.create_engine(server_url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text("DROP DATABASE IF EXISTS rj_test_nocreate_db WITH (FORCE)"))
+        conn.execute(sa.text("DROP ROLE IF EXISTS rj_test_nocreate"))
+        conn.execute(sa.text("CREATE ROLE rj_test_nocreate LOGIN PASSWORD 'secret' NOCREATEDB"))
+        conn.execute(sa.text("CREATE DATABASE rj_test_nocreate_db OWNER rj_test_nocreate"))
+    base = server_url("rj_test_nocreate_db").set(username="rj_test_nocreate", password="secret")
+    try:
+        fresh_settings.setenv("DATABASE_URL", plain_url(base))
+        with pytest.warns(UserWarning, match="may not create databases"):
+            url = lesson_database("07_postgresql")
+        assert url.database == "rj_test_nocreate_db"
+        assert migrations.current(url) == migrations.head()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text("DROP DATABASE IF EXISTS rj_test_nocreate_db WITH (FORCE)"))
+            conn.execute(sa.text("DROP ROLE IF EXISTS rj_test_nocreate"))
+        admin.dispose()

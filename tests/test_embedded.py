@@ -141,3 +141,36 @@ def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str]) -> No
     result = run_cli("db", "url", "--database", "07_postgresql", env=private_pg)
     port = embedded.ensure_running().port
     assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch to an ordinary user")
+def test_works_as_an_ordinary_user() -> None:
+    import pwd
+    import shutil
+    import tempfile
+
+    nobody = pwd.getpwnam("nobody")
+    root = tempfile.mkdtemp(prefix="rj-user-")
+    os.chown(root, nobody.pw_uid, nobody.pw_gid)
+    read_end, write_end = os.pipe()
+    # Fork rather than run a new interpreter: the interpreter may sit under /root, which `nobody` cannot read.
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()))
+            get_settings.cache_clear()
+            server = embedded.ensure_running()
+            report = f"{psutil.Process(server.pid).username()} {embedded.stop()}"
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+            report = f"error {exc!r}"
+        os.write(write_end, report.encode())
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    report = os.read(read_end, 4096).decode()
+    os.close(read_end)
+    shutil.rmtree(root, ignore_errors=True)
+    assert report == "nobody True"  # PostgreSQL ran as the user itself, and stopped
