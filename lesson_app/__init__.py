@@ -4,7 +4,7 @@ The names below are what the notebooks import; everything else is reachable thro
 """
 
 from lesson_app.app import create_app
-from lesson_app.databases import lesson_database, plain_url, server_url
+from lesson_app.databases import DatabaseUnavailableError, lesson_database, plain_url, server_url
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
 from lesson_app.models import Base, Youtube
@@ -13,6 +13,7 @@ from lesson_app.settings import Settings, get_settings
 
 __all__ = [
     "Base",
+    "DatabaseUnavailableError",
     "EmbeddedDatabaseError",
     "LessonServer",
     "PortInUseError",

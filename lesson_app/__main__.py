@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (embedded.EmbeddedDatabaseError, OSError) as exc:
+    except (embedded.EmbeddedDatabaseError, OSError) as exc:  # DatabaseUnavailableError is an OSError
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

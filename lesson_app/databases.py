@@ -17,6 +17,19 @@ from lesson_app.settings import get_settings, normalize_url
 _NAME = re.compile(r"[^a-z0-9_]+")
 
 
+class DatabaseUnavailableError(ConnectionError):
+    """The configured PostgreSQL server did not answer; the message says where and what to do."""
+
+
+def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
+    """Say in one sentence that the server at `url` did not answer, and what to do about it."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    where = f"{url.host}:{url.port or 5432}"
+    fix = ("check DATABASE_URL in .env (or unset it to use the embedded server)" if get_settings().database_url
+           else "run `python -m lesson_app db status`, then `db start`")
+    return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
+
+
 def database_name(label: str) -> str:
     """Turn a label such as '07_postgresql' into a safe database name such as 'rj_07_postgresql'."""
     name = _NAME.sub("_", label.lower()).strip("_")
@@ -53,11 +66,14 @@ def migration_url() -> URL:
 @contextmanager
 def _admin_cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
     """Yield an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
-    conn = psycopg2.connect(
-        **url.set(database="postgres").translate_connect_args(username="user", database="dbname"),
-        **dict(url.query),
-        connect_timeout=get_settings().connect_timeout_seconds,
-    )
+    try:
+        conn = psycopg2.connect(
+            **url.set(database="postgres").translate_connect_args(username="user", database="dbname"),
+            **dict(url.query),
+            connect_timeout=get_settings().connect_timeout_seconds,
+        )
+    except psycopg2.OperationalError as exc:
+        raise unavailable_error(url, exc) from None
     try:
         conn.autocommit = True
         with conn.cursor() as cur:

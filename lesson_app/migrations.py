@@ -7,9 +7,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from alembic import command
-from lesson_app.settings import PROJECT_ROOT, escape_for_alembic
+from lesson_app.settings import PROJECT_ROOT, escape_for_alembic, get_settings
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -29,10 +30,14 @@ def head() -> str:
 
 def current(url: URL) -> str | None:
     """Return the revision the database is at (what its alembic_version table holds), or None."""
-    engine = create_engine(url)
+    from lesson_app.databases import unavailable_error  # databases imports this module
+
+    engine = create_engine(url, connect_args={"connect_timeout": get_settings().connect_timeout_seconds})
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise unavailable_error(url, exc.orig or exc) from None
     finally:
         engine.dispose()
 
