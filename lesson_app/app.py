@@ -14,6 +14,7 @@ from lesson_app.errors import add_error_handlers
 from lesson_app.maintenance import MaintenanceMiddleware
 from lesson_app.routers import admin, errors, health, home, videos
 from lesson_app.settings import get_settings
+from lesson_app.timing import ServerTimingMiddleware
 
 
 def create_app(database_url: URL | str | None = None, *, maintenance: bool | None = None) -> FastAPI:
@@ -35,6 +36,7 @@ def create_app(database_url: URL | str | None = None, *, maintenance: bool | Non
     app.state.SessionLocal = make_sessionmaker(engine)
     app.state.maintenance = get_settings().maintenance_mode if maintenance is None else maintenance
     app.add_middleware(MaintenanceMiddleware)
+    app.add_middleware(ServerTimingMiddleware)  # outermost: times everything, when a request asks
     add_error_handlers(app)
     for module in (home, health, videos, admin, errors):
         app.include_router(module.router)
