@@ -64,8 +64,7 @@ def check_functions(answers: Any) -> Feedback:
 def check_method_not_allowed(response: Any) -> Feedback:
     """Check that `response` is a 405 from /admin/maintenance, whose Allow header names the method it takes."""
     if not_attempted(response):
-        return waiting("one request to /admin/maintenance with a method it does not accept, e.g. "
-                       "`client.get(\"/admin/maintenance\")`")
+        return waiting("one request to /admin/maintenance whose answer names, in a header, the method it accepts")
     if not isinstance(response, httpx.Response):
         return hint(f"expected the response object a request returns (`client.get(...)`), got a "
                     f"{type(response).__name__}.")
@@ -118,8 +117,8 @@ def order_app(order: list[str] | tuple[str, ...]) -> Any:
 def check_route_order(order: Any) -> Feedback:
     """Start the two-route app with the routes in the learner's `order` and ask for /videos/latest and /videos/7."""
     if not_attempted(order):
-        return waiting("a list of the two paths in the order FastAPI should try them, "
-                       "e.g. `[\"/videos/{video_id}\", \"/videos/latest\"]`")
+        return waiting("a list of the two paths, \"/videos/latest\" and \"/videos/{video_id}\", in the order "
+                       "the app should add them")
     if not isinstance(order, list | tuple) or sorted(order) != sorted(ORDER_PATHS):
         return hint(f"give a list holding exactly the two paths {list(ORDER_PATHS)}, in the order you want.")
     from lesson_app.server import start_server
