@@ -81,7 +81,7 @@ def check_status_codes(answers: Any) -> Feedback:
         if code != expected:
             why = _WHY[situation].get(code)
             if why:
-                return hint(f"{situation}: not {code}. {why}")
+                return hint(f"{situation}: not {code}. {why[0].upper()}{why[1:]}")
             return hint(f"{situation}: not {code}. Find the section of this notebook that sends this request; "
                         "its output shows the code.")
     return correct("six out of six. The code says what happened so a program can act on it: fix the input "
