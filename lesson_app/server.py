@@ -59,10 +59,18 @@ _servers: dict[str, LessonServer] = {}
 def _quiet_uvicorn_logs() -> None:
     for name in ("uvicorn", "lesson_app"):
         logger = logging.getLogger(name)
+        logger.handlers = [handler for handler in logger.handlers if handler in (_records, _echo)]
         if _records not in logger.handlers:
             logger.addHandler(_records)
         logger.setLevel(logging.INFO)
+        logger.disabled = False  # a dictConfig elsewhere may have disabled existing loggers
         logger.propagate = False  # Jupyter's root logger would print warnings into whichever cell runs
+    # Anything that configured Uvicorn's logging its own way (a plain uvicorn.Config(...) in a cell does)
+    # left handlers here that print every access line into later cells: send those records to ours instead.
+    for name in ("uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
 
 
 class LessonServer:
@@ -120,7 +128,7 @@ def _bind(host: str, port: int) -> socket.socket:
             who = f"this notebook's server {ours[0].key!r}" if ours else "another program"
             raise PortInUseError(
                 exc.errno,
-                f"Port {port} on {host} is already in use by {who}, so a second server cannot listen there: "
+                f"{host}:{port} is already in use by {who}, so a second server cannot listen there: "
                 f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
             ) from None
         raise
@@ -152,7 +160,7 @@ def start_server(
     `log=True` prints Uvicorn's log lines, access log included, as they happen. Other keyword arguments go
     to `uvicorn.Config`: `ssl_certfile=` and `ssl_keyfile=` serve HTTPS (then `.url` starts with https).
     """
-    key = name or (f"port {port}" if port else "default")
+    key = name or ("default" if port is None else f"port {port}")
     if key in _servers:
         _servers[key].stop()
     _quiet_uvicorn_logs()

@@ -53,6 +53,11 @@ def test_running_the_same_cell_again_replaces_the_server() -> None:
         second.stop()
 
 
+def test_port_zero_does_not_replace_the_default_server() -> None:
+    with start_server(tiny_app()) as default, start_server(tiny_app(), port=0) as other:
+        assert default.running and other.running and default.port != other.port
+
+
 def test_default_port_is_8000_or_a_free_one() -> None:
     with start_server(tiny_app(), name="t-default") as server:
         assert server.port == 8000 or server.port > 1024
@@ -65,7 +70,8 @@ def test_port_taken_by_another_program_fails_fast_and_clearly() -> None:
         other_program.listen()
         port = other_program.getsockname()[1]
         started = time.monotonic()
-        with pytest.raises(PortInUseError, match=f"Port {port} .* in use by another program.*port={port + 1}"):
+        expected = f"127.0.0.1:{port} is already in use by another program.*port={port + 1}"
+        with pytest.raises(PortInUseError, match=expected):
             start_server(tiny_app(), port=port)
         assert time.monotonic() - started < 1
 
@@ -91,6 +97,9 @@ def test_startup_failure_is_reported_not_hung() -> None:
 
 
 def test_logs_stay_out_of_output_unless_asked(capfd) -> None:
+    import uvicorn
+
+    uvicorn.Config(tiny_app())  # configures Uvicorn's own log handlers, as a learner's cell might
     with start_server(tiny_app(), port=0, name="t-quiet") as server:
         httpx.get(server.url)
     captured = capfd.readouterr()
