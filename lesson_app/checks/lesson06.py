@@ -92,7 +92,8 @@ _WHY_VISIBLE = {
     "the wiretap did not find it over https.",
     "the Authorization header (the token)": "headers travel inside the encrypted connection with the request "
     "line: the wiretap did not find the token over https.",
-    "the JSON body of the response": "the response, status line, headers and body, is encrypted like the request.",
+    "the JSON body of the response": "the response (status line, headers and body) is encrypted like the request: "
+    "the wiretap did not find \"published\" in it over https.",
 }
 
 
