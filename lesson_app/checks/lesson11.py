@@ -112,8 +112,9 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
     if not all(isinstance(item, httpx.Response) for item in responses):
         return hint("some items are not responses; gather the results of `aclient.get(...)` calls.")
     if any(isinstance(item.stream, httpx.SyncByteStream) for item in responses):
-        return hint("these came from the sync `client`, one after another. Use `aclient` (the httpx.AsyncClient) "
-                    "with `await asyncio.gather(...)` to send them at once.")
+        return hint("these came from the sync `client`, one after another. Open an httpx.AsyncClient "
+                    "(`async with httpx.AsyncClient(base_url=server.url) as aclient:`) and send them at once "
+                    "with `await asyncio.gather(...)`.")
     statuses = sorted({item.status_code for item in responses})
     if statuses != [200]:
         return hint(f"not every request succeeded (status codes {statuses}); ask for a route that exists, "
