@@ -56,6 +56,7 @@ def test_204_no_content_on_delete(client: httpx.Client) -> None:
     response = client.delete(f"/videos/{video['id']}")
     assert response.status_code == 204
     assert response.content == b""
+    assert "content-type" not in response.headers
     assert client.get(f"/videos/{video['id']}").status_code == 404
 
 

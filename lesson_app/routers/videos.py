@@ -81,7 +81,8 @@ def update_video(video_id: VideoId, video_in: VideoUpdate, session: SessionDep) 
     return crud.update_video(session=session, video=video, video_in=video_in)
 
 
-@router.delete("/{video_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+# response_class=Response: a 204 has no body, so it should not claim a JSON content type either.
+@router.delete("/{video_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=NOT_FOUND)
 def delete_video(video_id: VideoId, session: SessionDep) -> None:
     """Delete a video; the answer has no body."""
     crud.delete_video(session=session, video=_get_or_404(session, video_id))
