@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from lesson_app.checks.lesson07 import EXERCISE_URL, check_direct_url, check_title_search, check_url_parts
+from lesson_app.databases import create_database, drop_database, server_url
 
 SOLUTION_PARTS = {
     "user": "maya",
@@ -92,11 +94,15 @@ def test_direct_url_usual_mistakes(answer: object, expected: str) -> None:
 
 # --- exercise 3: a search with a bound parameter ------------------------------------------------------------------
 
-@pytest.fixture
-def engine(empty_db_url) -> Iterator[Engine]:
-    engine = create_engine(empty_db_url)
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url)
+    engine = create_engine(url)
     yield engine
     engine.dispose()
+    drop_database(url)
 
 
 def solution(conn, word):
