@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
 from lesson_app import create_app, start_server
@@ -214,6 +214,13 @@ def test_sql_usual_mistakes(engine: Engine, sql: object, expected_hint: str) -> 
     feedback = check_sql(sql, engine, "Data Desk", 3, 2)
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+def test_sql_without_a_database() -> None:
+    nowhere = create_engine("postgresql+psycopg2://postgres:postgres@127.0.0.1:1/nothing")
+    feedback = check_sql(SOLUTION_SQL, nowhere)
+    assert feedback.passed is False
+    assert "could not be reached (OperationalError)" in feedback.message
 
 
 def test_sql_changes_nothing(engine: Engine) -> None:

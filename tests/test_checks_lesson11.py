@@ -85,6 +85,7 @@ def test_connect_ms_without_a_connect() -> None:
     feedback = check_connect_ms(0.5, {"http11.send_request_headers.started": 1.0})
     assert feedback.passed is False
     assert "holds no connect" in feedback.message
+    assert check_connect_ms(0.5, None).passed is False
 
 
 # --- exercise 2: predict the pool ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 
@@ -151,9 +151,13 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
     if not isinstance(sql, str):
         return hint(f"expected the SQL as a string (in quotes), got a {type(sql).__name__}.")
     offset = per_page * (page - 1)
-    expected_query = text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id LIMIT :limit OFFSET :offset")
-    with engine.connect() as conn:
-        expected = list(conn.scalars(expected_query, {"channel": channel, "limit": per_page, "offset": offset}))
+    same_channel = text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id")
+    try:
+        conn = engine.connect()
+    except SQLAlchemyError as exc:
+        return hint(f"the database could not be reached ({type(exc).__name__}); run the cells at the top again.")
+    with conn:
+        every = list(conn.scalars(same_channel, {"channel": channel}))
         try:
             result = conn.execute(text(sql))
             columns, rows = list(result.keys()), result.all()
@@ -167,6 +171,7 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
             return hint(f"the statement could not run: {exc}")
         finally:
             conn.rollback()  # whatever the statement was, it changes nothing
+    expected = every[offset : offset + per_page]
     if "id" not in columns:
         return hint("select the id column too (e.g. `SELECT id, title, views FROM youtube ...`), "
                     "so the rows can be compared with the API's.")
@@ -177,9 +182,6 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
                     "The API sorts by id; add ORDER BY id.")
     if ids == expected:
         return correct(f"the same videos as GET /videos?channel={channel}&limit={per_page}&offset={offset}: ids {ids}.")
-    with engine.connect() as conn:
-        every = list(conn.scalars(text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id"),
-                                  {"channel": channel}))
     if not ids:
         return hint(f"no rows. Text comparison in SQL is exact: WHERE channel = '{channel}' "
                     "(and OFFSET skips rows, so a large one leaves nothing).")

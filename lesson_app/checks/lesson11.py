@@ -33,7 +33,7 @@ def check_connect_ms(answer: Any, events: Mapping[str, float]) -> Feedback:
         return waiting("the connect time in milliseconds, computed from `events`")
     if isinstance(answer, bool) or not isinstance(answer, int | float):
         return hint(f"expected a number of milliseconds (a float), got a {type(answer).__name__}: {answer!r}.")
-    if not all(name in events for name in CONNECT):
+    if not isinstance(events, Mapping) or not all(name in events for name in CONNECT):
         return hint("`events` holds no connect: run the cell that records the trace with a new client first.")
 
     def ms(pair: tuple[str, str]) -> float:
