@@ -12,7 +12,7 @@ from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 def check_first_request(response: Any) -> Feedback:
     """Check that `response` is the answer to a GET request for the route /c."""
     if not_attempted(response):
-        return waiting("a request for /c, e.g. `client.get(\"/c\")`")
+        return waiting("a GET request for the route /c, sent with `client`")
     if not isinstance(response, httpx.Response):
         return hint(f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}.")
     if response.request.method != "GET":
