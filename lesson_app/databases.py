@@ -11,7 +11,7 @@ import psycopg2
 from psycopg2 import errors, sql
 from sqlalchemy.engine import URL
 
-from lesson_app import embedded
+from lesson_app import embedded, schema_version
 from lesson_app.settings import get_settings, normalize_url
 
 _NAME = re.compile(r"[^a-z0-9_]+")
@@ -63,12 +63,17 @@ def migration_url() -> URL:
     return normalize_url(direct) if direct else server_url()
 
 
+def _admin_cursor(url: URL):
+    """Open an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
+    return _cursor(url.set(database="postgres"))
+
+
 @contextmanager
-def _admin_cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
-    """Yield an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
+def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
+    """Yield an autocommit cursor on the database the URL names, through psycopg2 directly."""
     try:
         conn = psycopg2.connect(
-            **url.set(database="postgres").translate_connect_args(username="user", database="dbname"),
+            **url.translate_connect_args(username="user", database="dbname"),
             **dict(url.query),
             connect_timeout=get_settings().connect_timeout_seconds,
         )
@@ -123,9 +128,13 @@ def lesson_database(label: str, *, migrate: bool = True) -> URL:
     else:
         url = server_url(database_name(label))
     if migrate:
-        from lesson_app import migrations  # Alembic costs ~0.3 s to import: only when a lesson migrates
+        target = migration_url_for(url)
+        with _cursor(target) as cur:
+            up_to_date = schema_version.is_at_newest(cur)
+        if not up_to_date:
+            from lesson_app import migrations  # Alembic costs ~0.3 s to import: only when there is work
 
-        migrations.upgrade(migration_url_for(url))
+            migrations.upgrade(target)
     return url
 
 

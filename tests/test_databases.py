@@ -83,3 +83,19 @@ def test_unreachable_database_url_is_one_sentence_within_seconds(fresh_settings)
     result = run_cli("load-data", env={"DATABASE_URL": f"postgresql://u:p@127.0.0.1:{port}/x"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: Cannot reach PostgreSQL")
+
+
+def test_newest_revision_read_without_alembic_matches_alembic() -> None:
+    from lesson_app.schema_version import newest_revision
+
+    assert newest_revision() == migrations.head()
+
+
+def test_fast_path_still_migrates_a_database_that_is_behind() -> None:
+    url = lesson_database("test_behind")
+    try:
+        migrations.downgrade(url, "0001")
+        assert lesson_database("test_behind") == url
+        assert migrations.current(url) == migrations.head()
+    finally:
+        drop_database(url)
