@@ -109,10 +109,16 @@ def drop_database(url: URL) -> None:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)))
 
 
-def lesson_database(label: str, *, migrate: bool = True) -> URL:
+class SharedDatabaseError(RuntimeError):
+    """A lesson that empties its tables was about to run on a database other lessons share."""
+
+
+def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> URL:
     """Return the URL of this lesson's own database, created on first use and migrated to the newest schema.
 
-    Rows stay between runs: a re-run finds the database and its rows as they were.
+    Rows stay between runs: a re-run finds the database and its rows as they were. On a server where the
+    role may not create databases, lessons share the one in DATABASE_URL; `own=True` (for a lesson that
+    empties its tables) refuses that instead, so a learner's own rows are never wiped.
     """
     settings = get_settings()
     if settings.database_url:
@@ -121,6 +127,12 @@ def lesson_database(label: str, *, migrate: bool = True) -> URL:
         try:
             create_database(url)
         except errors.InsufficientPrivilege:
+            if own:
+                raise SharedDatabaseError(
+                    f"Lesson {label} empties its tables, so it needs a database of its own, and the role in "
+                    "DATABASE_URL may not create one: grant it CREATEDB, or unset DATABASE_URL to use the "
+                    "embedded server."
+                ) from None
             warnings.warn(
                 f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2
             )

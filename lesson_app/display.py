@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy import Engine, event
 
 
 class Table:
@@ -31,3 +34,26 @@ class Table:
         rule = "-+-".join("-" * width for width in widths)
         count = len(self.rows)
         return "\n".join([line(cells[0]), rule, *map(line, cells[1:]), f"({count} row{'s' if count != 1 else ''})"])
+
+
+@contextmanager
+def printing_sql(engine: Engine, prefix: str = "    SQL> ") -> Iterator[None]:
+    """Print each SQL statement (and COMMIT/ROLLBACK) the engine sends while the block runs."""
+
+    def statement(conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, executemany: bool) -> None:
+        print(prefix + " ".join(sql.split()), parameters)
+
+    def commit(conn: Any) -> None:
+        print(prefix + "COMMIT")
+
+    def rollback(conn: Any) -> None:
+        print(prefix + "ROLLBACK")
+
+    listeners = [("before_cursor_execute", statement), ("commit", commit), ("rollback", rollback)]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)

@@ -58,6 +58,10 @@ def test_role_that_may_not_create_databases_shares_its_own(fresh_settings) -> No
             url = lesson_database("07_postgresql")
         assert url.database == "rj_test_nocreate_db"
         assert migrations.current(url) == migrations.head()
+        from lesson_app.databases import SharedDatabaseError
+
+        with pytest.raises(SharedDatabaseError, match="needs a database of its own.*CREATEDB"):
+            lesson_database("10_crud", own=True)  # a lesson that empties its tables must not share
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text("DROP DATABASE IF EXISTS rj_test_nocreate_db WITH (FORCE)"))
