@@ -92,7 +92,7 @@ def client() -> Iterator[httpx.Client]:
     lambda c: c.get("/echo", params={"video": 42}),
 ])
 def test_echo_query_solutions(client: httpx.Client, send) -> None:
-    feedback = check_echo_query(send(client))
+    feedback = check_echo_query(send(client), False)
     assert feedback.passed is True, feedback
     assert "fragment never leaves the client" in feedback.message
 
@@ -112,17 +112,41 @@ def test_echo_query_solutions(client: httpx.Client, send) -> None:
     ],
 )
 def test_echo_query_wrong_answers(client: httpx.Client, send, expected: str) -> None:
-    feedback = check_echo_query(send(client))
+    feedback = check_echo_query(send(client), False)
     assert feedback.passed is False
     assert expected in feedback.message, feedback
 
 
+@pytest.mark.parametrize(
+    ("saw", "expected"),
+    [
+        (True, "#comments is not there"),
+        ("False", "write False without quotes"),
+        ("true", "write True without quotes"),
+        ("no", "should be True or False"),
+        (0, "should be True or False"),
+    ],
+)
+def test_echo_query_wrong_fragment_answers(client: httpx.Client, saw: object, expected: str) -> None:
+    feedback = check_echo_query(client.get("/echo?video=42#comments"), saw)
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+
+
+def test_echo_query_fragment_answer_still_missing(client: httpx.Client) -> None:
+    feedback = check_echo_query(client.get("/echo?video=42#comments"), ...)
+    assert feedback.passed is None
+    assert "server_saw_fragment" in feedback.message
+    assert check_echo_query(client.get("/echo?video=42#comments")).passed is None  # the second answer left out
+
+
 def test_echo_query_server_error() -> None:
     response = httpx.Response(503, request=httpx.Request("GET", "http://127.0.0.1/echo?video=42"))
-    feedback = check_echo_query(response)
+    feedback = check_echo_query(response, False)
     assert feedback.passed is False
     assert "answered 503" in feedback.message
 
 
-def test_echo_query_not_attempted() -> None:
-    assert check_echo_query(...).passed is None
+@pytest.mark.parametrize("saw", [..., False])
+def test_echo_query_not_attempted(saw: object) -> None:
+    assert check_echo_query(..., saw).passed is None

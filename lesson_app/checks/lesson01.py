@@ -93,8 +93,9 @@ def check_base_url(answer: Any) -> Feedback:
     )
 
 
-def check_echo_query(response: Any) -> Feedback:
-    """Check a GET request to /echo whose query the server saw as exactly {'video': '42'}."""
+def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
+    """Check a GET request to /echo whose query the server saw as exactly {'video': '42'}, and the answer
+    to "did the server see #comments?" (False: the fragment never leaves the client)."""
     if not_attempted(response):
         return waiting("a request to /echo with the query and fragment, e.g. `client.get(\"/echo?...\")`")
     if not isinstance(response, httpx.Response):
@@ -116,18 +117,32 @@ def check_echo_query(response: Any) -> Feedback:
         seen = response.json()["query"]
     except (ValueError, KeyError, TypeError):
         return hint("that answer is not /echo's JSON; send the request to the lesson server's /echo.")
-    if seen == {"video": "42"}:
-        return correct(
-            "the server saw the path /echo and the query {'video': '42'} (query values arrive as text), and "
-            "no trace of #comments: the fragment never leaves the client."
-        )
     if not seen:
         return hint(
             "the server saw no query at all. The query starts with ? right after the path: /echo?video=42. "
             "If a # comes before it, everything after the # is the fragment, which the client keeps to "
             "itself: put #comments last."
         )
-    return hint(
-        f"the server saw the query {seen!r}; it should be exactly {{'video': '42'}}: the name video, an =, "
-        "the value 42, with no spaces and nothing else."
+    if seen != {"video": "42"}:
+        return hint(
+            f"the server saw the query {seen!r}; it should be exactly {{'video': '42'}}: the name video, an =, "
+            "the value 42, with no spaces and nothing else."
+        )
+    if not_attempted(server_saw_fragment):
+        return waiting(
+            "True or False in `server_saw_fragment` (the request itself is right): did the server see "
+            "#comments? `my_response.json()[\"url\"]` is the URL as the server received it"
+        )
+    if isinstance(server_saw_fragment, str) and server_saw_fragment.strip().lower() in ("true", "false"):
+        return hint(f"write {server_saw_fragment.strip().capitalize()} without quotes: it is a yes or no, not text.")
+    if not isinstance(server_saw_fragment, bool):
+        return hint(f"`server_saw_fragment` should be True or False; got {server_saw_fragment!r}.")
+    if server_saw_fragment:
+        return hint(
+            "look again at `my_response.json()[\"url\"]`, the URL as the server received it: it ends with the "
+            "query, and #comments is not there. The client keeps the fragment to itself."
+        )
+    return correct(
+        "the server saw the path /echo and the query {'video': '42'} (query values arrive as text), and "
+        "no trace of #comments: the fragment never leaves the client."
     )
