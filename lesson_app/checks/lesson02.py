@@ -13,7 +13,7 @@ from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 # (text, is it a valid IPv4 address, what a wrong answer for it has missed). The valid ones come first, so a
 # function that always says False is told so at once; then the mistakes people make, most common first.
 IPV4_CASES: list[tuple[str, bool, str]] = [
-    ("192.168.1.10", True, "it is the notes' own example house, a valid address: four numbers, each 0 to 255"),
+    ("192.168.1.10", True, "it is an address the notes use, and valid: four numbers, each 0 to 255"),
     ("127.0.0.1", True, "it is the loopback address, valid: four numbers, each 0 to 255"),
     ("0.0.0.0", True, "0 is allowed in every place: each number runs from 0 to 255"),
     ("255.255.255.255", True, "255 is allowed in every place: each number runs from 0 to 255"),
@@ -25,6 +25,15 @@ IPV4_CASES: list[tuple[str, bool, str]] = [
     ("1.2.3.", False, "an IPv4 address has exactly four numbers, and an empty part is not a number"),
     ("a.b.c.d", False, "each of the four parts must be a number"),
     ("1.2.3.-4", False, "each part runs from 0 to 255, so no minus signs"),
+    # What int() forgives and an address does not: a solution that tries int(part) stumbles here.
+    ("01.2.3.4", False, "a leading zero is not allowed: ipaddress refuses 01 (older programs read 010 as octal, 8)"),
+    ("+1.2.3.4", False, "a sign is not a digit (int('+1') accepts it, so test the text itself)"),
+    (" 1.2.3.4", False, "an address has no spaces (int(' 1') skips them, so test the text itself)"),
+    ("1_0.2.3.4", False, "_ is not a digit (int('1_0') is 10, since Python allows _ between digits)"),
+    ("1.2.3.²", False, "² is not one of the digits 0 to 9, although '²'.isdigit() is True "
+     "(part.isascii() rules it out)"),
+    ("١.2.3.4", False, "١ is an Arabic-Indic digit, not one of 0 to 9: isdigit() and int() accept it, "
+     "part.isascii() rules it out"),
     ("", False, "an empty text is not an address"),
     ("::1", False, "::1 is the IPv6 loopback address, and the question is about IPv4 only"),
 ]
@@ -51,9 +60,10 @@ def check_is_valid_ipv4(func: Any) -> Feedback:
             result = func(text)
         except Exception as exc:
             return hint(
-                f"is_valid_ipv4({text!r}) raised {type(exc).__name__}: {exc}. A function that checks input "
-                "should answer False instead of failing: catch the error (ipaddress raises ValueError for "
-                "anything that is not an address)."
+                f"is_valid_ipv4({text!r}) raised {type(exc).__name__}: {exc}. It should return {expected}, "
+                f"because {reason}. A function that checks input answers instead of failing: test each part "
+                "before converting it, or catch the error (ipaddress raises ValueError for anything that is "
+                "not an address)."
             )
         if not isinstance(result, bool):
             return hint(f"is_valid_ipv4({text!r}) returned {result!r}; return True or False.")
@@ -67,6 +77,29 @@ def check_is_valid_ipv4(func: Any) -> Feedback:
 DOCUMENTATION_BLOCKS = [ipaddress.ip_network(block) for block in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 
 
+def _block_hint(text: str) -> Feedback:
+    """The hint for a block such as 192.0.2.0/24 given where one address was asked for."""
+    try:
+        block = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return hint(f"{text!r} is not an address: an IPv4 address is four numbers with dots, and no /.")
+    if block.num_addresses == 1:
+        return hint(f"{text} is one address written as a block; write just the address: {block.network_address}.")
+    size = f"{text} is a block of {block.num_addresses:,} addresses, not one address"
+    if block.version == 4 and any(block.subnet_of(example) for example in DOCUMENTATION_BLOCKS):
+        if block.prefixlen == 24:
+            kept = ".".join(str(block.network_address).split(".")[:3])
+            return hint(
+                f"{size}: the /24 fixes the first 24 bits. Right block; now pick one address inside it: keep "
+                f"{kept} and choose the last number, 0 to 255."
+            )
+        return hint(f"{size}. Right block; now pick one address inside it, such as {block.network_address + 1}.")
+    return hint(
+        f"{size}. Pick one address inside a block reserved for examples: 192.0.2.0/24, 198.51.100.0/24 or "
+        "203.0.113.0/24."
+    )
+
+
 def check_example_ip(answer: Any) -> Feedback:
     """Check an IPv4 address fit to replace the notes' 167.511.0.1: valid, and reserved for examples."""
     if not_attempted(answer):
@@ -74,6 +107,8 @@ def check_example_ip(answer: Any) -> Feedback:
     if not isinstance(answer, str | ipaddress.IPv4Address | ipaddress.IPv6Address):
         return hint(f'write the address as a string in quotes, e.g. "1.2.3.4"; got {answer!r}.')
     text = str(answer).strip()
+    if "/" in text:
+        return _block_hint(text)
     try:
         address = ipaddress.ip_address(text)
     except ValueError as exc:
@@ -142,7 +177,25 @@ def check_host_header(response: Any) -> Feedback:
     for name, value in headers.items():
         if "shop.test" in value:
             return hint(f"you sent shop.test in a header named {name!r}; the header the server reads is Host.")
+    site = host[1:].partition("]")[0] if host.startswith("[") else host.split(":")[0]
+    if _names_the_machine(site):
+        return hint(
+            f"the server saw Host: {host}, which only names the machine you connected to. Keep that URL: the "
+            "address is right (in the pretend zone, shop.test resolves to it, and your operating system has "
+            "never heard of shop.test), and add `headers={'Host': 'shop.test'}` to say which site you want."
+        )
     return hint(
-        f"the server saw Host: {host}, the address you connected to. Keep that URL (the address is right: "
-        "shop.test resolves to it) and add `headers={'Host': 'shop.test'}` to say which site you want."
+        f"you asked for the site {site}; ask for shop.test: keep the URL as it is and send "
+        "`headers={'Host': 'shop.test'}`."
     )
+
+
+def _names_the_machine(site: str) -> bool:
+    """Say whether a Host value names no site, only the machine: empty, localhost, or an IP address."""
+    if site in ("", "localhost"):
+        return True
+    try:
+        ipaddress.ip_address(site)
+    except ValueError:
+        return False
+    return True
