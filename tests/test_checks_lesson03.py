@@ -58,6 +58,11 @@ def test_well_known_solution() -> None:
         ({"uvicorn": 80}, "uvicorn: 80 is not it. Clue: not well-known, just Uvicorn's default"),
         ({"ssh": ...}, "ssh still has `...`"),
         ({"smtp": "25"}, "smtp: write the port as a number"),
+        ({"smtp": 587}, "587 is the mail *submission* port"),
+        ({"smtp": 587}, "The well-known SMTP port, on which mail servers pass mail to each other, is 25"),
+        ({"smtp": 465}, "465 is the mail *submission* port inside TLS"),
+        ({"smtp": [25]}, "smtp: [25] is not it"),
+        ({"ssh": 2222}, "Clue: remote login; the `getservbyname` cell under Well-known ports prints it"),
     ],
 )
 def test_well_known_wrong_answers(changes: dict, expected: str) -> None:
@@ -112,6 +117,16 @@ def test_second_server_that_replaced_the_first(first: LessonServer) -> None:
         feedback = check_second_server(second, first)
     assert feedback.passed is False
     assert "replaced the first one" in feedback.message
+    assert "neither name= nor port=" in feedback.message
+
+
+def test_second_server_with_port_0_and_no_name(first: LessonServer) -> None:
+    """start_server(app, port=0) has its own key, "port 0", so it runs beside the first server."""
+    with _start(name=None) as second:
+        assert second.key == "port 0"
+        feedback = check_second_server(second, first)
+    assert first.running
+    assert feedback.passed is True, feedback
 
 
 def test_second_server_stopped(first: LessonServer) -> None:
@@ -144,10 +159,26 @@ def test_second_server_not_attempted(first: LessonServer) -> None:
     assert check_second_server(..., first).passed is None
 
 
-@pytest.mark.parametrize("answer", ["127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"])
-def test_safe_host_solutions(answer: str) -> None:
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("127.0.0.1", "which is why the lesson server and the embedded PostgreSQL listen there"),
+        (" 127.0.0.1 ", "which is why the lesson server and the embedded PostgreSQL listen there"),
+        ("::1", "IPv6's loopback"),
+        ("[::1]", "IPv6's loopback"),
+        ("localhost", "the name of the loopback address"),
+        ("127.0.0.2", "loopback too (all of 127.0.0.0/8 is)"),
+    ],
+)
+def test_safe_host_solutions(answer: str, expected: str) -> None:
     feedback = check_safe_host(answer)
     assert feedback.passed is True, feedback
+    assert expected in feedback.message, feedback
+
+
+@pytest.mark.parametrize("answer", ["::1", "127.0.0.2", "127.8.9.10"])
+def test_safe_host_other_loopbacks_are_not_where_the_lesson_listens(answer: str) -> None:
+    assert "which is why the lesson server" not in check_safe_host(answer).message
 
 
 @pytest.mark.parametrize(

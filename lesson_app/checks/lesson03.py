@@ -40,11 +40,12 @@ WELL_KNOWN = {"http": 80, "https": 443, "ssh": 22, "smtp": 25, "postgresql": 543
 CLUES = {
     "http": "the default of http:// URLs",
     "https": "the default of https:// URLs (the hidden port of lesson 01)",
-    "ssh": "remote login; the notes list it",
-    "smtp": "sending email; the notes list it",
+    "ssh": "remote login; the `getservbyname` cell under Well-known ports prints it",
+    "smtp": "sending email; the `getservbyname` cell under Well-known ports prints it",
     "postgresql": "PostgreSQL's default, in the services file as 'postgresql'",
     "uvicorn": "not well-known, just Uvicorn's default, the one `uvicorn main:app` listens on",
 }
+SUBMISSION = {587: "the mail *submission* port", 465: "the mail *submission* port inside TLS"}
 SWAPS = [
     ("http", "https", "80 is plain http and 443 is https (the s)"),
     ("postgresql", "uvicorn", "5432 is PostgreSQL's and 8000 is Uvicorn's"),
@@ -69,6 +70,11 @@ def check_well_known(answer: Any) -> Feedback:
             return hint(f"{name} still has `...`: fill in its port ({CLUES[name]}).")
         if isinstance(value, str) and value.strip().isdigit():
             return hint(f"{name}: write the port as a number, without quotes: {value.strip()}.")
+        if name == "smtp" and isinstance(value, int) and value in SUBMISSION:
+            return hint(
+                f"smtp: {value} is {SUBMISSION[value]}, where a mail program hands your outgoing mail to its "
+                "provider's server. The well-known SMTP port, on which mail servers pass mail to each other, is 25."
+            )
         if value != port or isinstance(value, bool):
             return hint(f"{name}: {value!r} is not it. Clue: {CLUES[name]}.")
     return correct("80 http, 443 https, 22 ssh, 25 smtp: well-known (below 1024); 5432 and 8000 are the series' own.")
@@ -85,9 +91,10 @@ def check_second_server(second: Any, first: Any) -> Feedback:
     if not first.running:
         if second.key == first.key:
             return hint(
-                f"your new server replaced the first one: start_server stops the server with the same name "
-                f"({first.key!r}) before starting, so the port was free again. Give the second server its "
-                "own name and its own port: `start_server(app, port=0, name=\"second\")`."
+                f"your new server replaced the first one: start_server stops a running server with the same name "
+                f"({first.key!r}) before it starts the new one, and a server given neither name= nor port= is "
+                f"called {first.key!r} too. Give the second server a name of its own, "
+                "`start_server(app, name=\"second\")`, or a port: `port=0` takes any free one."
             )
         return hint("the first server has stopped; both should run at once. Run the setup cell again, then this one.")
     if not second.running:
@@ -126,10 +133,21 @@ def check_safe_host(answer: Any) -> Feedback:
             f"{address} means every address of this machine, the network card's included: other computers "
             "on your network (the café's Wi-Fi, too) could connect. Only-this-machine is loopback."
         )
-    if address.is_loopback:
+    if address == ipaddress.ip_address("127.0.0.1"):
         return correct(
             f"{address} is loopback: only programs on this machine can connect, which is why the lesson server "
             "and the embedded PostgreSQL listen there."
+        )
+    if address == ipaddress.ip_address("::1"):
+        return correct(
+            f"{address} is IPv6's loopback: only programs on this machine can connect, over IPv6 (a client that "
+            "tries 127.0.0.1 will not find the server there). The lesson server and the embedded PostgreSQL "
+            "use 127.0.0.1, IPv4's loopback."
+        )
+    if address.is_loopback:
+        return correct(
+            f"{address} is loopback too (all of 127.0.0.0/8 is): only programs on this machine can connect. "
+            "The usual choice is 127.0.0.1, which the lesson server and the embedded PostgreSQL use."
         )
     return hint(
         f"{address} is one network card's address: other computers on that network can reach it. "
