@@ -27,50 +27,40 @@ class ServerStartError(RuntimeError):
     """Uvicorn stopped before it was ready; the message carries its last log line."""
 
 
-class _Records(logging.Handler):
-    """Keep Uvicorn's recent log lines in memory, so they stay out of cells until someone asks."""
+THREAD_PREFIX = "lesson-server-"
+LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "lesson_app")
+
+
+class _ServerLogs(logging.Filter):
+    """Take every log record our server threads make, keep it in memory, and print it only if asked.
+
+    A filter on the loggers themselves, not a handler: `logging.config.dictConfig` (which a plain
+    `uvicorn.Config(...)` in a cell runs) replaces a logger's handlers but keeps its filters, so no later
+    cell can make the access log spill into the notebook.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: collections.deque[str] = collections.deque(maxlen=500)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.echo = False
+        self.formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-class _Echo(logging.StreamHandler):
-    """Print to whatever sys.stderr is now (a notebook or a test swaps it after import)."""
-
-    @property
-    def stream(self):  # type: ignore[override]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: object) -> None:
-        pass
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.threadName or not record.threadName.startswith(THREAD_PREFIX):
+            return True  # not from one of our servers: leave it to whatever is configured
+        line = self.formatter.format(record)
+        self.lines.append(line)
+        if self.echo:
+            print(line, file=sys.stderr)
+        return False
 
 
-_records = _Records()
-_echo = _Echo()
+_logs = _ServerLogs()
+for _name in LOGGERS:
+    logging.getLogger(_name).addFilter(_logs)
+logging.getLogger("uvicorn").setLevel(logging.INFO)
+logging.getLogger("lesson_app").setLevel(logging.INFO)
 _servers: dict[str, LessonServer] = {}
-
-
-def _quiet_uvicorn_logs() -> None:
-    for name in ("uvicorn", "lesson_app"):
-        logger = logging.getLogger(name)
-        logger.handlers = [handler for handler in logger.handlers if handler in (_records, _echo)]
-        if _records not in logger.handlers:
-            logger.addHandler(_records)
-        logger.setLevel(logging.INFO)
-        logger.disabled = False  # a dictConfig elsewhere may have disabled existing loggers
-        logger.propagate = False  # Jupyter's root logger would print warnings into whichever cell runs
-    # Anything that configured Uvicorn's logging its own way (a plain uvicorn.Config(...) in a cell does)
-    # left handlers here that print every access line into later cells: send those records to ours instead.
-    for name in ("uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
-        logger = logging.getLogger(name)
-        logger.handlers.clear()
-        logger.propagate = True
 
 
 class LessonServer:
@@ -94,7 +84,7 @@ class LessonServer:
 
     def logs(self) -> list[str]:
         """Return the recent log lines of the in-process servers (Uvicorn's and lesson_app's)."""
-        return list(_records.lines)
+        return list(_logs.lines)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving and free the port; calling it twice is harmless."""
@@ -163,28 +153,21 @@ def start_server(
     key = name or ("default" if port is None else f"port {port}")
     if key in _servers:
         _servers[key].stop()
-    _quiet_uvicorn_logs()
-    for logger_name in ("uvicorn", "lesson_app"):
-        handlers = logging.getLogger(logger_name).handlers
-        if log and _echo not in handlers:
-            handlers.append(_echo)
-        elif not log and _echo in handlers:
-            handlers.remove(_echo)
-    # Uvicorn cuts uvicorn.access off for good once any server runs with access_log=False; undo that.
-    logging.getLogger("uvicorn.access").propagate = True
+    _logs.echo = log
     if port is None:
         port = DEFAULT_PORT if port_is_free(DEFAULT_PORT, host) else 0
     sock = _bind(host, port)
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
-    thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=f"uvicorn-{sock.getsockname()[1]}")
+    thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
+    thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=thread_name)
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             sock.close()
-            last = _records.lines[-1] if _records.lines else "no log line"
+            last = _logs.lines[-1] if _logs.lines else "no log line"
             raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
         time.sleep(0.001)
     running = LessonServer(server, thread, sock, key)

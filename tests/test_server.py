@@ -107,6 +107,16 @@ def test_logs_stay_out_of_output_unless_asked(capfd) -> None:
     assert any("Application startup complete" in line for line in server.logs())
 
 
+def test_logs_stay_out_even_when_uvicorn_logging_is_configured_later(capfd) -> None:
+    import uvicorn
+
+    with start_server(tiny_app(), port=0, name="t-later") as server:
+        uvicorn.Config(tiny_app())  # a learner's cell configures Uvicorn's logging while our server runs
+        httpx.get(server.url)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
 def test_log_true_prints_access_lines(capfd) -> None:
     with start_server(tiny_app(), port=0, name="t-loud", log=True) as server:
         httpx.get(server.url)
