@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import httpx
 import pytest
 import sqlalchemy as sa
-import trustme
 
-from lesson_app import create_app, embedded, lesson_database, migrations, start_server
+from lesson_app import create_app, lesson_database, migrations, start_server
 from lesson_app.databases import drop_database, server_url
-
-# The bundled binaries are built without SSL, so this server runs Debian's (`.ci/run` installs them).
-SYSTEM_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-
-
-@pytest.fixture
-def tls_server(private_pg: dict[str, str], fresh_settings, tmp_path) -> dict:
-    """A private PostgreSQL that refuses any connection without TLS, with a certificate from a throwaway CA."""
-    if not SYSTEM_BINARIES:
-        pytest.skip("needs a PostgreSQL built with SSL: `apt-get install postgresql` (.ci/run does)")
-    fresh_settings.setenv("PG_BIN_DIR", str(SYSTEM_BINARIES[-1]))
-    server = embedded.ensure_running()
-    embedded.stop()
-    data = server.data_dir
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    cert.cert_chain_pems[0].write_to_path(data / "server.crt")
-    cert.private_key_pem.write_to_path(data / "server.key")
-    ca.cert_pem.write_to_path(tmp_path / "ca.pem")
-    (data / "server.key").chmod(0o600)
-    if os.geteuid() == 0:
-        owner = data.stat()
-        for name in ("server.crt", "server.key"):
-            os.chown(data / name, owner.st_uid, owner.st_gid)
-    with (data / "postgresql.conf").open("a") as conf:
-        conf.write("\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
-    (data / "pg_hba.conf").write_text(
-        "local all all trust\n"
-        "hostnossl all all 127.0.0.1/32 reject\n"
-        "hostssl all all 127.0.0.1/32 scram-sha-256\n"
-    )
-    port = embedded.ensure_running().port
-    return {"port": port, "ca": tmp_path / "ca.pem"}
 
 
 def test_neon_style_url_works_as_pasted(tls_server: dict, fresh_settings) -> None:
