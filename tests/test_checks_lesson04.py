@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from lesson_app.checks.lesson04 import (
     FUNCTIONS,
     check_functions,
     check_method_not_allowed,
+    check_next_video,
     check_route_order,
 )
 
@@ -129,3 +131,106 @@ def test_route_order_wrong_shape(answer: object) -> None:
     feedback = check_route_order(answer)
     assert feedback.passed is False
     assert "exactly the two paths" in feedback.message
+
+
+def test_route_order_given_the_functions_instead_of_their_paths() -> None:
+    def read_latest() -> None: ...
+
+    def read_video() -> None: ...
+
+    feedback = check_route_order([read_latest, read_video])
+    assert feedback.passed is False
+    assert 'give the paths as text, e.g. "/videos/latest"' in feedback.message and "read_latest" in feedback.message
+
+
+# --- exercise 4: a route with a path parameter, run for real -----------------------------------------------
+
+
+def app_with(path: str, method: str = "get"):
+    """Decorate `endpoint` with `@app.<method>(path)` on a fresh app, as the learner's cell would."""
+
+    def add(endpoint):
+        app = FastAPI()
+        getattr(app, method)(path)(endpoint)
+        return app
+
+    return add
+
+
+def test_next_video_solution_passes() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is True
+    assert "the integer 7" in feedback.message
+
+
+def test_next_video_not_attempted() -> None:
+    assert check_next_video(...).passed is None
+    assert check_next_video(FastAPI()).passed is None  # the cell as given: an app with no route of its own
+
+
+def test_next_video_without_a_type_fails_on_text_plus_one() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "500" in feedback.message and "declare `video_id: int`" in feedback.message
+
+
+def test_next_video_that_converts_by_hand_still_lets_text_in() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: str):
+        return {"next": int(video_id) + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "/videos/seven/next answered 500" in feedback.message and "422" in feedback.message
+
+
+def test_next_video_without_braces() -> None:
+    @app_with("/videos/video_id/next")
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "written in braces" in feedback.message
+
+
+def test_next_video_parameter_named_otherwise() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(id: int):  # the usual mistake: another name than the one in braces
+        return {"next": id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "same name as the braces" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "expected_hint"),
+    [
+        ("/video/{video_id}/next", "get", "should be /videos/{video_id}/next"),
+        ("/videos/{video_id}/next", "post", "@my_app.get"),
+    ],
+)
+def test_next_video_wrong_path_or_method(path: str, method: str, expected_hint: str) -> None:
+    @app_with(path, method)
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and expected_hint in feedback.message
+
+
+def test_next_video_wrong_answer_and_wrong_kind() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": video_id}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "{'next': 8}" in feedback.message
+    assert "expected the app itself" in check_next_video(lambda video_id: video_id + 1).message

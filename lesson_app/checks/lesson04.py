@@ -1,4 +1,5 @@
-"""Checkers for notebook 04, routes and methods: which function runs, 404 against 405, and route order."""
+"""Checkers for notebook 04, routes and methods: which function runs, 404 against 405, route order, and a
+route with a path parameter of the learner's own."""
 
 from __future__ import annotations
 
@@ -119,7 +120,13 @@ def check_route_order(order: Any) -> Feedback:
     if not_attempted(order):
         return waiting("a list of the two paths, \"/videos/latest\" and \"/videos/{video_id}\", in the order "
                        "the app should add them")
-    if not isinstance(order, list | tuple) or sorted(order) != sorted(ORDER_PATHS):
+    if not isinstance(order, list | tuple):
+        return hint(f"give a list holding exactly the two paths {list(ORDER_PATHS)}, in the order you want.")
+    if not all(isinstance(path, str) for path in order):
+        given = ", ".join(getattr(item, "__name__", type(item).__name__) for item in order)
+        return hint(f"give the paths as text, e.g. \"/videos/latest\", not {given}: the route order is the order "
+                    "of the paths in the app.")
+    if sorted(order) != sorted(ORDER_PATHS):
         return hint(f"give a list holding exactly the two paths {list(ORDER_PATHS)}, in the order you want.")
     from lesson_app.server import start_server
 
@@ -135,3 +142,78 @@ def check_route_order(order: Any) -> Feedback:
                     f"{seven.json().get('function')}; each should call its own function.")
     return correct("the fixed path comes first, so /videos/latest calls read_latest() and /videos/7 still "
                    "reaches read_video(video_id=7).")
+
+
+# The routes FastAPI adds to every app by itself: the documentation pages.
+_DOC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# A plain FastAPI app whose function raises answers 500 and then closes the connection; a fresh connection
+# for each request keeps the next request from landing on the closed one.
+_ONE_REQUEST_PER_CONNECTION = {"Connection": "close"}
+
+
+def _own_routes(app: Any) -> list[str]:
+    """The routes the learner added to `app`, as "METHODS path" lines."""
+    return [f"{', '.join(sorted(getattr(route, 'methods', None) or ['?']))} {route.path}"
+            for route in app.routes if getattr(route, "path", None) not in _DOC_PATHS]
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def check_next_video(app: Any) -> Feedback:
+    """Start the learner's `app` on a real port and check GET /videos/{video_id}/next answers {"next": video_id + 1}.
+
+    Sends /videos/7/next (wants {"next": 8}) and /videos/seven/next (wants 422: the parameter declared an int).
+    """
+    from starlette.applications import Starlette
+
+    if not_attempted(app):
+        return waiting("a FastAPI app, e.g. `my_app = FastAPI()`, with your route on it")
+    if not isinstance(app, Starlette):
+        return hint(f"expected the app itself (`my_app = FastAPI()`, with your route added by `@my_app.get(...)`), "
+                    f"got a {type(app).__name__}.")
+    routes = _own_routes(app)
+    if not routes:
+        return waiting("a route on `my_app`: a function with `@my_app.get(...)` above it")
+    from lesson_app.server import start_server
+
+    try:
+        with start_server(app, port=0, name="lesson04-check-next") as server, \
+                httpx.Client(base_url=server.url, timeout=5, headers=_ONE_REQUEST_PER_CONNECTION) as http:
+            seven, word = http.get("/videos/7/next"), http.get("/videos/seven/next")
+    except Exception as exc:  # noqa: BLE001 - the learner's app may fail in any way; say how, never raise
+        return hint(f"the app could not be started and asked: {type(exc).__name__}: {exc}")
+    if seven.status_code == 404:
+        if any("video_id" in route and "{video_id}" not in route for route in routes):
+            return hint(f"GET /videos/7/next answered 404. Your routes: {routes}. A path parameter is written in "
+                        "braces, `{video_id}`; without them the path only matches those exact letters.")
+        return hint(f"GET /videos/7/next answered 404: no route's path matched it. Your routes: {routes}. The path "
+                    "should be /videos/{video_id}/next.")
+    if seven.status_code == 405:
+        return hint(f"GET /videos/7/next answered 405: the path matched, but not for GET (Allow: "
+                    f"{seven.headers.get('allow')}). Add the route with `@my_app.get(...)`.")
+    if seven.status_code == 422:
+        body = _json(seven)
+        details = body.get("detail") if isinstance(body, dict) else None
+        wanted = [item.get("loc") for item in details if isinstance(item, dict)] if isinstance(details, list) else []
+        return hint(f"GET /videos/7/next answered 422, about {wanted}: FastAPI wanted a value it did not find. "
+                    "The function's parameter must have the same name as the braces in the path, `video_id`; a "
+                    "parameter of another name is taken as a query parameter.")
+    if seven.status_code == 500:
+        return hint("GET /videos/7/next answered 500: the function raised an error. If `video_id` has no type "
+                    "(or `str`), it arrives as the text \"7\", and \"7\" + 1 fails: declare `video_id: int`.")
+    body = _json(seven)
+    if seven.status_code != 200 or body != {"next": 8}:
+        return hint(f"GET /videos/7/next answered {seven.status_code} {body!r}; it should answer 200 "
+                    "{'next': 8}: return {\"next\": video_id + 1}.")
+    if word.status_code != 422:
+        return hint(f"/videos/7/next works. But GET /videos/seven/next answered {word.status_code} "
+                    f"{_json(word)!r}: declare `video_id: int`, and FastAPI refuses text before your "
+                    "function runs (422).")
+    return correct("GET /videos/7/next → {'next': 8}: FastAPI matched the path, passed the segment \"7\" to "
+                   "video_id as the integer 7, and your function added 1. /videos/seven/next got 422 without "
+                   "your function running.")
