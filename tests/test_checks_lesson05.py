@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI, HTTPException
 
-from lesson_app.checks.lesson05 import SCENARIOS, check_forbidden, check_status_codes, check_validation_error
+from lesson_app.checks.lesson05 import (
+    SCENARIOS,
+    check_clip_route,
+    check_forbidden,
+    check_status_codes,
+    check_validation_error,
+)
 from lesson_app.settings import get_settings
 
 
@@ -27,9 +34,8 @@ def test_status_codes_solution_passes() -> None:
     assert check_status_codes(dict(SCENARIOS)).passed is True
 
 
-def test_status_codes_accepts_text_and_httpx_codes() -> None:
-    answers = {situation: f"{code} something" for situation, code in SCENARIOS.items()}
-    answers["GET /admin/stats with the learner's token"] = httpx.codes.FORBIDDEN
+def test_status_codes_accepts_httpx_codes() -> None:
+    answers = {**SCENARIOS, "GET /admin/stats with the learner's token": httpx.codes.FORBIDDEN}
     assert check_status_codes(answers).passed is True
 
 
@@ -41,14 +47,15 @@ def test_status_codes_not_attempted() -> None:
 @pytest.mark.parametrize(
     ("situation", "wrong", "expected_hint"),
     [
-        ('POST /videos with "views": "lots"', 400, "422 (not 400)"),  # the classic: 400 for FastAPI's validation
+        ('POST /videos with "views": "lots"', 400, "refuses it first"),  # the classic: 400 for FastAPI's validation
         ("GET /videos?min_views=10&max_views=2", 422, "the function that sees"),  # and the reverse
-        ("GET /admin/stats with no Authorization header", 403, "unauthenticated"),  # 401 and 403 swapped
-        ("GET /admin/stats with the learner's token", 401, "Known but not allowed is 403"),
-        ("POST /videos with a url another video already has", 400, "409 Conflict"),
+        ("GET /admin/stats with no Authorization header", 403, "does not know who you are yet"),  # 401/403 swapped
+        ("GET /admin/stats with the learner's token", 401, "not allowed in"),
+        ("POST /videos with a url another video already has", 400, "clash with the server's current state"),
         ("POST /videos with a url another video already has", 500, "not a bug"),
-        ("DELETE /videos/{id} of a video that exists", 200, "204 No Content"),
-        ("DELETE /videos/{id} of a video that exists", 418, "Find the section"),  # no specific hint: a pointer
+        ("DELETE /videos/{id} of a video that exists", 200, "nothing to send"),
+        ("DELETE /videos/{id} of a video that exists", 418, "this API sends nothing back"),  # no specific hint
+        ("GET /admin/stats with the learner's token", 400, "known, and still not allowed"),
     ],
 )
 def test_status_codes_usual_mistakes(situation: str, wrong: int, expected_hint: str) -> None:
@@ -57,11 +64,22 @@ def test_status_codes_usual_mistakes(situation: str, wrong: int, expected_hint: 
     assert expected_hint in feedback.message
 
 
+@pytest.mark.parametrize("situation", list(SCENARIOS))
+@pytest.mark.parametrize("wrong", [200, 201, 204, 400, 401, 403, 404, 409, 422, 500, 503])
+def test_status_codes_hints_never_give_the_answer_away(situation: str, wrong: int) -> None:
+    """A first wrong try gets a nudge towards the reasoning; the right code appears only in the solution."""
+    if wrong == SCENARIOS[situation]:
+        return
+    feedback = check_status_codes({**SCENARIOS, situation: wrong})
+    assert feedback.passed is False
+    assert str(SCENARIOS[situation]) not in feedback.message
+
+
 def test_status_codes_partial_and_malformed() -> None:
     first = next(iter(SCENARIOS))
     assert "still `...`" in check_status_codes({**SCENARIOS, "DELETE /videos/{id} of a video that exists": ...}).message
-    assert "as a number" in check_status_codes({**SCENARIOS, first: "unprocessable"}).message
-    assert "as a number" in check_status_codes({**SCENARIOS, first: True}).message
+    for not_a_number in ("unprocessable", "422", 422.0, True):
+        assert "write the code as a number" in check_status_codes({**SCENARIOS, first: not_a_number}).message
     assert "keep the dictionary" in check_status_codes({first: 422}).message
 
 
@@ -142,12 +160,110 @@ def test_validation_error_near_miss_is_the_400(client: httpx.Client) -> None:
     ("answer", "expected_hint"),
     [
         (response("GET", "/videos", 200, json={"items": []}), "every value was valid"),
-        (response("POST", "/videos", 409, json={"detail": "dup"}), "clashed with a stored video"),
+        (response("POST", "/videos", 409, json={"detail": "dup"}), "create_video's route"),
+        (response("DELETE", "/videos", 405, json={"detail": "no"}), "/videos has no DELETE route"),
+        (response("GET", "/videos", 422, json={"detail": "channel must not hold NUL"}), "came from inside"),
         (response("GET", "/videos/abc", 422, json={"detail": []}), "this exercise is about '/videos'"),
         ("422", "expected the response object"),
     ],
 )
 def test_validation_error_other_mistakes(answer: object, expected_hint: str) -> None:
     feedback = check_validation_error(answer)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_validation_error_on_create_video_names_the_function_it_reached(client: httpx.Client) -> None:
+    feedback = check_validation_error(client.post("/videos", json={}))
+    assert feedback.passed is False
+    assert "create_video" in feedback.message and "list_videos" in feedback.message
+    assert "never ran" not in feedback.message
+
+
+# --- exercise 4: raise a 400 of your own, run for real ------------------------------------------------------
+
+
+def clip_app(endpoint, method: str = "get", path: str = "/clips") -> FastAPI:
+    """A fresh app with `endpoint` added as the learner's cell would: `@app.<method>(path)`."""
+    app = FastAPI()
+    getattr(app, method)(path)(endpoint)
+    return app
+
+
+def solution(start: int, end: int):
+    if start > end:
+        raise HTTPException(400, f"start ({start}) is after end ({end}).")
+    return {"seconds": end - start}
+
+
+def test_clip_route_solution_passes() -> None:
+    feedback = check_clip_route(clip_app(solution))
+    assert feedback.passed is True
+    assert "start (30) is after end (5)." in feedback.message
+
+
+def test_clip_route_not_attempted() -> None:
+    assert check_clip_route(...).passed is None
+    assert check_clip_route(FastAPI()).passed is None  # the cell as given: an app with no route of its own
+
+
+def no_check(start: int, end: int):
+    return {"seconds": end - start}
+
+
+def returns_the_exception(start: int, end: int):
+    if start > end:
+        return HTTPException(400, "start is after end")
+    return {"seconds": end - start}
+
+
+def raises_value_error(start: int, end: int):
+    if start > end:
+        raise ValueError("start is after end")
+    return {"seconds": end - start}
+
+
+def raises_422(start: int, end: int):
+    if start > end:
+        raise HTTPException(422, "start is after end")
+    return {"seconds": end - start}
+
+
+def no_reason(start: int, end: int):
+    if start > end:
+        raise HTTPException(400)
+    return {"seconds": end - start}
+
+
+def untyped(start, end):
+    return {"seconds": end - start}
+
+
+def other_names(begin: int, finish: int):
+    return {"seconds": finish - begin}
+
+
+def wrong_answer(start: int, end: int):
+    return {"length": end - start}
+
+
+@pytest.mark.parametrize(
+    ("app", "expected_hint"),
+    [
+        (clip_app(no_check), "if start > end: raise HTTPException(400"),
+        (clip_app(returns_the_exception), "*returned* the HTTPException"),
+        (clip_app(raises_value_error), "an exception FastAPI does not know"),
+        (clip_app(raises_422), "the code for a request that makes no sense is 400"),
+        (clip_app(no_reason), "without a sentence"),
+        (clip_app(untyped), "declare `start: int, end: int`"),
+        (clip_app(other_names), "matched by name"),
+        (clip_app(wrong_answer), "{'seconds': 15}"),
+        (clip_app(solution, path="/clip"), "no route has that path"),
+        (clip_app(solution, method="post"), "@my_app.get"),
+        (solution, "expected the app itself"),
+    ],
+)
+def test_clip_route_usual_mistakes(app: object, expected_hint: str) -> None:
+    feedback = check_clip_route(app)
     assert feedback.passed is False
     assert expected_hint in feedback.message
