@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import certifi
 import httpx
 import pytest
 import trustme
@@ -34,7 +35,7 @@ def https_url(ca: trustme.CA, db_url, tmp_path: Path) -> Iterator[str]:
 
 
 def trusting_context(ca: trustme.CA) -> ssl.SSLContext:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=certifi.where())  # httpx's usual checks, plus the lesson CA
     ca.configure_trust(context)
     return context
 
@@ -63,6 +64,7 @@ def test_https_client_that_trusts_only_the_public_cas(https_url: str) -> None:
         feedback = check_https_client(client, https_url)
     assert feedback.passed is False
     assert "does not trust the lesson CA" in feedback.message and "configure_trust" in feedback.message
+    assert "cafile=certifi.where()" in feedback.message
 
 
 def test_https_client_with_verify_false_is_not_accepted(https_url: str) -> None:
@@ -70,6 +72,22 @@ def test_https_client_with_verify_false_is_not_accepted(https_url: str) -> None:
         feedback = check_https_client(client, https_url)
     assert feedback.passed is False
     assert "verify=False" in feedback.message and "impostor" in feedback.message
+
+
+def test_https_client_that_skips_the_host_name_check(ca: trustme.CA, https_url: str) -> None:
+    context = trusting_context(ca)
+    context.check_hostname = False
+    with httpx.Client(verify=context) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "not the host name" in feedback.message and "verify=False" not in feedback.message
+
+
+def test_https_client_given_the_ca_object_instead_of_a_context(ca: trustme.CA, https_url: str) -> None:
+    with httpx.Client(verify=ca) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "got a CA object" in feedback.message and "ssl.SSLContext" in feedback.message
 
 
 def test_https_client_that_trusts_another_ca(https_url: str) -> None:

@@ -26,23 +26,34 @@ def check_https_client(client: Any, url: str) -> Feedback:
         return hint("expected the client itself (`httpx.Client(...)`), not a response: the checker sends the request.")
     if not isinstance(client, httpx.Client):
         return hint(f"expected an `httpx.Client(...)`, got a {type(client).__name__}.")
+    context = getattr(getattr(getattr(client, "_transport", None), "_pool", None), "_ssl_context", None)
+    if context is not None and not isinstance(context, ssl.SSLContext):
+        return hint(f"`verify=` got a {type(context).__name__} object; it wants an `ssl.SSLContext` (or True, False, "
+                    "or the path of a CA file). Make a context, let the CA add itself to it with "
+                    "`ca.configure_trust(context)`, and pass `verify=context`.")
     target = httpx.URL(url).join("/health")
     try:
         response = client.get(target)
     except httpx.ConnectError as exc:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return hint("the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Make a context with "
-                        "`ssl.create_default_context()`, let the CA add itself with `ca.configure_trust(context)`, "
-                        "and pass `verify=context`.")
+            return hint("the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
+                        "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
+                        "itself with `ca.configure_trust(context)`, and pass `verify=context`.")
         return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
     except httpx.HTTPError as exc:
         return hint(f"the request failed: {type(exc).__name__}: {exc}.")
+    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
+        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
     tls = _tls(response)
     if tls is None:
         return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
-    if tls.context.verify_mode == ssl.CERT_NONE or not tls.context.check_hostname:
+    if tls.context.verify_mode == ssl.CERT_NONE:
         return hint("the request worked, but this client checks nothing (`verify=False`): it would talk to an "
                     "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead.")
+    if not tls.context.check_hostname:
+        return hint("the request worked and the certificate's signature was checked, but not the host name "
+                    "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
+                    "Leave the host-name check on, as `ssl.create_default_context(...)` sets it.")
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; GET /health should answer 200.")
     return correct(f"200 over {tls.version()}, and the client checked the certificate: signed by a CA it trusts, "
