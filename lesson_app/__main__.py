@@ -1,13 +1,15 @@
-"""The command line: `python -m lesson_app db start|stop|status|url|reset`, `load-data`, `bench`."""
+"""The command line: `python -m lesson_app db start|stop|status|url|psql|reset`, `load-data`, `bench`."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 
 from lesson_app import databases, embedded
 from lesson_app.databases import plain_url
-from lesson_app.settings import get_settings
+from lesson_app.settings import PROJECT_ROOT, get_settings
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -30,9 +32,14 @@ def _db(args: argparse.Namespace) -> int:
             return 3  # like `pg_ctl status`: scripts can tell running from stopped
         print(f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}), "
               f"data in {server.data_dir}.")
-    elif args.action == "url":
-        label = args.database
-        print(plain_url(databases.lesson_database(label, migrate=False) if label else databases.server_url()))
+    elif args.action in ("url", "psql"):
+        url = _chosen_database(args.database)
+        if url is None:
+            return 2
+        if args.action == "url":
+            print(plain_url(url))
+        else:
+            return _psql(url, args.psql_args)
     elif args.action == "reset":
         if not args.yes:
             if not sys.stdin.isatty():
@@ -45,6 +52,36 @@ def _db(args: argparse.Namespace) -> int:
         embedded.reset()
         print("The embedded database is empty; the next lesson starts it afresh.")
     return 0
+
+
+def lesson_labels() -> list[str]:
+    """Return the labels of the lessons' databases: the notebooks' names, such as 07_postgresql_and_urls."""
+    return sorted(path.stem for path in (PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _chosen_database(label: str | None):
+    """Return the URL of the main database, or of a lesson's; refuse a name no lesson uses (a typo)."""
+    if not label:
+        return databases.server_url()
+    url = databases.server_url("postgres").set(database=databases.database_name(label))
+    if label not in lesson_labels() and not databases.database_exists(url):
+        print(f"No lesson uses a database called {label!r}. The lessons' are: {', '.join(lesson_labels())}.",
+              file=sys.stderr)
+        return None
+    return databases.lesson_database(label, migrate=False)
+
+
+def _psql(url, extra: list[str]) -> int:
+    """Open psql on the URL: the bundled one, whose version always matches the embedded server."""
+    if get_settings().database_url:
+        found = shutil.which("psql")
+        if found is None:
+            print("psql is not installed; paste the URL from `db url` into TablePlus, or install psql.",
+                  file=sys.stderr)
+            return 1
+    else:
+        found = str(embedded.bin_dir() / "psql")
+    return subprocess.call([found, plain_url(url), *(extra[1:] if extra[:1] == ["--"] else extra)])
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -74,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lesson_app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     db = commands.add_parser("db", help="the embedded PostgreSQL server")
-    db.add_argument("action", choices=["start", "stop", "status", "url", "reset"])
-    db.add_argument("--database", help="with url: a lesson's database, e.g. 07_postgresql")
+    db.add_argument("action", choices=["start", "stop", "status", "url", "psql", "reset"])
+    db.add_argument("--database", help="with url or psql: a lesson's database, e.g. 10_crud")
     db.add_argument("--yes", action="store_true", help="with reset: do not ask")
     db.set_defaults(run=_db)
     load = commands.add_parser("load-data", help="load data/videos.csv, skipping videos already stored")
@@ -84,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="measure start-up and request times")
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
     bench.set_defaults(run=_bench)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
+    if extra and getattr(args, "action", None) != "psql":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.psql_args = extra
     try:
         return args.run(args)
     except (embedded.EmbeddedDatabaseError, OSError) as exc:  # DatabaseUnavailableError is an OSError

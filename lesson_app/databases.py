@@ -87,6 +87,13 @@ def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
         conn.close()
 
 
+def database_exists(url: URL) -> bool:
+    """Say whether the database the URL names exists on its server."""
+    with _admin_cursor(url) as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
+        return cur.fetchone() is not None
+
+
 def create_database(url: URL, template: str | None = None) -> bool:
     """Create the database the URL names unless it exists; return whether it was created."""
     with _admin_cursor(url) as cur:

@@ -16,9 +16,14 @@ import pytest
 import trustme
 from sqlalchemy.engine import URL
 
-from lesson_app import create_app, start_server
-from lesson_app.databases import create_database, drop_database, lesson_database, server_url
-from lesson_app.settings import PROJECT_ROOT, get_settings
+# Tests and the notebooks nbval runs use a PostgreSQL server of their own (its data in .postgres/tests), so a
+# test run never touches the rows a learner stored in the lesson databases. Set before anything reads the
+# settings; the notebook kernels nbval starts inherit it.
+os.environ.setdefault("PG_DIR", str(Path(__file__).resolve().parent.parent / ".postgres" / "tests"))
+
+from lesson_app import create_app, start_server  # noqa: E402
+from lesson_app.databases import create_database, drop_database, lesson_database, server_url  # noqa: E402
+from lesson_app.settings import PROJECT_ROOT, get_settings  # noqa: E402
 
 TEMPLATE = "test_template"
 

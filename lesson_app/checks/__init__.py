@@ -2,12 +2,17 @@
 
 A checker never raises for a wrong or missing answer: it returns feedback, so an exercise the learner has
 not tried yet (the answer is still `...`) leaves Restart & Run All and the nbval run green.
+
+In a notebook, the feedback shows even when the check is not the cell's last line (a learner often adds a
+`print` after it): the last feedback a cell made and did not display is printed when the cell ends.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+_unshown: list[Feedback] = []  # the newest feedback of the running cell, until something displays it
 
 
 @dataclass(frozen=True)
@@ -17,9 +22,18 @@ class Feedback:
     passed: bool | None
     message: str
 
+    def __post_init__(self) -> None:
+        _unshown[:] = [self]
+
     def __repr__(self) -> str:
         mark = {True: "✅ Correct", False: "❌ Not yet", None: "✏️ Not attempted yet"}[self.passed]
         return f"{mark}: {self.message}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Display in IPython (the cell's last line), and remember that it was shown."""
+        if self in _unshown:
+            _unshown.clear()
+        printer.text(repr(self))
 
     def __bool__(self) -> bool:
         return bool(self.passed)
@@ -43,3 +57,28 @@ def hint(message: str) -> Feedback:
 def waiting(task: str) -> Feedback:
     """Return the feedback for an exercise whose answer is still `...`."""
     return Feedback(None, f"replace the `...` with {task}, then run the cell again.")
+
+
+def _forget(*_: object) -> None:
+    _unshown.clear()
+
+
+def _show_unshown(*_: object) -> None:
+    if _unshown:
+        print(repr(_unshown.pop()))
+
+
+def _hook_into_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    for event, callback in (("pre_run_cell", _forget), ("post_run_cell", _show_unshown)):
+        if callback not in shell.events.callbacks[event]:
+            shell.events.register(event, callback)
+
+
+_hook_into_ipython()
