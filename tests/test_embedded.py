@@ -138,9 +138,9 @@ def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
 
 
 def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str]) -> None:
-    result = run_cli("db", "url", "--database", "07_postgresql", env=private_pg)
+    result = run_cli("db", "url", "--database", "07_postgresql_and_urls", env=private_pg)
     port = embedded.ensure_running().port
-    assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql"
+    assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql_and_urls"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch to an ordinary user")
