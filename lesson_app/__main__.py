@@ -103,7 +103,7 @@ def _load(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from lesson_app.bench import main as bench_main
 
-    return bench_main(with_pytest=args.pytest)
+    return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     load.set_defaults(run=_load)
     bench = commands.add_parser("bench", help="measure start-up and request times")
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
+    bench.add_argument("--notebooks", action="store_true", help="also time each notebook run alone under nbval")
     bench.set_defaults(run=_bench)
     args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
     if extra and getattr(args, "action", None) != "psql":

@@ -102,6 +102,18 @@ def server_figures() -> list[tuple[str, float]]:
             ("per request, bare httpx.get (new client)", bare)]
 
 
+def notebook_figures() -> list[tuple[str, float]]:
+    """Run each notebook alone through nbval, as the tests do: kernel start and every cell included."""
+    rows = []
+    for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT,
+                                capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        rows.append((f"notebook {notebook.stem} ({'passed' if result.returncode == 0 else 'FAILED'})", elapsed))
+    return rows
+
+
 def pytest_figure() -> list[tuple[str, float]]:
     """Time the whole test suite, as `uv run pytest` runs it."""
     started = time.perf_counter()
@@ -111,9 +123,11 @@ def pytest_figure() -> list[tuple[str, float]]:
     return [(f"whole pytest run ({tail})", elapsed)]
 
 
-def main(with_pytest: bool = False) -> int:
+def main(with_pytest: bool = False, with_notebooks: bool = False) -> int:
     """Print every figure, one per line."""
-    rows = database_figures() + server_figures() + (pytest_figure() if with_pytest else [])
+    rows = database_figures() + server_figures()
+    rows += notebook_figures() if with_notebooks else []
+    rows += pytest_figure() if with_pytest else []
     width = max(len(name) for name, _ in rows)
     for name, seconds in rows:
         print(f"{name:<{width}}  {_ms(seconds)}")
