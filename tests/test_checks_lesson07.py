@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -55,6 +56,15 @@ def test_url_parts_usual_mistakes(change: dict, expected: str) -> None:
     feedback = check_url_parts({**SOLUTION_PARTS, **change})
     assert feedback.passed is False
     assert expected in feedback.message
+
+
+def test_url_parts_parse_qs_lists() -> None:
+    """`parse_qs` gives every option as a list; the hint says so instead of calling the value wrong."""
+    query = parse_qs(urlsplit(EXERCISE_URL).query)
+    feedback = check_url_parts({**SOLUTION_PARTS, "sslmode": query["sslmode"]})
+    assert feedback.passed is False
+    assert "sslmode is a list, ['require']" in feedback.message and "parse_qs" in feedback.message
+    assert check_url_parts({**SOLUTION_PARTS, "sslmode": query["sslmode"][0]}).passed is True
 
 
 def test_url_parts_wrong_shapes() -> None:
@@ -146,12 +156,22 @@ def test_search_solution_passes(engine: Engine) -> None:
     assert feedback.passed is True, feedback.message
 
 
-def test_search_ilike_also_passes(engine: Engine) -> None:
-    def ilike(conn, word):
-        return conn.execute(text("SELECT title FROM youtube WHERE title ILIKE :p ORDER BY id"),
-                            {"p": f"%{word}%"}).scalars().all()
+def ilike(conn, word):
+    return conn.execute(text("SELECT title FROM youtube WHERE title ILIKE :p ORDER BY id"),
+                        {"p": f"%{word}%"}).scalars().all()
 
-    assert check_title_search(ilike, engine).passed is True
+
+def lowered(conn, word):
+    return conn.execute(text("SELECT title FROM youtube WHERE lower(title) LIKE lower(:p) ORDER BY id"),
+                        {"p": f"%{word}%"}).scalars().all()
+
+
+def test_search_other_case_sensitive_spellings_pass(engine: Engine) -> None:
+    def strpos(conn, word):
+        return conn.execute(text("SELECT title FROM youtube WHERE strpos(title, :word) > 0 ORDER BY id"),
+                            {"word": word}).scalars().all()
+
+    assert check_title_search(strpos, engine).passed is True
 
 
 def test_search_not_attempted(engine: Engine) -> None:
@@ -168,6 +188,8 @@ def test_search_not_attempted(engine: Engine) -> None:
         (no_order, "ORDER BY id"),
         (no_text, "text(...)"),
         (no_return, "returned None"),
+        (ilike, "your search ignores case"),  # the task asks for LIKE, which is case-sensitive
+        (lowered, "your search ignores case"),
         ("SELECT 1", "expected a function"),
     ],
 )

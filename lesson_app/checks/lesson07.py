@@ -35,6 +35,10 @@ def check_url_parts(parts: Any) -> Feedback:
     missing = [key for key in EXPECTED_PARTS if key not in parts]
     if missing:
         return hint(f"the dict needs the key(s) {', '.join(missing)} (spelled exactly like that).")
+    listed = [key for key in EXPECTED_PARTS if isinstance(parts[key], list | tuple)]
+    if listed:
+        return hint(f"{listed[0]} is a list, {parts[listed[0]]!r}: `parse_qs` gives a list for every option, because "
+                    "an option may appear more than once in a query. Give the value itself, the one item in it.")
     user, host, port = parts["user"], parts["host"], parts["port"]
     database, sslmode = parts["database"], parts["sslmode"]
     if user != "maya":
@@ -113,6 +117,7 @@ _ROWS = [
     ("Ports explained", "Request Journey"),
     ("Routers and routes", "HTTP Basics"),
     ("Alex's route planner", "Alex's Lab"),
+    ("Route tables", "Network Notes"),  # "Route", not "route": a case-sensitive search leaves it out
 ]
 _INJECTION = "x%' OR TRUE --"
 
@@ -151,7 +156,8 @@ def _error_hint(exc: Exception, word: str) -> Feedback:
 
 
 def check_title_search(search: Any, engine: Engine) -> Feedback:
-    """Check `search(conn, word)`: the titles that contain `word`, in id order, with the word as a bound parameter.
+    """Check `search(conn, word)`: the titles that contain `word` as written (capitals count), in id order, with the
+    word as a bound parameter.
 
     It runs in one transaction that is rolled back, against a temporary `youtube` table of the checker's own
     rows, so neither the lesson's rows nor a mistake in the function can change anything.
@@ -197,6 +203,10 @@ def _judge(search: Callable[[Connection, str], Any], conn: Connection) -> Feedba
                         "exactly the word. Put `%` on both sides of the value: `f\"%{word}%\"`.")
         if sorted(got) == sorted(expected[word]):
             return hint("the right titles, in another order: add `ORDER BY id`.")
+        if word == "route" and sorted(got) == sorted([*expected[word], every[4]]):
+            return hint("searching for 'route' also found 'Route tables', whose title has 'Route' with a capital R: "
+                        "your search ignores case (`ILIKE`, or `lower(...)`). The task asks for the word as written, "
+                        "which is what `LIKE` compares: capitals count.")
         return hint(f"searching for {word!r} gave {got}; expected {expected[word]}.")
     return correct("the right titles in id order; the injection found nothing and the apostrophe broke nothing, "
                    "because the word travels as a bound parameter.")
