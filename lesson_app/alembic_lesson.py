@@ -1,0 +1,91 @@
+"""Lesson 09's scratch Alembic project: type `alembic ...` in a notebook cell and see what a terminal would show.
+
+`AlembicProject(folder, database_url)` stands for a terminal opened in `folder` with `DATABASE_URL` exported.
+`project.alembic("upgrade head")` runs the command there the way the `alembic` script does (Alembic's own
+`CommandLine` parses the words, its `run_cmd` runs them), inside the notebook's Python: milliseconds instead of
+the second a new process needs. `with project.inside(): ...` runs any other code in that same scene, for
+instance `alembic.command` functions.
+
+What Alembic prints is shown with the folder written as `.`, and without the lines every command starts with
+(`Context impl PostgresqlImpl.`, `Will assume transactional DDL.`, ...), so a cell shows only what matters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import shlex
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic.config import CommandLine, Config
+
+# Lines Alembic prints at every command; they say nothing about this command.
+CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogenerate plugin", "assuming SERIAL")
+
+
+class AlembicProject:
+    """An Alembic project folder, and the environment a terminal in it would have (`DATABASE_URL` set)."""
+
+    def __init__(self, folder: str | os.PathLike[str], database_url: str) -> None:
+        self.folder = Path(folder)
+        self.database_url = database_url
+        self.exit_status = 0  # of the last `alembic(...)`, as `echo $?` would print it
+
+    @contextlib.contextmanager
+    def inside(self, nothing_printed: str = "") -> Iterator[None]:
+        """Run the block as a terminal in the project folder would, then print what it printed.
+
+        The working directory is the project folder (and so the first place imports look) and `DATABASE_URL`
+        is set, both for the block only; the project's `models` package is imported afresh, as a new `alembic`
+        process would import it.
+        """
+        output, saved_path, saved_url = io.StringIO(), sys.path[:], os.environ.get("DATABASE_URL")
+        os.environ["DATABASE_URL"] = self.database_url
+        sys.path.insert(0, str(self.folder))
+        for name in [name for name in sys.modules if name == "models" or name.startswith("models.")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()  # files written since the last import are found
+        try:
+            with (
+                contextlib.chdir(self.folder),
+                contextlib.redirect_stdout(output),
+                contextlib.redirect_stderr(output),
+            ):
+                yield
+        finally:
+            sys.path[:] = saved_path
+            if saved_url is None:
+                del os.environ["DATABASE_URL"]
+            else:
+                os.environ["DATABASE_URL"] = saved_url
+            printed = output.getvalue().replace(str(self.folder.resolve()), ".").replace(str(self.folder), ".")
+            lines = [line for line in printed.splitlines() if not any(chatter in line for chatter in CHATTER)]
+            if lines or nothing_printed:
+                print("\n".join(lines) or nothing_printed)
+
+    def alembic(self, command_line: str) -> None:
+        """Run `alembic <command_line>` in the project folder, as `alembic.config.main` does, and print it all.
+
+        A failing command prints what a terminal would end with (Alembic's `FAILED: ...` line, or the last
+        line of a traceback) and its exit status; nothing is raised, so a notebook goes on.
+        """
+        print("$ alembic", command_line)
+        self.exit_status = 0
+        with self.inside(nothing_printed="(no output)"):
+            try:
+                cli = CommandLine(prog="alembic")
+                options = cli.parser.parse_args(shlex.split(command_line))
+                # stdout=sys.stdout: print here. (Config's default is the stdout of when alembic was imported.)
+                cli.run_cmd(Config("alembic.ini", cmd_opts=options, stdout=sys.stdout), options)
+            except SystemExit as exc:  # Alembic prints FAILED: ... and exits with -1, as the command does
+                code = exc.code
+                self.exit_status = code % 256 if isinstance(code, int) else int(code is not None)
+            except Exception as exc:  # noqa: BLE001 - a terminal would show a traceback ending with this line
+                print(f"{type(exc).__name__}: {exc}")
+                self.exit_status = 1
+            if self.exit_status:
+                print(f"(exit status {self.exit_status}, as a terminal would report it)")
