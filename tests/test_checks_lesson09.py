@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 
 from alembic import op
-from lesson_app.checks.lesson09 import check_current_revision, check_downgrade, check_rename
+from lesson_app.checks.lesson09 import (
+    check_current_revision,
+    check_downgrade,
+    check_rename,
+    explain_op_outside_migration,
+)
 from lesson_app.databases import create_database, drop_database, server_url
+from lesson_app.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +98,46 @@ def test_downgrade_usual_mistakes(engine: Engine, downgrade: object, expected: s
     assert feedback.passed is False
     assert expected in feedback.message
     assert no_trace(engine)
+
+
+def test_downgrade_called_instead_of_passed_gets_a_hint(engine: Engine) -> None:
+    """`check_downgrade(downgrade(), ...)` fails in `op` before the checker runs; the error is explained."""
+    with engine.connect() as conn, Operations.context(MigrationContext.configure(conn)):
+        pass  # once a migration has run, `op` is left as None ...
+    with pytest.raises(AttributeError) as raised:
+        downgrade_solution()
+    feedback = explain_op_outside_migration(raised.value)
+    assert feedback is not None and feedback.passed is False
+    assert "Pass the function itself, without ()" in feedback.message
+    with pytest.raises(AttributeError) as other:
+        None.drop_column  # noqa: B018 - the same message, but not from `op`: no hint
+    assert explain_op_outside_migration(other.value) is None
+
+
+IPYTHON_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("from tests.test_checks_lesson09 import downgrade_solution")
+shell.run_cell("from lesson_app.checks.lesson09 import check_downgrade")
+print("--- cell 1")
+shell.run_cell("check_downgrade(downgrade_solution(), None)")   # no migration has run yet: op raises NameError
+print("--- cell 2")
+shell.run_cell("x = None\\nx.drop_column")                   # the same kind of error, not from op
+"""
+
+
+def test_in_ipython_the_hint_replaces_the_traceback() -> None:
+    """In a notebook `downgrade()` fails in the learner's own cell, before any checker runs: IPython shows the
+    error's last line and the hint instead of a traceback. Other errors keep theirs. (A fresh process, so that
+    no migration has run yet and `op` raises NameError.)"""
+    result = subprocess.run([sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=60,
+                            cwd=PROJECT_ROOT)
+    first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
+    assert "NameError: Can't invoke function 'drop_column'" in first, result.stdout + result.stderr
+    assert "❌ Not yet: `op` works only while Alembic runs a migration" in first
+    assert "Traceback" not in first
+    assert "Traceback (most recent call last)" in second and "Not yet" not in second
 
 
 # --- exercise 2: the rename ---------------------------------------------------------------------------------------

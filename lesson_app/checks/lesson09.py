@@ -64,6 +64,54 @@ def _failure(exc: Exception, function: str) -> Feedback:
     return hint(f"your {function} raised {type(exc).__name__}: {exc}")
 
 
+def _raised_by_op(exc: BaseException) -> bool:
+    """Say whether `exc` came out of Alembic's `op` proxy (its innermost frame is in the module `alembic.op`)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_globals.get("__name__", "").startswith("alembic")
+
+
+def explain_op_outside_migration(exc: BaseException) -> Feedback | None:
+    """Return a hint when `exc` is what `op.<name>(...)` raises when no migration is running, else None.
+
+    That happens when a learner calls the function instead of handing it over, as in
+    `check_downgrade(downgrade(), ...)`: `downgrade()` runs at once, before the checker could set up `op`.
+    """
+    no_proxy = isinstance(exc, NameError) and "proxy object has not yet been established" in str(exc)
+    proxy_gone = (isinstance(exc, AttributeError) and getattr(exc, "obj", ...) is None
+                  and getattr(exc, "name", None) in _OPERATIONS)
+    if not (no_proxy or proxy_gone) or not _raised_by_op(exc):
+        return None
+    return hint("`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
+                "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
+                "then calls it for you, inside a migration it rolls back.")
+
+
+_OPERATIONS = frozenset(name for name in dir(Operations) if not name.startswith("_"))
+
+
+def _show_op_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython's handler for AttributeError and NameError: a hint for `op` outside a migration, else as usual."""
+    if explain_op_outside_migration(value) is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    else:  # the error's last line, without the frames; the hint is printed when the cell ends, like a checker's
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+
+def hook_into_ipython(shell: Any = None) -> None:
+    """Show `explain_op_outside_migration`'s hint in a notebook, where the error happens before any checker runs."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+    if shell is None or shell.custom_exceptions not in ((), (AttributeError, NameError)):
+        return  # no IPython, or someone else's handler: leave it alone
+    shell.set_custom_exc((AttributeError, NameError), _show_op_hint)
+
+
 def _run(function: Callable[[], Any], conn: Connection) -> Exception | None:
     savepoint = conn.begin_nested()
     try:
@@ -102,8 +150,9 @@ def check_downgrade(downgrade: Any, engine: Engine) -> Feedback:
             extra = [name for name in before if name not in after]
             if extra:
                 return hint(f"you dropped {', '.join(extra)}, which the upgrade did not add; drop `duration_seconds`.")
-            return hint("`duration_seconds` is still there: a downgrade must undo its upgrade, here with "
-                        "`op.drop_column(\"youtube\", \"duration_seconds\")`.")
+            return hint("`duration_seconds` is still there: a downgrade undoes its upgrade, and this upgrade added "
+                        "that column. Which `op` function takes a column away again? (Its first argument is the "
+                        "table's name.)")
         return hint(f"after upgrade and downgrade the columns are {after}, but they should be back to {before}.")
 
 
@@ -124,8 +173,9 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
         if columns is None:
             return hint("after your upgrade the `youtube` table is gone: rename one column, keep the table.")
         if "channel" in columns and "channel_name" not in columns:
-            return hint("nothing was renamed: the column is still `channel`. Use "
-                        "`op.alter_column(\"youtube\", \"channel\", new_column_name=\"channel_name\")`.")
+            return hint("nothing was renamed: the column is still `channel`. `op.alter_column` changes a column "
+                        "that exists, and one of its keyword arguments gives it a new name; the lesson's revision "
+                        "0004 used it.")
         if "channel_name" not in columns:
             return hint(f"there is no `channel_name` column afterwards (the columns are {columns}).")
         if "channel" in columns:
@@ -133,8 +183,8 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
         value = conn.execute(text("SELECT channel_name FROM youtube")).scalar()
         if value is None:
             return hint("the column is there, but the video's channel is now NULL: that is what add_column + "
-                        "drop_column does, and the data is lost. Rename instead: `op.alter_column(\"youtube\", "
-                        "\"channel\", new_column_name=\"channel_name\")`.")
+                        "drop_column does, and the data is lost. Rename the column in place instead, as the lesson "
+                        "did for `description` in revision 0004.")
         if columns != ["id", "title", "channel_name"]:
             return hint(f"the columns should be id, title, channel_name; they are {', '.join(columns)}.")
         return correct(f"channel is now channel_name, and the video's value, {value!r}, is still there. "
@@ -172,3 +222,6 @@ def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
         return hint(f"the database's alembic_version holds {actual!r}, not {answer!r}.")
     return correct("the database is at 0002: its alembic_version table holds that one id, and the playlist table "
                    "is gone with the downgrade of 0003.")
+
+
+hook_into_ipython()
