@@ -207,6 +207,12 @@ def test_sql_not_attempted(engine: Engine) -> None:
         ("SELECT id FROM youtube ORDER BY id LIMIT 3 OFFSET 3", "other channels"),
         ("SELECT title FROM youtube WHERE channel = 'Data Desk' ORDER BY id LIMIT 3 OFFSET 3", "select the id"),
         ("SELEC id FROM youtube", "PostgreSQL refused the statement: syntax error"),
+        ("SELECT id FROM youtube WHERE channel = :channel ORDER BY id LIMIT 3 OFFSET 3",
+         "`:channel` is a placeholder"),  # lesson 07's bound parameter, with no value to bind
+        ("SELECT id FROM youtube WHERE channel = 'Data Desk' ORDER BY id LIMIT 3, 3", "`LIMIT 3 OFFSET 3`"),
+        ("DELETE FROM youtube WHERE channel = 'Data Desk'", "Write a SELECT"),
+        ("-- the page\nupdate youtube SET views = 0 WHERE channel = 'Data Desk'", "an UPDATE, which changes rows"),
+        ("SET LOCAL statement_timeout = '1s'", "returns no rows"),
         (42, "as a string"),
     ],
 )
@@ -224,7 +230,8 @@ def test_sql_without_a_database() -> None:
 
 
 def test_sql_changes_nothing(engine: Engine) -> None:
-    """A statement that writes is rolled back: the checker never changes the learner's table."""
-    feedback = check_sql("DELETE FROM youtube RETURNING id", engine)
-    assert feedback.passed is False
+    """A statement that writes is not run, and whatever runs is rolled back: the learner's table stays as it is."""
+    for statement in ("DELETE FROM youtube RETURNING id", "WITH gone AS (DELETE FROM youtube RETURNING id) "
+                      "SELECT id FROM gone ORDER BY id LIMIT 3 OFFSET 3"):
+        assert check_sql(statement, engine).passed is False
     assert check_sql(SOLUTION_SQL, engine).passed is True

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 
@@ -144,6 +145,17 @@ def check_page(response: Any, channel: str = "Data Desk", per_page: int = 3, pag
                    f"in all, so a client knows there are {-(-data['total'] // per_page)} pages.")
 
 
+# Statements that change rows or tables: a page of videos is read with SELECT.
+_WRITES = {"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "DROP", "ALTER", "CREATE", "GRANT", "REVOKE"}
+
+
+def _first_word(sql: str) -> str:
+    """Return the statement's first keyword, upper-cased, after any comments (`-- ...` and `/* ... */`)."""
+    without_comments = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.DOTALL)
+    words = without_comments.split()
+    return words[0].upper().strip("(;") if words else ""
+
+
 def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: int = 3, page: int = 2) -> Feedback:
     """Check that the SELECT `sql` returns the same videos, in the same order, as that page of the API."""
     if not_attempted(sql):
@@ -151,6 +163,10 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
     if not isinstance(sql, str):
         return hint(f"expected the SQL as a string (in quotes), got a {type(sql).__name__}.")
     offset = per_page * (page - 1)
+    verb = _first_word(sql)
+    if verb in _WRITES:
+        return hint(f"that is {'an' if verb[0] in 'AEIOU' else 'a'} {verb}, which changes rows instead of showing "
+                    "them (the checker did not run it). Write a SELECT: it reads rows and changes nothing.")
     same_channel = text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id")
     try:
         conn = engine.connect()
@@ -160,13 +176,27 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
         every = list(conn.scalars(same_channel, {"channel": channel}))
         try:
             result = conn.execute(text(sql))
+            if not result.returns_rows:
+                return hint("that statement returns no rows (the checker rolled it back, so it changed nothing). "
+                            "Write a SELECT: it reads rows and shows them.")
             columns, rows = list(result.keys()), result.all()
         except DBAPIError as exc:
             message = str(exc.orig).strip().splitlines()[0]
             if "does not exist" in message and f'"{channel}"' in sql:
                 return hint(f"PostgreSQL says: {message}. In SQL, text goes in single quotes ('{channel}'); "
                             "double quotes name a column.")
+            if "LIMIT #,#" in message:
+                return hint("PostgreSQL says: LIMIT #,# syntax is not supported. `LIMIT 3, 3` is MySQL's spelling; "
+                            f"PostgreSQL's is `LIMIT {per_page} OFFSET {offset}`, each number with its own word.")
             return hint(f"PostgreSQL refused the statement: {message}")
+        except StatementError as exc:
+            missing = re.search(r"A value is required for bind parameter '(\w+)'", str(exc))
+            if missing:
+                return hint(f"`:{missing.group(1)}` is a placeholder, filled by a value passed separately (lesson "
+                            "07), and nothing passes one here. Type the value itself into the SQL, in single quotes: "
+                            f"'{channel}'. In a query you write yourself that is safe; placeholders are for values "
+                            "that come from outside, such as a request.")
+            return hint(f"the statement could not run: {exc}")
         except Exception as exc:  # a checker reports, it never raises
             return hint(f"the statement could not run: {exc}")
         finally:
