@@ -1,4 +1,4 @@
-"""Checkers for notebook 11 (the whole journey): read a trace, predict a pool, send requests at once."""
+"""Checkers for notebook 11 (the whole journey): time to the first byte, a pool predicted, requests sent at once."""
 
 from __future__ import annotations
 
@@ -12,9 +12,24 @@ import httpx
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 
-CONNECT = ("connection.connect_tcp.started", "connection.connect_tcp.complete")
-SEND = ("http11.send_request_headers.started", "http11.send_request_body.complete")
-WAIT = ("http11.send_request_body.complete", "http11.receive_response_headers.complete")
+# Exercise 1: from the start of the connect to the response headers, the part of the answer that comes first.
+FIRST_BYTE = ("connection.connect_tcp.started", "http11.receive_response_headers.complete")
+_FIRST_BYTE_MIX_UPS = {
+    ("connection.connect_tcp.started", "http11.receive_response_headers.started"):
+        "that ends when httpx began to wait for the answer (…receive_response_headers.started), before anything "
+        "had come back; end when the headers had been received.",
+    ("connection.connect_tcp.started", "http11.receive_response_body.complete"):
+        "that runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
+    ("connection.connect_tcp.started", "connection.connect_tcp.complete"):
+        "that is the connect alone; go on until the response's headers had been received.",
+    ("connection.connect_tcp.complete", "http11.receive_response_headers.complete"):
+        "that starts once the connection was open; start when the client began to connect.",
+    ("http11.send_request_headers.started", "http11.receive_response_headers.complete"):
+        "that starts when the request was sent, after the connect; start when the client began to connect.",
+    ("resolve.started", "http11.receive_response_headers.complete"):
+        "that includes resolving the name, which happens before the connect; start when the client began to "
+        "connect.",
+}
 
 
 def _close(thing: Any) -> None:
@@ -23,34 +38,61 @@ def _close(thing: Any) -> None:
         thing.close()
 
 
+def _abandon(future: asyncio.Future) -> None:
+    """Cancel a future nobody will await, and take its outcome, so asyncio never logs "exception was never retrieved".
+
+    An un-awaited `asyncio.gather(...)` still runs its requests later; they fail once the `async with` block has
+    closed the client, and the unread error would be printed in whichever cell runs at that moment.
+    """
+
+    def take_outcome(done: asyncio.Future) -> None:
+        if not done.cancelled():
+            done.exception()
+
+    future.cancel()
+    if future.done():
+        take_outcome(future)
+    else:
+        future.add_done_callback(take_outcome)
+
+
 def _near(value: float, expected: float) -> bool:
     return math.isclose(value, expected, rel_tol=0.01, abs_tol=0.0005)
 
 
-def check_connect_ms(answer: Any, events: Mapping[str, float]) -> Feedback:
-    """Check `answer`, the TCP connect time in milliseconds, against the trace `events` (name: perf_counter)."""
+def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping[str, float] | None = None) -> Feedback:
+    """Check `answer`: the milliseconds from the start of the TCP connect to the arrival of the response headers.
+
+    `events` is the trace (event name: `perf_counter()` seconds). `table`, the step times the lesson printed, lets
+    the checker tell a number copied from that table from one computed from the events.
+    """
     if not_attempted(answer):
-        return waiting("the connect time in milliseconds, computed from `events`")
+        return waiting("the time in milliseconds, computed from `events`")
     if isinstance(answer, bool) or not isinstance(answer, int | float):
         return hint(f"expected a number of milliseconds (a float), got a {type(answer).__name__}: {answer!r}.")
-    if not isinstance(events, Mapping) or not all(name in events for name in CONNECT):
+    if not isinstance(events, Mapping) or not all(name in events for name in FIRST_BYTE):
         return hint("`events` holds no connect: run the cell that records the trace with a new client first.")
 
     def ms(pair: tuple[str, str]) -> float:
         return (events[pair[1]] - events[pair[0]]) * 1000
 
-    expected = ms(CONNECT)
+    expected = ms(FIRST_BYTE)
     if _near(answer, expected):
-        return correct(f"the TCP connect took {expected:.3f} ms: from connect_tcp.started to connect_tcp.complete.")
+        return correct(f"{expected:.3f} ms from the first packet of the connect to the last byte of the headers: "
+                       "the connect, the sending, and the whole time the server worked on the answer.")
     if _near(-answer, expected):
         return hint("the sign is wrong: subtract the earlier time (…started) from the later one (…complete).")
     if _near(answer * 1000, expected):
         return hint("that is in seconds (perf_counter counts seconds); multiply by 1000 for milliseconds.")
-    for label, pair in (("sending the request", SEND), ("waiting for the answer", WAIT)):
+    for name, ms_shown in (table or {}).items():
+        if isinstance(ms_shown, int | float) and _near(answer, ms_shown):
+            return hint(f"that is the {name!r} row of the table above. This exercise asks for a time the table does "
+                        "not show: compute it from two of the events.")
+    for pair, says in _FIRST_BYTE_MIX_UPS.items():
         if all(name in events for name in pair) and _near(answer, ms(pair)):
-            return hint(f"that is the time for {label}; the connect is between the two connection.connect_tcp events.")
-    return hint("use the two events whose names start with 'connection.connect_tcp': complete minus started, "
-                "times 1000.")
+            return hint(says)
+    return hint("start at the event that opens the TCP connect, and end at the event that says the response's "
+                "headers have been received; the later time minus the earlier, times 1000.")
 
 
 POOL_QUESTIONS = {
@@ -96,8 +138,9 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
         _close(responses)
         return hint("that is a coroutine: nothing has been sent yet. Put `await` in front of it.")
     if isinstance(responses, asyncio.Future):
-        return hint("asyncio.gather(...) gives something to wait for; write `await asyncio.gather(...)` "
-                    "to get the responses.")
+        _abandon(responses)
+        return hint("asyncio.gather(...) gives something to wait for, and nothing waited for it (the checker "
+                    "cancelled it); write `await asyncio.gather(...)` to get the responses.")
     if isinstance(responses, httpx.Response):
         return hint(f"that is one response; the exercise wants the list of all {n}.")
     if not isinstance(responses, list | tuple):
