@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import logging
 import os
 import shlex
 import sys
@@ -25,6 +26,21 @@ from alembic.config import CommandLine, Config
 
 # Lines Alembic prints at every command; they say nothing about this command.
 CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogenerate plugin", "assuming SERIAL")
+
+
+def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]:
+    """Remember how every logger is set up (a new `alembic` process would start from scratch)."""
+    loggers = [logging.root, *(logger for logger in logging.root.manager.loggerDict.values()
+                               if isinstance(logger, logging.Logger))]
+    return [(logger, logger.level, logger.disabled, logger.propagate, list(logger.handlers)) for logger in loggers]
+
+
+def _restore_logging(state: list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]) -> None:
+    """Set every logger back as `_logging_state` found it: `fileConfig` in env.py disables the others."""
+    for logger, level, disabled, propagate, handlers in state:
+        logger.setLevel(level)
+        logger.disabled, logger.propagate = disabled, propagate
+        logger.handlers[:] = handlers
 
 
 class AlembicProject:
@@ -41,9 +57,10 @@ class AlembicProject:
 
         The working directory is the project folder (and so the first place imports look) and `DATABASE_URL`
         is set, both for the block only; the project's `models` package is imported afresh, as a new `alembic`
-        process would import it.
+        process would import it, and the logging set-up that `env.py` changes is put back afterwards.
         """
         output, saved_path, saved_url = io.StringIO(), sys.path[:], os.environ.get("DATABASE_URL")
+        saved_logging = _logging_state()
         os.environ["DATABASE_URL"] = self.database_url
         sys.path.insert(0, str(self.folder))
         for name in [name for name in sys.modules if name == "models" or name.startswith("models.")]:
@@ -57,6 +74,7 @@ class AlembicProject:
             ):
                 yield
         finally:
+            _restore_logging(saved_logging)  # env.py's fileConfig would otherwise switch off the kernel's loggers
             sys.path[:] = saved_path
             if saved_url is None:
                 del os.environ["DATABASE_URL"]

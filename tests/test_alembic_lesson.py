@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -73,6 +74,19 @@ def test_the_notes_path_from_init_to_upgrade(tmp_path: Path, empty_db_url: URL, 
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     engine.dispose()
     assert Path.cwd() == cwd and os.environ.get("DATABASE_URL") == url_before  # the scene ends with the command
+
+
+def test_the_kernels_loggers_survive_env_py(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    """env.py's `fileConfig` disables every logger it does not name; a terminal's process ends, a kernel goes on."""
+    ours = logging.getLogger("lesson_app.test_alembic_lesson")
+    root_handlers, root_level = list(logging.root.handlers), logging.root.level
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))
+    project.alembic("init alembic")
+    wire(tmp_path)
+    project.alembic("current")  # runs env.py, and so fileConfig
+    assert "$ alembic current" in capsys.readouterr().out and project.exit_status == 0
+    assert not ours.disabled
+    assert logging.root.handlers == root_handlers and logging.root.level == root_level
 
 
 def test_a_failing_command_prints_its_last_line_and_exit_status(tmp_path: Path, empty_db_url: URL, capsys) -> None:
