@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import trustme
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
 # Tests and the notebooks nbval runs use a PostgreSQL server of their own (its data in .postgres/tests), so a
@@ -44,13 +45,26 @@ def db_url(template_url: URL) -> Iterator[URL]:
     drop_database(url)
 
 
-@pytest.fixture
-def empty_db_url() -> Iterator[URL]:
-    """This test's own database with no tables at all (for migration tests)."""
+def _empty_database() -> Iterator[URL]:
     url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
     create_database(url)
     yield url
     drop_database(url)
+
+
+@pytest.fixture
+def empty_db_url() -> Iterator[URL]:
+    """This test's own database with no tables at all (for migration tests)."""
+    yield from _empty_database()
+
+
+@pytest.fixture(scope="module")
+def empty_engine() -> Iterator[Engine]:
+    """An engine on an empty database of this test module's own (for checkers that use temporary tables)."""
+    for url in _empty_database():
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

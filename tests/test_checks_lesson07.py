@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from lesson_app.checks.lesson07 import EXERCISE_URL, check_direct_url, check_title_search, check_url_parts
-from lesson_app.databases import create_database, drop_database, server_url
 
 SOLUTION_PARTS = {
     "user": "maya",
@@ -105,14 +102,9 @@ def test_direct_url_usual_mistakes(answer: object, expected: str) -> None:
 # --- exercise 3: a search with a bound parameter ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
+def engine(empty_engine: Engine) -> Engine:
     """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
-    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
-    create_database(url)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+    return empty_engine
 
 
 def solution(conn, word):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from alembic import op
 from lesson_app.checks.lesson09 import (
@@ -20,19 +18,13 @@ from lesson_app.checks.lesson09 import (
     check_rename,
     explain_op_outside_migration,
 )
-from lesson_app.databases import create_database, drop_database, server_url
 from lesson_app.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[Engine]:
+def engine(empty_engine: Engine) -> Engine:
     """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
-    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
-    create_database(url)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+    return empty_engine
 
 
 def no_trace(engine: Engine) -> bool:
