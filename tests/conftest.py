@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -11,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import certifi
 import httpx
 import pytest
 import trustme
@@ -71,6 +73,31 @@ def empty_engine() -> Iterator[Engine]:
 def server(db_url: URL):
     """The lesson API on a real port, on this test's database."""
     with start_server(create_app(db_url), port=0, name=f"test-{uuid.uuid4().hex[:8]}") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    """A throwaway certificate authority, as lesson 06 makes one."""
+    return trustme.CA(organization_name="request-journey test CA")
+
+
+def trusting_context(ca: trustme.CA) -> ssl.SSLContext:
+    """httpx's usual trust (certifi's list) plus the test CA, as lesson 06 builds it."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    ca.configure_trust(context)
+    return context
+
+
+@pytest.fixture
+def https_server(ca: trustme.CA, db_url: URL, tmp_path: Path):
+    """The lesson API over HTTPS on a real port, with a certificate from `ca` for localhost and 127.0.0.1."""
+    certificate = ca.issue_cert("localhost", "127.0.0.1")
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(b"".join(pem.bytes() for pem in certificate.cert_chain_pems))
+    certificate.private_key_pem.write_to_path(key_file)
+    name = f"test-https-{uuid.uuid4().hex[:8]}"
+    with start_server(create_app(db_url), port=0, name=name, ssl_certfile=cert_file, ssl_keyfile=key_file) as running:
         yield running
 
 

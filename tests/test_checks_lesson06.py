@@ -3,41 +3,19 @@
 from __future__ import annotations
 
 import ssl
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import certifi
 import httpx
 import pytest
 import trustme
 
-from lesson_app import create_app, start_server
 from lesson_app.checks.lesson06 import VISIBLE, check_fix, check_https_client, check_visible
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA(organization_name="test lesson CA")
+from tests.conftest import trusting_context
 
 
 @pytest.fixture
-def https_url(ca: trustme.CA, db_url, tmp_path: Path) -> Iterator[str]:
-    """The lesson API over HTTPS on a real port, with a certificate from `ca` for localhost and 127.0.0.1."""
-    certificate = ca.issue_cert("localhost", "127.0.0.1")
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(b"".join(pem.bytes() for pem in certificate.cert_chain_pems))
-    certificate.private_key_pem.write_to_path(key_file)
-    name = f"test-https-{uuid.uuid4().hex[:8]}"
-    with start_server(create_app(db_url), port=0, name=name, ssl_certfile=cert_file, ssl_keyfile=key_file) as server:
-        assert server.url.startswith("https://")
-        yield server.url
-
-
-def trusting_context(ca: trustme.CA) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=certifi.where())  # httpx's usual checks, plus the lesson CA
-    ca.configure_trust(context)
-    return context
+def https_url(https_server) -> str:
+    assert https_server.url.startswith("https://")
+    return https_server.url
 
 
 # --- exercise 1: a client that checks -----------------------------------------------------------------------

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import socket
-import ssl
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import certifi
 import httpx
 import pytest
 import trustme
 
-from lesson_app import create_app, start_server
 from lesson_app.server import LessonServer
 from lesson_app.wiretap import Wiretap, flip_a_bit, record_types
+from tests.conftest import trusting_context
 
 
 def record(kind: int, content: bytes) -> bytes:
@@ -73,31 +68,9 @@ def test_a_closed_tap_refuses_connections(server: LessonServer) -> None:
 # --- over https: TLS records, and a flipped bit is refused --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA(organization_name="wiretap test CA")
-
-
-@pytest.fixture
-def https_server(ca: trustme.CA, db_url, tmp_path: Path) -> Iterator[LessonServer]:
-    certificate = ca.issue_cert("localhost", "127.0.0.1")
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(b"".join(pem.bytes() for pem in certificate.cert_chain_pems))
-    certificate.private_key_pem.write_to_path(key_file)
-    with start_server(create_app(db_url), port=0, name=f"test-wiretap-{uuid.uuid4().hex[:8]}",
-                      ssl_certfile=cert_file, ssl_keyfile=key_file) as running:
-        yield running
-
-
-def trusting(ca: trustme.CA) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=certifi.where())
-    ca.configure_trust(context)
-    return context
-
-
 def test_over_https_the_tap_sees_records_and_the_host_name_only(ca: trustme.CA, https_server: LessonServer) -> None:
     with Wiretap(https_server.port) as tap, \
-            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting(ca)) as client:
+            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client:
         response = client.get("/echo", params={"lesson": "06"}, headers={"Authorization": "Bearer secret"})
     assert response.status_code == 200
     sent = bytes(tap.from_client)
@@ -109,6 +82,6 @@ def test_over_https_the_tap_sees_records_and_the_host_name_only(ca: trustme.CA, 
 
 def test_over_https_a_flipped_bit_gets_no_answer(ca: trustme.CA, https_server: LessonServer) -> None:
     with Wiretap(https_server.port, tamper=flip_a_bit) as tap, \
-            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting(ca)) as client, \
+            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client, \
             pytest.raises(httpx.TransportError):
         client.get("/echo", params={"lesson": "06"})
