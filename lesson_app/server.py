@@ -14,8 +14,6 @@ from typing import Any
 
 import uvicorn
 
-from lesson_app.embedded import port_is_free
-
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
 
 
@@ -155,8 +153,12 @@ def start_server(
         _servers[key].stop()
     _logs.echo = log
     if port is None:
-        port = DEFAULT_PORT if port_is_free(DEFAULT_PORT, host) else 0
-    sock = _bind(host, port)
+        try:
+            sock = _bind(host, DEFAULT_PORT)
+        except PortInUseError:
+            sock = _bind(host, 0)  # the operating system picks a free port
+    else:
+        sock = _bind(host, port)
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
