@@ -6,15 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import URL
 
 from lesson_app import databases
 from lesson_app.config.database import make_engine, make_sessionmaker
 from lesson_app.errors import add_error_handlers
 from lesson_app.maintenance import MaintenanceMiddleware
+from lesson_app.responses import UNAVAILABLE
 from lesson_app.routers import admin, errors, health, home, videos
 from lesson_app.settings import get_settings
 from lesson_app.timing import ServerTimingMiddleware
+
+
+def operation_id(route: APIRoute) -> str:
+    """Name each operation after its function (`read_video`), so OpenAPI links and `/docs` read plainly."""
+    return route.name
 
 
 def create_app(database_url: URL | str | None = None, *, maintenance: bool | None = None) -> FastAPI:
@@ -31,6 +38,7 @@ def create_app(database_url: URL | str | None = None, *, maintenance: bool | Non
         summary="Videos stored in PostgreSQL, and a route for every status code in the notes' table.",
         version="0.1.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.engine = engine
     app.state.SessionLocal = make_sessionmaker(engine)
@@ -39,5 +47,6 @@ def create_app(database_url: URL | str | None = None, *, maintenance: bool | Non
     app.add_middleware(ServerTimingMiddleware)  # outermost: times everything, when a request asks
     add_error_handlers(app)
     for module in (home, health, videos, admin, errors):
-        app.include_router(module.router)
+        # Maintenance mode answers 503 on every route but /admin's (or nobody could switch it off).
+        app.include_router(module.router, responses=None if module is admin else UNAVAILABLE)
     return app

@@ -7,9 +7,13 @@ import logging
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from lesson_app.crud import DuplicateVideoError
 from lesson_app.settings import get_settings
@@ -20,7 +24,8 @@ logger = logging.getLogger("lesson_app")
 def unavailable(detail: str) -> JSONResponse:
     """Answer 503 with Retry-After, so a client knows to come back rather than give up."""
     return JSONResponse(
-        {"detail": detail}, status.HTTP_503_SERVICE_UNAVAILABLE,
+        {"detail": detail},
+        status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(get_settings().retry_after_seconds)},
     )
 
@@ -35,6 +40,39 @@ async def validation(request: Request, exc: RequestValidationError) -> Response:
         return Response(json.dumps(content, ensure_ascii=True), 422, media_type="application/json")
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route with this path takes (Starlette's own 405 names only the first such route's)."""
+    methods: set[str] = set()
+    # iter_route_contexts opens the included routers, so each route is seen with its full path.
+    for route in iter_route_contexts(request.app.routes):
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
+def _body_unreadable(exc: StarletteHTTPException) -> bool:
+    # FastAPI answers 400 when json.loads fails other than with a JSONDecodeError: bytes that are not UTF-8
+    # (UnicodeDecodeError, a ValueError) or JSON nested too deep (RecursionError).
+    return exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """FastAPI's own answer, with a complete Allow on a 405 and the 422 of any other malformed JSON body."""
+    if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
+    elif _body_unreadable(exc):
+        # One answer for every body that is not JSON, the same as `{not json` gets from FastAPI.
+        error = {
+            "type": "json_invalid",
+            "loc": ("body", 0),
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": "The body is not JSON text in UTF-8"},
+        }
+        return await validation(request, RequestValidationError([error]))
+    return await http_exception_handler(request, exc)
+
+
 async def duplicate(request: Request, exc: DuplicateVideoError) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status.HTTP_409_CONFLICT)
 
@@ -44,8 +82,10 @@ async def integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONRespons
 
 
 async def data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
-    # Validation should have caught it; if a value still does not fit a column, it is still the client's input.
-    return JSONResponse({"detail": "A value does not fit the database column."}, 422)
+    # Validation should have caught it; if a value still does not fit a column, it is still the client's input,
+    # so the answer is the documented 422, in the shape of FastAPI's own.
+    error = {"type": "value_error", "loc": ["body"], "msg": "A value does not fit the database column.", "input": None}
+    return JSONResponse({"detail": [error]}, 422)
 
 
 async def database_down(request: Request, exc: sa_exc.SQLAlchemyError) -> JSONResponse:
@@ -68,6 +108,7 @@ async def unhandled(request: Request, exc: Exception) -> JSONResponse:
 def add_error_handlers(app: FastAPI) -> None:
     """Register the handlers above; the most specific exception class wins."""
     app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DuplicateVideoError, duplicate)
     app.add_exception_handler(sa_exc.IntegrityError, integrity)
     app.add_exception_handler(sa_exc.DataError, data_error)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 MAX_INT = 2_147_483_647  # PostgreSQL's INTEGER; a larger number would fail in the database, not here
 
@@ -21,9 +30,26 @@ def storable(value: str) -> str:
     return value
 
 
+def stripped(value: str) -> str:
+    """Remove the spaces around the text; something must be left."""
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("string_too_short", "String should have at least 1 character besides spaces")
+    return value
+
+
+# Lengths count the text as sent, before the spaces around it are stripped, so that the schema's maxLength is
+# exactly what is accepted. The patterns say, for the docs and for clients, what the validators check (with
+# clearer messages than a pattern's): some text besides spaces, and no NUL.
+TEXT_PATTERN = r"^\s*[^\s\x00][^\x00]*$"
+
+
 def _text(max_length: int) -> object:
     return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), AfterValidator(storable)
+        str,
+        Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": TEXT_PATTERN}),
+        AfterValidator(stripped),
+        AfterValidator(storable),
     ]
 
 
@@ -31,10 +57,25 @@ Title = _text(200)
 Channel = _text(100)
 VideoUrl = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=300, pattern=r"^https?://\S+$"),
+    Field(
+        max_length=300, pattern=r"^\s*https?://\S+\s*$", json_schema_extra={"pattern": r"^\s*https?://[^\s\x00]+\s*$"}
+    ),
+    AfterValidator(str.strip),
     AfterValidator(storable),
 ]
-Views = Annotated[int, Field(ge=0, le=MAX_INT)]
+
+
+def json_integer(value: object) -> object:
+    """Refuse text and booleans, which Pydantic's lax int would convert ("3" to 3, true to 1) and JSON does not."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# The JSON types the schema states are the ones accepted: StrictBool refuses 0 and "true"; an integer is any JSON
+# number without a fraction (3, and 3.0 as JSON Schema allows), never "3" or true. Query parameters stay lax,
+# since in a URL every value is text.
+Views = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(json_integer)]
 
 EXAMPLE = {
     "title": "How a request finds its route",
@@ -54,27 +95,36 @@ class VideoCreate(BaseModel):
     url: VideoUrl
     channel: Channel
     views: Views = 0
-    is_published: bool = True
+    is_published: StrictBool = True
+
+
+def _update_schema(schema: dict) -> None:
+    # A field left out keeps its value; its default (None) stands for "not sent" and is no value a client may send.
+    for field in schema["properties"].values():
+        field.pop("default", None)
+    schema["examples"] = [{"views": 43}]
 
 
 class VideoUpdate(BaseModel):
     """What a client sends to change some fields of a video with PATCH; absent fields stay as they are."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"views": 43}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_update_schema)
 
-    title: Title | None = None
-    url: VideoUrl | None = None
-    channel: Channel | None = None
-    views: Views | None = None
-    is_published: bool | None = None
+    # Typed without `| None`, so that the schema offers no null: None is only the default, for "not sent".
+    title: Title = None
+    url: VideoUrl = None
+    channel: Channel = None
+    views: Views = None
+    is_published: StrictBool = None
 
-    @model_validator(mode="after")
-    def no_nulls(self) -> VideoUpdate:
+    @model_validator(mode="before")
+    @classmethod
+    def no_nulls(cls, data: object) -> object:
         """Refuse an explicit null: every column is NOT NULL, so null cannot mean anything here."""
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        nulls = sorted(name for name, value in data.items() if value is None) if isinstance(data, dict) else []
         if nulls:
             raise ValueError(f"{', '.join(nulls)} cannot be null; leave a field out to keep its value")
-        return self
+        return data
 
 
 class VideoRead(BaseModel):
@@ -106,9 +156,16 @@ class Message(BaseModel):
     detail: str
 
 
+class Health(BaseModel):
+    """The API answers, and so does its database."""
+
+    status: str
+    database: str
+
+
 class Maintenance(BaseModel):
     """Switch maintenance mode on or off."""
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool
+    enabled: StrictBool

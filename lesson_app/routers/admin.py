@@ -6,16 +6,20 @@ from fastapi import APIRouter, Depends, Request
 
 from lesson_app import crud
 from lesson_app.config.database import SessionDep
-from lesson_app.schemas import Maintenance, Message
+from lesson_app.responses import FORBIDDEN, UNAUTHORIZED, UNAVAILABLE
+from lesson_app.schemas import Maintenance
 from lesson_app.security import require_admin
 
 router = APIRouter(
-    prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)],
-    responses={401: {"model": Message}, 403: {"model": Message}},
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses={**UNAUTHORIZED, **FORBIDDEN},
 )
 
 
-@router.get("/stats")
+# Maintenance mode spares /admin (or nobody could switch it off), but this route still needs the database.
+@router.get("/stats", responses=UNAVAILABLE)
 def read_stats(session: SessionDep) -> dict[str, int]:
     """Count the stored videos (admin only)."""
     return crud.count_videos(session=session)

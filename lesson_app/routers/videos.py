@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from pydantic import AfterValidator
 
 from lesson_app import crud
 from lesson_app.config.database import SessionDep
 from lesson_app.models import Youtube
-from lesson_app.schemas import MAX_INT, Message, VideoCreate, VideoPage, VideoRead, VideoUpdate, storable
+from lesson_app.responses import BAD_FILTERS, CONFLICT, LOCATION, NOT_FOUND, VIDEO_LINKS
+from lesson_app.schemas import MAX_INT, VideoCreate, VideoPage, VideoRead, VideoUpdate, storable
 
 router = APIRouter(prefix="/videos", tags=["videos"])
 
 VideoId = Annotated[int, Path(ge=1, le=MAX_INT, description="The video's id")]
-NOT_FOUND = {404: {"model": Message, "description": "No video has this id"}}
-CONFLICT = {409: {"model": Message, "description": "Another video already has this URL"}}
+Channel = Annotated[
+    Annotated[str, AfterValidator(storable)] | None, Query(max_length=100, json_schema_extra={"pattern": "^[^\\x00]*$"})
+]
+CREATED = {201: {"headers": LOCATION, "links": VIDEO_LINKS}}
 
 
 def _get_or_404(session: SessionDep, video_id: int) -> Youtube:
@@ -25,7 +29,7 @@ def _get_or_404(session: SessionDep, video_id: int) -> Youtube:
     return video
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=VideoRead, responses=CONFLICT)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=VideoRead, responses={**CREATED, **CONFLICT})
 def create_video(video_in: VideoCreate, session: SessionDep, response: Response) -> Youtube:
     """Store a new video; the Location header says where it now lives."""
     video = crud.create_video(session=session, video_in=video_in)
@@ -33,12 +37,12 @@ def create_video(video_in: VideoCreate, session: SessionDep, response: Response)
     return video
 
 
-@router.get("", response_model=VideoPage, responses={400: {"model": Message}})
+@router.get("", response_model=VideoPage, responses=BAD_FILTERS)
 def list_videos(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100, description="How many videos per page")] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_INT, description="How many to skip")] = 0,
-    channel: Annotated[str | None, Query(max_length=100)] = None,
+    channel: Channel = None,
     is_published: bool | None = None,
     min_views: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
     max_views: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
@@ -49,14 +53,14 @@ def list_videos(
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"min_views ({min_views}) is greater than max_views ({max_views})."
         )
-    if channel is not None:
-        try:
-            storable(channel)
-        except ValueError as exc:
-            raise HTTPException(422, f"channel {exc}") from None
     items, total = crud.list_videos(
-        session=session, limit=limit, offset=offset, channel=channel,
-        is_published=is_published, min_views=min_views, max_views=max_views,
+        session=session,
+        limit=limit,
+        offset=offset,
+        channel=channel,
+        is_published=is_published,
+        min_views=min_views,
+        max_views=max_views,
     )
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
