@@ -35,12 +35,23 @@ def read_videos(path: Path = VIDEOS_CSV) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def as_json_types(row: dict[str, str]) -> dict[str, object]:
+    """Read a CSV row's numbers and booleans as JSON would carry them: VideoCreate does not convert text."""
+    typed: dict[str, object] = dict(row)
+    views, published = row.get("views", "").strip(), row.get("is_published", "").strip().lower()
+    if views.isdigit():
+        typed["views"] = int(views)
+    if published in ("true", "false"):
+        typed["is_published"] = published == "true"
+    return typed  # anything else stays text, and VideoCreate refuses it with a reason
+
+
 def load_videos(session: Session, path: Path = VIDEOS_CSV) -> LoadReport:
     """Store every valid row of the CSV that is not stored yet, through the same CRUD code as the API."""
     report = LoadReport()
     for line, row in enumerate(read_videos(path), start=2):
         try:
-            video_in = VideoCreate.model_validate(row)
+            video_in = VideoCreate.model_validate(as_json_types(row))
         except ValidationError as exc:
             report.invalid.append(f"line {line}: {exc.errors()[0]['msg']}")
             continue
