@@ -67,7 +67,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
             "loc": ("body", 0),
             "msg": "JSON decode error",
             "input": {},
-            "ctx": {"error": "The body is not JSON text in UTF-8"},
+            "ctx": {"error": "Nested too deeply" if isinstance(exc.__cause__, RecursionError) else "Not UTF-8 text"},
         }
         return await validation(request, RequestValidationError([error]))
     return await http_exception_handler(request, exc)
