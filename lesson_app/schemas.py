@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -55,12 +56,23 @@ def _text(max_length: int) -> object:
 
 Title = _text(200)
 Channel = _text(100)
+URL = re.compile(r"^https?://\S+$")
+
+
+def web_address(value: str) -> str:
+    """Remove the spaces around the URL; what is left must start with http:// or https:// and hold no space."""
+    value = value.strip()
+    if not URL.match(value):
+        raise PydanticCustomError(
+            "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": URL.pattern}
+        )
+    return value
+
+
 VideoUrl = Annotated[
     str,
-    Field(
-        max_length=300, pattern=r"^\s*https?://\S+\s*$", json_schema_extra={"pattern": r"^\s*https?://[^\s\x00]+\s*$"}
-    ),
-    AfterValidator(str.strip),
+    Field(max_length=300, json_schema_extra={"pattern": r"^\s*https?://[^\s\x00]+\s*$"}),
+    AfterValidator(web_address),
     AfterValidator(storable),
 ]
 
