@@ -30,13 +30,13 @@ class Probe:
         """Record a passing row."""
         return self.card.add(name, True)
 
-    def failed(self, name: str, hint: str, response: httpx.Response | None = None, *, always_log: bool = False) -> bool:
-        """Record a failing row; a 500 or no answer at all brings the end of the server's log along."""
-        log = ""
-        if always_log or response is None or response.status_code >= 500:
+    def failed(self, name: str, hint: str, response: httpx.Response | None = None, *, log: bool | None = None) -> bool:
+        """Record a failing row; a 500 or no answer at all (or log=True) brings the end of the server's log."""
+        if log is None:
+            log = response is None or response.status_code >= 500
+        if log:
             time.sleep(0.3)  # Uvicorn writes the traceback just after it sends the 500
-            log = self.server.log_tail()
-        return self.card.add(name, False, hint, log)
+        return self.card.add(name, False, hint, self.server.log_tail() if log else "")
 
 
 def answered(method: str, path: str, response: httpx.Response | None) -> str:

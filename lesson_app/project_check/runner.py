@@ -14,7 +14,7 @@ from lesson_app.databases import create_database, drop_database, plain_url, serv
 from lesson_app.project_check import api_rows, change_rows, server_rows
 from lesson_app.project_check.migration_rows import BARE_URL_HINT, check_migrations
 from lesson_app.project_check.probe import Probe
-from lesson_app.project_check.process import ProjectServer, ServerStartError, project_env
+from lesson_app.project_check.process import START_TIMEOUT, ProjectServer, ServerStartError, project_env
 from lesson_app.project_check.scorecard import Scorecard
 
 NEEDED = ("main.py", "alembic.ini", "alembic/env.py")
@@ -56,13 +56,13 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
         server_rows.check_restart(probe, row)
 
 
-def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path) -> None:
+def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path, start_timeout: float) -> None:
     """Migrate the fresh database with the project's own Alembic, then start its server and call it."""
     env = project_env(plain_url(db_url))
     if not check_migrations(card, path, env):
         card.skip_remaining("alembic upgrade head failed")
         return
-    server = ProjectServer(path, env, workdir / "server.log")
+    server = ProjectServer(path, env, workdir / "server.log", start_timeout)
     try:
         server.start()
     except ServerStartError as exc:
@@ -76,11 +76,12 @@ def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path) -> None:
         server.stop()
 
 
-def check_project(path: str | os.PathLike[str]) -> Scorecard:
+def check_project(path: str | os.PathLike[str], *, start_timeout: float = START_TIMEOUT) -> Scorecard:
     """Check the project in `path` on a fresh database of its own, and return the scorecard.
 
     The project's own `alembic` and `uvicorn main:app` run as separate processes with DATABASE_URL set to a
-    database made for this check on the series' server, which is dropped at the end.
+    database made for this check on the series' server, which is dropped at the end. A server that does not
+    answer within `start_timeout` seconds fails the "server starts" row with the end of its log.
     """
     folder = Path(path).expanduser().resolve()
     card = Scorecard(folder)
@@ -91,7 +92,7 @@ def check_project(path: str | os.PathLike[str]) -> Scorecard:
     create_database(db_url)
     try:
         with tempfile.TemporaryDirectory(prefix="rj-check-") as workdir:
-            check_on(card, folder, db_url, Path(workdir))
+            check_on(card, folder, db_url, Path(workdir), start_timeout)
     finally:
         drop_database(db_url)
     return card

@@ -56,6 +56,7 @@ def check_sessions(probe: Probe, db_url: URL, video_id: int) -> None:
         name,
         f"after {READS} reads the server holds {total} connections, {idle_in_transaction} idle in "
         "transaction: close each request's session (get_db: try: yield db / finally: db.close()).",
+        log=False,
     )
 
 
@@ -66,7 +67,7 @@ def check_restart(probe: Probe, row: dict[str, Any]) -> None:
     try:
         probe.server.start()
     except ServerStartError as exc:
-        probe.failed(name, f"{exc} after a restart: read the log below.", always_log=True)
+        probe.failed(name, f"{exc} after a restart: read the log below.", log=True)
         return
     response = probe.send("GET", path)
     body = json_or_none(response)
