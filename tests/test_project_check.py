@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -125,28 +126,62 @@ def test_scorecard_renders_as_table(reference_card) -> None:
     assert "14 of 14 checks passed" in str(card)
 
 
+@pytest.fixture(scope="module")
+def broken_card(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Scorecard]:
+    """Check each broken copy once, for every test that reads its scorecard."""
+    cards: dict[str, Scorecard] = {}
+
+    def card_for(case: str) -> Scorecard:
+        if case not in cards:
+            cards[case] = check_project(broken_copy(tmp_path_factory.mktemp(case) / "my_api", case))
+        return cards[case]
+
+    return card_for
+
+
 @pytest.mark.parametrize("case", BROKEN)
-def test_check_project_broken_fails_its_row(case: str, tmp_path: Path) -> None:
+def test_check_project_broken_fails_its_row(case: str, broken_card) -> None:
     _, _, _, row_name, words = BROKEN[case]
-    card = check_project(broken_copy(tmp_path / "my_api", case))
+    card = broken_card(case)
     rows = {row.name: row for row in card.rows}
     assert not card.passed
     assert not rows[row_name].passed, str(card)
     assert words in rows[row_name].hint, str(card)
 
 
-def test_check_project_500_shows_server_log(tmp_path: Path) -> None:
-    card = check_project(broken_copy(tmp_path / "my_api", "duplicate_raises_500"))
+def test_check_project_500_shows_server_log(broken_card) -> None:
+    card = broken_card("duplicate_raises_500")
     row = next(row for row in card.rows if row.name == "duplicate url: 409")
     assert "UniqueViolation" in row.log
     assert "the last lines the project printed" in str(card)
 
 
-def test_check_project_bare_url_skips_later_rows(tmp_path: Path) -> None:
-    card = check_project(broken_copy(tmp_path / "my_api", "bare_postgresql_url"))
+def test_check_project_bare_url_skips_later_rows(broken_card) -> None:
+    card = broken_card("bare_postgresql_url")
     rows = {row.name: row for row in card.rows}
     assert rows["server starts"].hint == "skipped: alembic upgrade head failed"
     assert "No module named 'psycopg'" in rows["alembic upgrade head"].log
+
+
+def test_check_project_accepts_items_and_fixed_page_size(tmp_path: Path) -> None:
+    # Another correct design: the list wrapped in {"items": [...]}, no limit parameter, at most 50 rows a page.
+    project = copy_reference(tmp_path / "my_api")
+    main = project / "main.py"
+    source = main.read_text()
+    start, end = source.index('@app.get("/videos", '), source.index('@app.get("/videos/{video_id}"')
+    main.write_text(source[:start] + PAGED_LIST + source[end:])
+    card = check_project(project)
+    assert card.passed, str(card)
+
+
+PAGED_LIST = '''@app.get("/videos")
+def list_videos(db: DB) -> dict[str, list[VideoOut]]:
+    """List the first 50 videos."""
+    videos = db.scalars(select(Youtube).order_by(Youtube.id).limit(50)).all()
+    return {"items": [VideoOut.model_validate(video) for video in videos]}
+
+
+'''
 
 
 def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None:

@@ -43,27 +43,18 @@ def check_hint(output: str) -> str:
 
 def check_migrations(card: Scorecard, path: Path, env: dict[str, str]) -> bool:
     """Upgrade the fresh database to head, compare models with migrations, and round-trip; return upgrade's result."""
-    upgrade = run_alembic(path, env, "upgrade", "head")
-    if not card.add(
-        "alembic upgrade head", upgrade.ok, failure_hint(upgrade.output, "`alembic upgrade head`"), tail(upgrade.output)
-    ):
+    # The last upgrade brings the database back to head even after a failed downgrade, for the API rows.
+    runs = run_alembic(path, env, "upgrade head", "check", "downgrade base", "upgrade head")
+    upgrade = runs[0]
+    hint = failure_hint(upgrade.output, "`alembic upgrade head`")
+    if not card.add("alembic upgrade head", upgrade.ok, hint, tail(upgrade.output)) or len(runs) < 4:
         return False
-    check = run_alembic(path, env, "check")
+    check, down, up_again = runs[1:]
     card.add("migrations match models", check.ok, check_hint(check.output), tail(check.output))
-    down = run_alembic(path, env, "downgrade", "base")
-    up_again = run_alembic(path, env, "upgrade", "head")  # back at head either way, for the API rows
     if not down.ok:
-        card.add(
-            "migrations round-trip",
-            False,
-            "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade().",
-            tail(down.output),
-        )
+        hint = "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade()."
+        card.add("migrations round-trip", False, hint, tail(down.output))
     else:
-        card.add(
-            "migrations round-trip",
-            up_again.ok,
-            "`alembic upgrade head` failed after `downgrade base`: a downgrade() leaves something behind.",
-            tail(up_again.output),
-        )
+        hint = "`alembic upgrade head` failed after `downgrade base`: a downgrade() leaves something behind."
+        card.add("migrations round-trip", up_again.ok, hint, tail(up_again.output))
     return up_again.ok

@@ -63,15 +63,13 @@ def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path, start_time
         card.skip_remaining("alembic upgrade head failed")
         return
     server = ProjectServer(path, env, workdir / "server.log", start_timeout)
-    try:
+    try:  # stopped even when the check is interrupted (Ctrl+C) while the server starts
         server.start()
+        card.add("server starts", True)
+        check_api(card, server, db_url)
     except ServerStartError as exc:
         card.add("server starts", False, start_hint(exc, server.log_tail()), server.log_tail())
         card.skip_remaining("the server did not start")
-        return
-    card.add("server starts", True)
-    try:
-        check_api(card, server, db_url)
     finally:
         server.stop()
 
