@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
 
 from lesson_app import Scorecard, check_project
-from lesson_app.databases import _admin_cursor, server_url
+from lesson_app.databases import _admin_cursor, create_database, drop_database, server_url
 from lesson_app.project_check import REFERENCE, ROWS
 from tests.conftest import run_cli
 
@@ -193,6 +199,60 @@ def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None
     assert "did not answer within 8 s" in rows["server starts"].hint
     assert "loading the models takes a while" in rows["server starts"].log
     assert rows["create: 201 + Location"].hint == "skipped: the server did not start"
+
+
+@pytest.fixture
+def learners_own_database() -> Iterator[URL]:
+    """A database standing for the learner's own (Neon's, say), which the check must leave as it is."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url)
+    yield url
+    drop_database(url)
+
+
+def migrate_with_a_row(project: Path, url: URL) -> None:
+    """Migrate the learner's own database with the project's alembic and store one video there."""
+    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env, check=True)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO youtube (title, url, channel) VALUES ('Mine', 'https://mine', 'Me')"))
+    engine.dispose()
+
+
+def stored_videos(url: URL) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM youtube")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_check_project_never_downgrades_a_pasted_database(tmp_path: Path, learners_own_database: URL) -> None:
+    # The notes say to paste the database URI in env.py: then `alembic` ignores DATABASE_URL.
+    project = copy_reference(tmp_path / "my_api")
+    migrate_with_a_row(project, learners_own_database)
+    env_py = project / "alembic" / "env.py"
+    pasted = learners_own_database.render_as_string(hide_password=False)
+    env_py.write_text(env_py.read_text().replace('DATABASE_URL.replace("%", "%%")', repr(pasted)))
+    card = check_project(project)
+    rows = {row.name: row for row in card.rows}
+    assert "other than the one in DATABASE_URL" in rows["alembic upgrade head"].hint, str(card)
+    assert rows["migrations round-trip"].hint == "skipped: alembic upgrade head failed"
+    assert stored_videos(learners_own_database) == 1  # no downgrade ran there
+
+
+def test_check_project_stops_when_rows_go_elsewhere(tmp_path: Path, learners_own_database: URL) -> None:
+    project = copy_reference(tmp_path / "my_api")
+    database_py = project / "config" / "database.py"
+    pasted = learners_own_database.render_as_string(hide_password=False)
+    database_py.write_text(database_py.read_text().replace("create_engine(DATABASE_URL", f"create_engine({pasted!r}"))
+    migrate_with_a_row(project, learners_own_database)
+    card = check_project(project)
+    rows = {row.name: row for row in card.rows}
+    assert "stored the row in a database other than" in rows["create: 201 + Location"].hint, str(card)
+    assert rows["DELETE: 204, then 404"].hint == "skipped: the server stores its rows in another database"
+    assert stored_videos(learners_own_database) == 2  # its own row and the one POST made, and no more
 
 
 def test_check_project_missing_files(tmp_path: Path) -> None:
