@@ -82,6 +82,16 @@ BROKEN = {
     ),
 }
 
+# The mistakes that break nothing else: every other row must still pass.
+ONLY_ROW_FAILS = {
+    "create_answers_200",
+    "duplicate_raises_500",
+    "delete_never_committed",
+    "target_metadata_none",
+    "model_not_imported_in_env",
+    "session_never_closed",
+}
+
 
 def copy_reference(destination: Path) -> Path:
     """Copy the reference project as a learner's folder would be (no bytecode from other runs)."""
@@ -153,6 +163,8 @@ def test_check_project_broken_fails_its_row(case: str, broken_card) -> None:
     assert not card.passed
     assert not rows[row_name].passed, str(card)
     assert words in rows[row_name].hint, str(card)
+    if case in ONLY_ROW_FAILS:
+        assert {row.name for row in card.rows if not row.passed} == {row_name}, str(card)
 
 
 def test_check_project_500_shows_server_log(broken_card) -> None:

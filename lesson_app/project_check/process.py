@@ -48,8 +48,7 @@ class AlembicRun:
 def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[AlembicRun]:
     """Run `alembic COMMAND` for each command in the project folder, as the learner would in a terminal there.
 
-    All in one Python process (see alembic_commands.py); when the first command fails, the others do not run.
-    Returns one result per command.
+    All in one Python process (see alembic_commands.py); returns one result per command.
     """
     try:
         done = subprocess.run(
@@ -73,7 +72,7 @@ def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[Alembic
         runs.append(AlembicRun(status.strip() == "0", printed.strip()))
     if len(runs) < len(commands) and (output.strip() or not runs):  # Python itself failed before a marker
         runs.append(AlembicRun(False, output.strip() or f"python exited with status {done.returncode}"))
-    runs += [AlembicRun(False, f"`alembic {commands[0]}` failed, so this did not run.")] * (len(commands) - len(runs))
+    runs += [AlembicRun(False, "Python stopped before this command ran.")] * (len(commands) - len(runs))
     return runs
 
 
