@@ -172,6 +172,7 @@ def test_check_project_500_shows_server_log(broken_card) -> None:
     row = next(row for row in card.rows if row.name == "duplicate url: 409")
     assert "UniqueViolation" in row.log
     assert "the last lines the project printed" in str(card)
+    assert "UniqueViolation" in card._repr_markdown_().split("```")[1]  # the log as a code block in a notebook
 
 
 def test_check_project_bare_url_skips_later_rows(broken_card) -> None:
@@ -278,3 +279,9 @@ def test_cli_check_project_exit_status(tmp_path: Path) -> None:
     result = run_cli("check-project", str(tmp_path))
     assert result.returncode == 1
     assert "project files" in result.stdout and "FAIL" in result.stdout
+
+
+def test_cli_check_project_reference_exits_0(tmp_path: Path) -> None:
+    result = run_cli("check-project", str(copy_reference(tmp_path / "my_api")), timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "14 of 14 checks passed: every check passed." in result.stdout
