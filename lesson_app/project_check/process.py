@@ -107,16 +107,16 @@ class ProjectServer:
                 return
             except httpx.TransportError:
                 time.sleep(0.05)
-        self.stop()
+        self.stop(grace=0.5)  # still importing the app: no requests or connections to finish
         raise ServerStartError(f"`uvicorn main:app` did not answer within {timeout:.0f} s")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
         """Stop the server (SIGTERM first, so Uvicorn shuts down cleanly; then a kill) and its connections."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
         try:
-            self.process.wait(5)
+            self.process.wait(grace)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
