@@ -30,6 +30,7 @@ __all__ = [
     "EmbeddedDatabaseError",
     "RunningServer",
     "bin_dir",
+    "binary_version",
     "ensure_running",
     "free_port",
     "port_is_free",
