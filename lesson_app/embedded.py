@@ -214,12 +214,15 @@ def stop(timeout: float = 15.0) -> bool:
         if process is None:
             return False
         process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout)
-        except psutil.TimeoutExpired:
-            raise EmbeddedDatabaseError(
-                f"PostgreSQL (pid {process.pid}) did not stop within {timeout:.0f} s: try again."
-            ) from None
+        # Not process.wait(): the server is not our child, and where nothing reaps orphans (a container's
+        # PID 1) it stays a zombie; it removes postmaster.pid when its shutdown is complete.
+        deadline = time.monotonic() + timeout
+        while (data / "postmaster.pid").exists() and _postmaster(data) is not None:
+            if time.monotonic() > deadline:
+                raise EmbeddedDatabaseError(
+                    f"PostgreSQL (pid {process.pid}) did not stop within {timeout:.0f} s: try again."
+                )
+            time.sleep(0.01)
     return True
 
 

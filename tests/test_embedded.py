@@ -8,15 +8,16 @@ import socket
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 import sqlalchemy as sa
 
-from lesson_app import create_app, embedded, pg_programs, start_server
+from lesson_app import create_app, embedded, pg_access, pg_programs, start_server
 from lesson_app.settings import get_settings
-from tests.conftest import run_cli
+from tests.conftest import copy_bundled_binaries, run_cli
 
 
 def test_cold_start_then_reuse_by_second_process(private_pg: dict[str, str]) -> None:
@@ -155,6 +156,10 @@ def test_works_as_an_ordinary_user() -> None:
     nobody = pwd.getpwnam("nobody")
     root = tempfile.mkdtemp(prefix="rj-user-")
     os.chown(root, nobody.pw_uid, nobody.pw_gid)
+    as_nobody = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": [], "cwd": "/"}
+    bins = embedded.bin_dir()
+    if not pg_access.reaches(as_nobody, bins, bins / "initdb"):  # a clone in a private folder: a copy it can read
+        bins = copy_bundled_binaries(Path(root) / "bins")
     read_end, write_end = os.pipe()
     # Fork rather than run a new interpreter: the interpreter may sit under /root, which `nobody` cannot read.
     child = os.fork()
@@ -163,7 +168,7 @@ def test_works_as_an_ordinary_user() -> None:
             os.setgroups([])
             os.setgid(nobody.pw_gid)
             os.setuid(nobody.pw_uid)
-            os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()))
+            os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()), PG_BIN_DIR=str(bins))
             get_settings.cache_clear()
             server = embedded.ensure_running()
             report = f"{psutil.Process(server.pid).username()} {embedded.stop()}"

@@ -15,9 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from lesson_app import embedded
-from lesson_app.pg_programs import bin_dir
 from lesson_app.settings import get_settings
-from tests.conftest import SettingsEnv, run_cli
+from tests.conftest import SettingsEnv, copy_bundled_binaries, run_cli
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="only root hands PostgreSQL to a system user")
 
@@ -32,17 +31,10 @@ def locked_away(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     private = Path(tempfile.mkdtemp(prefix="rj-700-"))  # mkdtemp makes it 0700, like a home folder
     shared = Path(tempfile.mkdtemp(prefix="rj-shared-"))  # stands in for /var/cache and /var/lib
     shared.chmod(0o755)
-    # The wheel's layout: the install inside the package, its vendored libpq in `<package>.libs` beside it.
-    install, package = bin_dir().parent, bin_dir().parent.parent
-    site = private / "venv" / "site-packages"
-    shutil.copytree(install, site / package.name / install.name, ignore=shutil.ignore_patterns("include"))
-    libs = package.parent / f"{package.name}.libs"
-    if libs.is_dir():
-        shutil.copytree(libs, site / libs.name)
-    install = site / package.name / install.name
+    bins = copy_bundled_binaries(private / "venv" / "site-packages")
     env = {
         "PG_DIR": str(private / "project" / ".postgres"),
-        "PG_BIN_DIR": str(install / "bin"),
+        "PG_BIN_DIR": str(bins),
         "PG_PORT": str(embedded.free_port()),
         "PG_SHARED_BIN_DIR": str(shared / "cache"),
         "PG_SHARED_DATA_DIR": str(shared / "lib"),
