@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from lesson_app import create_app, embedded, pg_access, pg_programs, start_server
-from lesson_app.settings import get_settings
+from lesson_app.settings import Settings, get_settings
 from tests.conftest import copy_bundled_binaries, run_cli
 
 
@@ -169,6 +169,8 @@ def test_works_as_an_ordinary_user() -> None:
             os.setgid(nobody.pw_gid)
             os.setuid(nobody.pw_uid)
             os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()), PG_BIN_DIR=str(bins))
+            # The environment carries every setting; `nobody` may not read a `.env` in a private clone.
+            Settings.model_config["env_file"] = None
             get_settings.cache_clear()
             server = embedded.ensure_running()
             report = f"{psutil.Process(server.pid).username()} {embedded.stop()}"
