@@ -9,7 +9,7 @@ from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
 from lesson_app.models import Base, Youtube
 from lesson_app.project_check import Scorecard, check_project
-from lesson_app.server import LessonServer, PortInUseError, start_server, stop_all
+from lesson_app.server import LessonServer, PortInUseError, PrivilegedPortError, start_server, stop_all
 from lesson_app.settings import Settings, get_settings
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "EmbeddedDatabaseError",
     "LessonServer",
     "PortInUseError",
+    "PrivilegedPortError",
     "Scorecard",
     "Settings",
     "Youtube",

@@ -135,8 +135,13 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[SettingsEnv]:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `python -m lesson_app ...` in a separate process, as a learner's terminal would."""
     return subprocess.run(
-        [sys.executable, "-m", "lesson_app", *args], capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})}, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "lesson_app", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -155,6 +160,19 @@ def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     get_settings.cache_clear()
     embedded.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def copy_bundled_binaries(destination: Path) -> Path:
+    """Copy the bundled PostgreSQL as the wheel lays it out (vendored libpq in `<package>.libs` beside the
+    package, found through RPATH), and return the copy's bin folder."""
+    from lesson_app.pg_programs import bin_dir
+
+    install, package = bin_dir().parent, bin_dir().parent.parent
+    shutil.copytree(install, destination / package.name / install.name, ignore=shutil.ignore_patterns("include"))
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, destination / libs.name)
+    return destination / package.name / install.name / "bin"
 
 
 # The bundled binaries are built without SSL, so this server runs Debian's (`.ci/run` installs them).
@@ -185,9 +203,7 @@ def tls_server(private_pg: dict[str, str], fresh_settings, tmp_path) -> dict:
     with (data / "postgresql.conf").open("a") as conf:
         conf.write("\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
     (data / "pg_hba.conf").write_text(
-        "local all all trust\n"
-        "hostnossl all all 127.0.0.1/32 reject\n"
-        "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+        "local all all trust\nhostnossl all all 127.0.0.1/32 reject\nhostssl all all 127.0.0.1/32 scram-sha-256\n"
     )
     port = embedded.ensure_running().port
     return {"port": port, "ca": tmp_path / "ca.pem"}
