@@ -7,6 +7,7 @@ from lesson_app.app import create_app
 from lesson_app.databases import DatabaseUnavailableError, lesson_database, plain_url, server_url
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
+from lesson_app.ipv6 import ipv6_loopback
 from lesson_app.models import Base, Youtube
 from lesson_app.server import LessonServer, PortInUseError, start_server, stop_all
 from lesson_app.settings import Settings, get_settings
@@ -22,6 +23,7 @@ __all__ = [
     "check_environment",
     "create_app",
     "get_settings",
+    "ipv6_loopback",
     "lesson_database",
     "plain_url",
     "server_url",
