@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 
+from lesson_app.status_phrases import use_rfc9110_phrases
+
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
 
 
@@ -167,6 +169,7 @@ def start_server(
             sock = _bind(host, 0)  # the operating system picks a free port
     else:
         sock = _bind(host, port)
+    use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
