@@ -53,5 +53,7 @@ def choose(url: URL) -> tuple[str | None, str | None]:
     system = shutil.which("psql")
     if system is not None and client_major(system) >= needed:
         return system, f"{why}, so this opens your system's psql {client_major(system)} instead."
-    return None, (f"{why}, and no system psql of version {needed} or newer is installed: install one, or paste "
-                  "the URL from `db url` into TablePlus.")
+    return None, (
+        f"{why}, and no system psql of version {needed} or newer is installed: install one, or paste "
+        "the URL from `db url` into TablePlus."
+    )

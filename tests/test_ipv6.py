@@ -34,8 +34,13 @@ pytestmark = pytest.mark.skipif(_namespaces_work() is not None, reason=str(_name
 
 
 def _without_ipv6(command: str, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(["unshare", "-n", "sh", "-c", WITHOUT_IPV6 + command], capture_output=True, text=True,
-                          timeout=timeout, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        ["unshare", "-n", "sh", "-c", WITHOUT_IPV6 + command],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=PROJECT_ROOT,
+    )
 
 
 def test_a_server_on_ipv6_loopback_says_there_is_none() -> None:
