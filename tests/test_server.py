@@ -141,3 +141,22 @@ def test_https_when_given_a_certificate(tmp_path) -> None:
         assert httpx.get(server.url, verify=context).status_code == 200
         with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
             httpx.get(server.url)
+
+
+def test_errors_returns_the_exception_a_route_raised_on_this_server_only() -> None:
+    app = FastAPI()
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise LookupError("no such thing")
+
+    with start_server(app, port=0, name="test-errors") as failing, \
+            start_server(tiny_app(), port=0, name="test-errors-other") as other:
+        response = httpx.get(f"{failing.url}/boom")
+        deadline = time.monotonic() + 2  # Uvicorn logs the exception just after it has sent the 500
+        while not failing.errors() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        errors = failing.errors()
+        assert other.errors() == []
+    assert response.status_code == 500
+    assert [(type(exc), str(exc)) for exc in errors] == [(LookupError, "no such thing")]
