@@ -7,6 +7,7 @@ from lesson_app.app import create_app
 from lesson_app.databases import DatabaseUnavailableError, lesson_database, plain_url, server_url
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
+from lesson_app.ipv6 import ipv6_loopback
 from lesson_app.models import Base, Youtube
 from lesson_app.project_check import Scorecard, check_project
 from lesson_app.server import LessonServer, PortInUseError, PrivilegedPortError, start_server, stop_all
@@ -26,6 +27,7 @@ __all__ = [
     "check_project",
     "create_app",
     "get_settings",
+    "ipv6_loopback",
     "lesson_database",
     "plain_url",
     "server_url",

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 
@@ -73,15 +72,14 @@ def _chosen_database(label: str | None):
 
 
 def _psql(url, extra: list[str]) -> int:
-    """Open psql on the URL: the bundled one, whose version always matches the embedded server."""
-    if get_settings().database_url:
-        found = shutil.which("psql")
-        if found is None:
-            print("psql is not installed; paste the URL from `db url` into TablePlus, or install psql.",
-                  file=sys.stderr)
-            return 1
-    else:
-        found = str(embedded.bin_dir() / "psql")
+    """Open psql on the URL: the bundled one, whose version matches the embedded server, unless TLS rules it out."""
+    from lesson_app import psql_client
+
+    found, note = psql_client.choose(url)
+    if note:
+        print(note, file=sys.stderr)
+    if found is None:
+        return 1
     return subprocess.call([found, plain_url(url), *(extra[1:] if extra[:1] == ["--"] else extra)])
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 
+from lesson_app.status_phrases import use_rfc9110_phrases
+
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
 
 
@@ -44,12 +46,16 @@ class _ServerLogs(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.lines: collections.deque[str] = collections.deque(maxlen=500)
+        # (thread name, exception) of each error a server logged, so a checker can show what really failed
+        self.errors: collections.deque[tuple[str, BaseException]] = collections.deque(maxlen=50)
         self.echo = False
         self.formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.threadName or not record.threadName.startswith(THREAD_PREFIX):
             return True  # not from one of our servers: leave it to whatever is configured
+        if record.exc_info and record.exc_info[1] is not None:
+            self.errors.append((record.threadName, record.exc_info[1]))
         line = self.formatter.format(record)
         self.lines.append(line)
         if self.echo:
@@ -88,6 +94,10 @@ class LessonServer:
     def logs(self) -> list[str]:
         """Return the recent log lines of the in-process servers (Uvicorn's and lesson_app's)."""
         return list(_logs.lines)
+
+    def errors(self) -> list[BaseException]:
+        """Return the exceptions this server logged, oldest first (e.g. a route that raised: a 500)."""
+        return [exc for thread, exc in _logs.errors if thread == f"{THREAD_PREFIX}{self.port}"]
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving and free the port; calling it twice is harmless."""
@@ -176,6 +186,7 @@ def start_server(
         _servers[key].stop()
     _logs.echo = log
     sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
+    use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records

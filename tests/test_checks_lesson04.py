@@ -234,3 +234,33 @@ def test_next_video_wrong_answer_and_wrong_kind() -> None:
     feedback = check_next_video(my_app)
     assert feedback.passed is False and "{'next': 8}" in feedback.message
     assert "expected the app itself" in check_next_video(lambda video_id: video_id + 1).message
+
+
+def test_next_video_with_a_typo_shows_the_real_exception_not_the_type_hint() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": vide_id + 1}  # noqa: F821 - the learner's typo is the point
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "raised `NameError: name 'vide_id' is not defined`" in feedback.message
+    assert "declare `video_id: int`" not in feedback.message
+
+
+def test_next_video_without_a_type_shows_the_type_error_and_the_type_hint() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert "raised `TypeError: can only concatenate str" in feedback.message
+    assert "declare `video_id: int`" in feedback.message
+
+
+def test_next_video_names_the_exception_of_the_text_segment() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: str):
+        return {"next": int(video_id) + 1}
+
+    feedback = check_next_video(my_app)
+    assert "raised `ValueError: invalid literal for int() with base 10: 'seven'`" in feedback.message

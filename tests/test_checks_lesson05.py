@@ -267,3 +267,45 @@ def test_clip_route_usual_mistakes(app: object, expected_hint: str) -> None:
     feedback = check_clip_route(app)
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+def raises_without_importing(start: int, end: int):
+    if start > end:
+        raise HTTPExceptoin(400, "start is after end")  # noqa: F821 - a typo: the name does not exist
+    return {"seconds": end - start}
+
+
+def typo_in_the_sum(start: int, end: int):
+    return {"seconds": end - strat}  # noqa: F821 - a typo
+
+
+def test_clip_route_blames_a_missing_import_only_when_the_name_is_httpexception() -> None:
+    namespace: dict = {}
+    exec(  # a cell that uses HTTPException without `from fastapi import HTTPException`
+        "def read_clip(start: int, end: int):\n"
+        "    if start > end:\n"
+        "        raise HTTPException(400, 'start is after end')\n"
+        "    return {'seconds': end - start}\n",
+        namespace,
+    )
+    feedback = check_clip_route(clip_app(namespace["read_clip"]))
+    assert "raised `NameError: name 'HTTPException' is not defined`" in feedback.message
+    assert "`from fastapi import HTTPException`" in feedback.message
+
+    feedback = check_clip_route(clip_app(raises_without_importing))
+    assert "raised `NameError: name 'HTTPExceptoin' is not defined`" in feedback.message
+    assert "import" not in feedback.message and "FastAPI does not know" not in feedback.message
+
+
+def test_clip_route_shows_a_typo_instead_of_asking_for_types() -> None:
+    feedback = check_clip_route(clip_app(typo_in_the_sum))
+    assert feedback.passed is False
+    assert "raised `NameError: name 'strat' is not defined`" in feedback.message
+    assert "declare" not in feedback.message
+
+
+def test_clip_route_names_the_exception_it_does_not_know() -> None:
+    feedback = check_clip_route(clip_app(raises_value_error))
+    assert "raised `ValueError: start is after end`, an exception FastAPI does not know" in feedback.message
+    untyped_feedback = check_clip_route(clip_app(untyped))
+    assert "raised `TypeError: unsupported operand type(s) for -: 'str' and 'str'`" in untyped_feedback.message

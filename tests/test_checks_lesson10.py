@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
 from lesson_app import create_app, start_server
@@ -235,3 +235,39 @@ def test_sql_changes_nothing(engine: Engine) -> None:
                       "SELECT id FROM gone ORDER BY id LIMIT 3 OFFSET 3"):
         assert check_sql(statement, engine).passed is False
     assert check_sql(SOLUTION_SQL, engine).passed is True
+
+
+def test_sql_refuses_several_statements_and_runs_none(engine: Engine) -> None:
+    """`SELECT 1; COMMIT; DROP TABLE youtube` once dropped the table; now nothing of it runs."""
+    feedback = check_sql("SELECT 1; COMMIT; DROP TABLE youtube", engine)
+    assert feedback.passed is False
+    assert "that is 3 statements" in feedback.message and "ran none of these" in feedback.message
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT to_regclass('youtube') IS NOT NULL"))
+    assert check_sql(SOLUTION_SQL, engine).passed is True
+
+
+def test_sql_runs_read_only_so_a_data_modifying_cte_is_refused(engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = conn.scalar(text("SELECT count(*) FROM youtube"))
+    feedback = check_sql("WITH gone AS (DELETE FROM youtube RETURNING id) SELECT id FROM gone ORDER BY id", engine)
+    assert feedback.passed is False
+    assert "in a read-only transaction" in feedback.message
+    assert "leave out the part that changes rows" in feedback.message
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM youtube")) == before
+        assert conn.scalar(text("SHOW default_transaction_read_only")) == "off"  # the pool's connection is as before
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        (SOLUTION_SQL + ";", True),  # one statement with its semicolon
+        (SOLUTION_SQL + "; -- the page", True),
+        ("SELECT id FROM youtube WHERE channel = 'Data; Desk' ORDER BY id LIMIT 3 OFFSET 3", False),  # `;` in text
+    ],
+)
+def test_sql_a_semicolon_that_ends_or_sits_in_a_string_is_one_statement(engine: Engine, sql: str, expected: bool):
+    feedback = check_sql(sql, engine)
+    assert feedback.passed is expected
+    assert "statements" not in feedback.message

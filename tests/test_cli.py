@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy.engine import URL
+
+from lesson_app.databases import plain_url
 from tests.conftest import run_cli
 
 
@@ -30,3 +34,30 @@ def test_other_commands_refuse_stray_arguments() -> None:
     result = run_cli("db", "status", "--bogus")
     assert result.returncode == 2
     assert "unrecognized arguments: --bogus" in result.stderr
+
+
+def _bundled_major() -> int:
+    from lesson_app import embedded
+
+    return embedded.binary_version(embedded.bin_dir())
+
+
+def test_psql_with_database_url_runs_the_bundled_client(template_url: URL) -> None:
+    """With DATABASE_URL set (here: the embedded test server's URL), `\\l` works: the bundled psql, not the system's."""
+    env = {"DATABASE_URL": plain_url(template_url)}
+    result = run_cli("db", "psql", "--", "-At", "-c", r"\echo :VERSION_NUM", "-c", r"\l", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(str(_bundled_major()))
+    assert template_url.database in result.stdout
+
+
+def test_psql_with_a_tls_url_says_the_bundled_client_has_no_tls(template_url: URL) -> None:
+    from lesson_app import embedded, psql_client
+
+    if psql_client.has_tls(embedded.bin_dir()):
+        pytest.skip("these PostgreSQL binaries were built with TLS, so the bundled psql serves TLS URLs too")
+    env = {"DATABASE_URL": plain_url(template_url.update_query_dict({"sslmode": "require"}))}
+    result = run_cli("db", "psql", "--", "-At", "-c", "SELECT 1", env=env)
+    assert "The bundled psql was built without TLS, which this DATABASE_URL asks for (sslmode=require)" in result.stderr
+    assert "not compiled in" not in result.stderr  # the bundled psql was not run
+    assert "Traceback" not in result.stderr

@@ -223,3 +223,22 @@ def test_port_80_as_ordinary_user_says_it_needs_an_administrator() -> None:
     assert "already in use" not in report
     assert "port=8000" in report
     assert issubclass(PrivilegedPortError, PermissionError)
+
+
+def test_errors_returns_the_exception_a_route_raised_on_this_server_only() -> None:
+    app = FastAPI()
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise LookupError("no such thing")
+
+    with start_server(app, port=0, name="test-errors") as failing, \
+            start_server(tiny_app(), port=0, name="test-errors-other") as other:
+        response = httpx.get(f"{failing.url}/boom")
+        deadline = time.monotonic() + 2  # Uvicorn logs the exception just after it has sent the 500
+        while not failing.errors() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        errors = failing.errors()
+        assert other.errors() == []
+    assert response.status_code == 500
+    assert [(type(exc), str(exc)) for exc in errors] == [(LookupError, "no such thing")]

@@ -9,6 +9,7 @@ In a notebook, the feedback shows even when the check is not the cell's last lin
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,30 @@ def hint(message: str) -> Feedback:
 def waiting(task: str) -> Feedback:
     """Return the feedback for an exercise whose answer is still `...`."""
     return Feedback(None, f"replace the `...` with {task}, then run the cell again.")
+
+
+def exception_text(exc: BaseException) -> str:
+    """Show an exception as Python's last traceback line does, as Markdown code: `NameError: name 'x' ...`."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"  # one line of inline code, whatever it holds
+
+
+def get_and_error(server: Any, http: Any, url: str, **kwargs: Any) -> tuple[Any, BaseException | None]:
+    """Send GET `url`; when it answers 500, also return the exception the route raised, from the server's log.
+
+    Uvicorn logs the exception just after the 500 is sent, so this waits for it (up to two seconds).
+    """
+    before = len(server.errors())
+    response = http.get(url, **kwargs)
+    if response.status_code != 500:
+        return response, None
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        errors = server.errors()
+        if len(errors) > before:
+            return response, errors[before]
+        time.sleep(0.01)
+    return response, None
 
 
 def _forget(*_: object) -> None:

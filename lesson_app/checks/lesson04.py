@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.checks import Feedback, correct, exception_text, get_and_error, hint, not_attempted, waiting
 
 # The three requests of the first exercise, the function FastAPI calls for each, and the usual wrong picks.
 FUNCTIONS = {
@@ -184,9 +184,12 @@ def check_next_video(app: Any) -> Feedback:
     try:
         with start_server(app, port=0, name="lesson04-check-next") as server, \
                 httpx.Client(base_url=server.url, timeout=5, headers=_ONE_REQUEST_PER_CONNECTION) as http:
-            seven, word = http.get("/videos/7/next"), http.get("/videos/seven/next")
+            seven, seven_error = get_and_error(server, http, "/videos/7/next")
+            word, word_error = get_and_error(server, http, "/videos/seven/next")
     except Exception as exc:  # noqa: BLE001 - the learner's app may fail in any way; say how, never raise
         return hint(f"the app could not be started and asked: {type(exc).__name__}: {exc}")
+    if seven.status_code == 500:
+        return _crashed(seven_error)
     if seven.status_code == 404:
         if any("video_id" in route and "{video_id}" not in route for route in routes):
             return hint(f"GET /videos/7/next answered 404. Your routes: {routes}. A path parameter is written in "
@@ -203,17 +206,27 @@ def check_next_video(app: Any) -> Feedback:
         return hint(f"GET /videos/7/next answered 422, about {wanted}: FastAPI wanted a value it did not find. "
                     "The function's parameter must have the same name as the braces in the path, `video_id`; a "
                     "parameter of another name is taken as a query parameter.")
-    if seven.status_code == 500:
-        return hint("GET /videos/7/next answered 500: the function raised an error. If `video_id` has no type "
-                    "(or `str`), it arrives as the text \"7\", and \"7\" + 1 fails: declare `video_id: int`.")
     body = _json(seven)
     if seven.status_code != 200 or body != {"next": 8}:
         return hint(f"GET /videos/7/next answered {seven.status_code} {body!r}; it should answer 200 "
                     "{'next': 8}: return {\"next\": video_id + 1}.")
     if word.status_code != 422:
-        return hint(f"/videos/7/next works. But GET /videos/seven/next answered {word.status_code} "
-                    f"{_json(word)!r}: declare `video_id: int`, and FastAPI refuses text before your "
-                    "function runs (422).")
+        got = (f"500 because your function raised {exception_text(word_error)}" if word_error
+               else f"{word.status_code} {_json(word)!r}")
+        return hint(f"/videos/7/next works. But GET /videos/seven/next answered {got}; declare `video_id: int`, "
+                    "and FastAPI refuses text before your function runs (422).")
     return correct("GET /videos/7/next → {'next': 8}: FastAPI matched the path, passed the segment \"7\" to "
                    "video_id as the integer 7, and your function added 1. /videos/seven/next got 422 without "
                    "your function running.")
+
+
+def _crashed(error: BaseException | None) -> Feedback:
+    """Explain a 500 from GET /videos/7/next with the exception the function really raised."""
+    if error is None:
+        return hint("GET /videos/7/next answered 500: your function raised an error; call the function yourself in "
+                    "a cell, e.g. `read_next_video(7)`, to see it.")
+    raised = f"GET /videos/7/next answered 500 because your function raised {exception_text(error)}"
+    if isinstance(error, TypeError) and "str" in str(error):  # "7" + 1: the segment arrived as text
+        return hint(f"{raised}: without a type (or with `str`), `video_id` arrives as the text \"7\", and "
+                    "\"7\" + 1 fails, so declare `video_id: int`.")
+    return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")

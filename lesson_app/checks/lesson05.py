@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.checks import Feedback, correct, exception_text, get_and_error, hint, not_attempted, waiting
 from lesson_app.settings import get_settings
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
@@ -217,12 +217,48 @@ def check_clip_route(app: Any) -> Feedback:
     try:
         with start_server(app, port=0, name="lesson05-check-clips") as server, \
                 httpx.Client(base_url=server.url, timeout=5, headers=_ONE_REQUEST_PER_CONNECTION) as http:
-            fine = http.get("/clips", params={"start": 10, "end": 25})
-            backwards = http.get("/clips", params={"start": 30, "end": 5})
+            fine, fine_error = get_and_error(server, http, "/clips", params={"start": 10, "end": 25})
+            backwards, backwards_error = get_and_error(server, http, "/clips", params={"start": 30, "end": 5})
             text = http.get("/clips", params={"start": "ten", "end": 5})
     except Exception as exc:  # noqa: BLE001 - the learner's app may fail in any way; say how, never raise
         return hint(f"the app could not be started and asked: {type(exc).__name__}: {exc}")
+    if fine.status_code == 500:
+        return _crashed_on_a_clip(fine_error)
+    if backwards.status_code == 500:
+        return _crashed_on_a_backwards_clip(backwards_error)
     return _judge_clips(routes, fine, backwards, text)
+
+
+# Exceptions that say the route's code has a mistake in it, rather than that it refused the request on purpose.
+_MISTAKES = (NameError, AttributeError, TypeError, ImportError, KeyError, IndexError, ZeroDivisionError)
+
+
+def _crashed_on_a_clip(error: BaseException | None) -> Feedback:
+    """Explain a 500 for start=10&end=25 with the exception the function really raised."""
+    if error is None:
+        return hint("GET /clips?start=10&end=25 answered 500: your function raised an error; call it yourself in a "
+                    "cell, e.g. `read_clip(10, 25)`, to see it.")
+    raised = f"GET /clips?start=10&end=25 answered 500 because your function raised {exception_text(error)}"
+    if isinstance(error, TypeError) and "'str'" in str(error):  # "25" - "10": the values arrived as text
+        return hint(f"{raised}: without a type, start and end arrive as text, and \"25\" - \"10\" fails, so "
+                    "declare `start: int, end: int`.")
+    return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")
+
+
+def _crashed_on_a_backwards_clip(error: BaseException | None) -> Feedback:
+    """Explain a 500 for start=30&end=5: a missing import, another mistake, or an exception FastAPI does not know."""
+    if error is None:
+        return hint("start=30&end=5 answered 500: your function raised an error; call it yourself in a cell, e.g. "
+                    "`read_clip(30, 5)`, to see it.")
+    raised = f"start=30&end=5 answered 500 because your function raised {exception_text(error)}"
+    if isinstance(error, NameError) and "HTTPException" in str(error):
+        return hint(f"{raised}: the cell uses HTTPException without importing it, so add "
+                    "`from fastapi import HTTPException` at its top.")
+    if isinstance(error, _MISTAKES):
+        return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")
+    return hint(f"{raised}, an exception FastAPI does not know, so to the client it is a bug; raise "
+                "`HTTPException(400, \"...\")` instead, which FastAPI turns into that status code and sends the "
+                "sentence as `detail`.")
 
 
 def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Response,
@@ -235,9 +271,6 @@ def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Respo
     if fine.status_code == 422:
         return hint(f"GET /clips?start=10&end=25 answered 422 {_json(fine)!r}: FastAPI did not find the values it "
                     "wanted. Query parameters are matched by name: call the function's parameters start and end.")
-    if fine.status_code == 500:
-        return hint("GET /clips?start=10&end=25 answered 500: the function raised an error. Without a type, start "
-                    "and end arrive as text, and \"25\" - \"10\" fails: declare `start: int, end: int`.")
     if fine.status_code != 200 or _json(fine) != {"seconds": 15}:
         return hint(f"GET /clips?start=10&end=25 answered {fine.status_code} {_json(fine)!r}; it should answer "
                     "200 {'seconds': 15}: return {\"seconds\": end - start}.")
@@ -249,10 +282,6 @@ def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Respo
         return hint(f"start=30&end=5 answered {backwards.status_code} {body!r}: a clip that ends before it starts "
                     "makes no sense, and the function should say so: `if start > end: raise HTTPException(400, "
                     "\"...\")`.")
-    if backwards.status_code == 500:
-        return hint("start=30&end=5 answered 500: the function raised an exception FastAPI does not know, so to "
-                    "the client it is a bug. Raise `HTTPException(400, \"...\")`, which FastAPI turns into that "
-                    "status code and sends the sentence as `detail`.")
     if backwards.status_code != 400:
         return hint(f"start=30&end=5 answered {backwards.status_code}: both values are valid integers, so it is "
                     "your function that refuses the pair, and the code for a request that makes no sense is 400.")

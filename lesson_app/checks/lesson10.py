@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.checks.sql_text import split_statements
 
 
 def _request_json(response: httpx.Response) -> Any:
@@ -163,6 +164,10 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
     if not isinstance(sql, str):
         return hint(f"expected the SQL as a string (in quotes), got a {type(sql).__name__}.")
     offset = per_page * (page - 1)
+    statements = split_statements(sql)
+    if len(statements) > 1:
+        return hint(f"that is {len(statements)} statements separated by `;`, and the checker runs exactly one (it ran "
+                    "none of these), so keep only the SELECT.")
     verb = _first_word(sql)
     if verb in _WRITES:
         return hint(f"that is {'an' if verb[0] in 'AEIOU' else 'a'} {verb}, which changes rows instead of showing "
@@ -174,17 +179,23 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
         return hint(f"the database could not be reached ({type(exc).__name__}); run the cells at the top again.")
     with conn:
         every = list(conn.scalars(same_channel, {"channel": channel}))
+        # Read-only, for this transaction and (should a COMMIT slip through) the session: nothing can change.
+        conn.execute(text("SET TRANSACTION READ ONLY"))
+        conn.execute(text("SET default_transaction_read_only = on"))
         try:
-            result = conn.execute(text(sql))
+            result = conn.execute(text(statements[0] if statements else sql))
             if not result.returns_rows:
-                return hint("that statement returns no rows (the checker rolled it back, so it changed nothing). "
-                            "Write a SELECT: it reads rows and shows them.")
+                return hint("that statement returns no rows (it ran read-only and was rolled back, so it changed "
+                            "nothing). Write a SELECT: it reads rows and shows them.")
             columns, rows = list(result.keys()), result.all()
         except DBAPIError as exc:
             message = str(exc.orig).strip().splitlines()[0]
             if "does not exist" in message and f'"{channel}"' in sql:
                 return hint(f"PostgreSQL says: {message}. In SQL, text goes in single quotes ('{channel}'); "
                             "double quotes name a column.")
+            if "read-only transaction" in message:
+                return hint(f"PostgreSQL says: {message}. The checker runs your SQL read-only, and a page of videos "
+                            "is read with a plain SELECT, so leave out the part that changes rows.")
             if "LIMIT #,#" in message:
                 return hint("PostgreSQL says: LIMIT #,# syntax is not supported. `LIMIT 3, 3` is MySQL's spelling; "
                             f"PostgreSQL's is `LIMIT {per_page} OFFSET {offset}`, each number with its own word.")
@@ -201,6 +212,8 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
             return hint(f"the statement could not run: {exc}")
         finally:
             conn.rollback()  # whatever the statement was, it changes nothing
+            conn.execute(text("RESET default_transaction_read_only"))  # the pooled connection goes back as it was
+            conn.commit()
     expected = every[offset : offset + per_page]
     if "id" not in columns:
         return hint("select the id column too (e.g. `SELECT id, title, views FROM youtube ...`), "
