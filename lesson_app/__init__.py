@@ -8,6 +8,7 @@ from lesson_app.databases import DatabaseUnavailableError, lesson_database, plai
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
 from lesson_app.models import Base, Youtube
+from lesson_app.project_check import Scorecard, check_project
 from lesson_app.server import LessonServer, PortInUseError, start_server, stop_all
 from lesson_app.settings import Settings, get_settings
 
@@ -17,9 +18,11 @@ __all__ = [
     "EmbeddedDatabaseError",
     "LessonServer",
     "PortInUseError",
+    "Scorecard",
     "Settings",
     "Youtube",
     "check_environment",
+    "check_project",
     "create_app",
     "get_settings",
     "lesson_database",

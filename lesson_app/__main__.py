@@ -1,4 +1,5 @@
-"""The command line: `python -m lesson_app db start|stop|status|url|psql|reset`, `load-data`, `bench`."""
+"""The command line: `python -m lesson_app db start|stop|status|url|psql|reset`, `load-data`, `bench`,
+`check-project PATH`."""
 
 from __future__ import annotations
 
@@ -106,6 +107,14 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks)
 
 
+def _check_project(args: argparse.Namespace) -> int:
+    from lesson_app.project_check import check_project
+
+    card = check_project(args.path)
+    print(card)
+    return 0 if card.passed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = argparse.ArgumentParser(prog="python -m lesson_app", description=__doc__)
@@ -122,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
     bench.add_argument("--notebooks", action="store_true", help="also time each notebook run alone under nbval")
     bench.set_defaults(run=_bench)
+    check = commands.add_parser(
+        "check-project",
+        help="grade your own FastAPI + PostgreSQL project folder (exit status 0 only when every check passes)",
+        description="Run the project's own `alembic upgrade head`, `alembic check` and a downgrade round trip on a "
+        "fresh database, start `uvicorn main:app` from the folder, send real requests to /videos, and print a "
+        "scorecard. The database is made for the check and dropped at the end.",
+    )
+    check.add_argument("path", help="the project folder: the one holding main.py, alembic.ini and alembic/")
+    check.set_defaults(run=_check_project)
     args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
     if extra and getattr(args, "action", None) != "psql":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

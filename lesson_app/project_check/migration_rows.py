@@ -1,0 +1,69 @@
+"""The rows about migrations: the project's own `alembic upgrade head`, `alembic check`, and a round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lesson_app.project_check.process import run_alembic, tail
+from lesson_app.project_check.scorecard import Scorecard
+
+BARE_URL_HINT = (
+    "SQLAlchemy 2.1 reads a bare postgresql:// URL as psycopg 3, which is not installed: turn DATABASE_URL into "
+    "postgresql+psycopg2://... in config/database.py before create_engine."
+)
+
+
+def failure_hint(output: str, what: str) -> str:
+    """Return a one-line hint for a command that failed, naming the usual cause when the output shows it."""
+    if "No module named 'psycopg'" in output:
+        return BARE_URL_HINT
+    if "DATABASE_URL" in output and ("KeyError" in output or "not set" in output):
+        return f"{what} could not read DATABASE_URL: read it with os.environ['DATABASE_URL'] and nothing else."
+    last = tail(output, 1) or "no output"
+    return f"{what} failed ({last[:160]}): run it in the project folder and fix the error it shows."
+
+
+def check_hint(output: str) -> str:
+    """Say why `alembic check` found the models and the migrations apart."""
+    if "does not provide a MetaData object" in output or "target_metadata" in output:
+        return "alembic/env.py says target_metadata = None: set it to Base.metadata (from models.youtube_model)."
+    detected = output[output.find("New upgrade operations detected") :]
+    if "remove_table" in detected and "add_" not in detected:
+        return (
+            "alembic check would drop your tables, so env.py's metadata has none: import the module that defines "
+            "your models in alembic/env.py and use its Base.metadata."
+        )
+    if "New upgrade operations detected" in output:
+        return (
+            'Your models differ from your migrations: run `alembic revision --autogenerate -m "..."`, check the '
+            "new file, then `alembic upgrade head`."
+        )
+    return failure_hint(output, "`alembic check`")
+
+
+def check_migrations(card: Scorecard, path: Path, env: dict[str, str]) -> bool:
+    """Upgrade the fresh database to head, compare models with migrations, and round-trip; return upgrade's result."""
+    upgrade = run_alembic(path, env, "upgrade", "head")
+    if not card.add(
+        "alembic upgrade head", upgrade.ok, failure_hint(upgrade.output, "`alembic upgrade head`"), tail(upgrade.output)
+    ):
+        return False
+    check = run_alembic(path, env, "check")
+    card.add("migrations match models", check.ok, check_hint(check.output), tail(check.output))
+    down = run_alembic(path, env, "downgrade", "base")
+    up_again = run_alembic(path, env, "upgrade", "head")  # back at head either way, for the API rows
+    if not down.ok:
+        card.add(
+            "migrations round-trip",
+            False,
+            "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade().",
+            tail(down.output),
+        )
+    else:
+        card.add(
+            "migrations round-trip",
+            up_again.ok,
+            "`alembic upgrade head` failed after `downgrade base`: a downgrade() leaves something behind.",
+            tail(up_again.output),
+        )
+    return up_again.ok
