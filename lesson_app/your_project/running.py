@@ -19,14 +19,22 @@ import psutil
 from lesson_app.embedded import free_port
 
 # The project's own top-level modules: imported afresh each time, as a new process would import them.
-PROJECT_MODULES = ("main", "config", "models", "schemas", "slow_demo")
+PROJECT_MODULES = ("main", "config", "models", "schemas", "channels", "slow_demo")
+
+
+def _from_project(name: str, folder: Path) -> bool:
+    """Say whether module `name` is one of the project's: a known name, or a file inside the folder."""
+    if name.split(".")[0] in PROJECT_MODULES:
+        return True
+    file = getattr(sys.modules.get(name), "__file__", None)
+    return bool(file) and Path(file).resolve().is_relative_to(folder.resolve())
 
 
 @contextlib.contextmanager
 def project_imports(folder: Path, database_url: str) -> Iterator[None]:
     """Import from the project folder with DATABASE_URL set, as `uvicorn main:app` there would."""
     saved_path, saved_url = sys.path[:], os.environ.get("DATABASE_URL")
-    for name in [name for name in sys.modules if name.split(".")[0] in PROJECT_MODULES]:
+    for name in [name for name in sys.modules if _from_project(name, folder)]:
         del sys.modules[name]
     importlib.invalidate_caches()
     sys.path.insert(0, str(folder))
