@@ -115,3 +115,17 @@ def run_uvicorn(folder: Path, database_url: str, target: str = "main:app", timeo
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"uvicorn {target} did not answer within {timeout:.0f} s: see server.output().")
+
+
+def run_pytest(folder: Path, database_url: str, test_database_url: str) -> subprocess.CompletedProcess:
+    """Run `python -m pytest -q` in the project folder, as a terminal there would, with both URLs set."""
+    env = {**os.environ, "DATABASE_URL": database_url, "TEST_DATABASE_URL": test_database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--color=no"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
