@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
+from lesson_app import check_project
 from lesson_app.your_project import catch_up, load_app, project_folder, run_uvicorn, shown, start_empty
 from lesson_app.your_project.folder import solution_files
 
@@ -86,3 +88,12 @@ def test_run_uvicorn_that_cannot_start_says_why(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import nothing_of_that_name\n")
     with pytest.raises(RuntimeError, match="nothing_of_that_name"):
         run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+
+
+def test_final_solution_passes_the_project_checker(tmp_path: Path) -> None:
+    """The project as lesson 15 leaves it (channels, tests and all) still passes every row of check_project."""
+    for relative, source in solution_files(15).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / relative)
+    card = check_project(tmp_path)
+    assert card.passed, str(card)
