@@ -97,3 +97,11 @@ def test_final_solution_passes_the_project_checker(tmp_path: Path) -> None:
         shutil.copyfile(source, tmp_path / relative)
     card = check_project(tmp_path)
     assert card.passed, str(card)
+
+
+def test_catch_up_does_not_report_a_file_from_a_later_lesson(projects: Path, capsys) -> None:
+    folder = projects / "my_api"
+    folder.mkdir(parents=True)
+    shutil.copyfile(solution_files(14)[Path("main.py")], folder / "main.py")
+    catch_up(13)
+    assert "Kept" not in capsys.readouterr().out

@@ -70,22 +70,28 @@ def solution_files(lesson: int) -> dict[Path, Path]:
     return files
 
 
+def known_versions(relative: Path) -> set[bytes]:
+    """Return every lesson's solution of one file (a learner ahead of a lesson has a later one)."""
+    return {path.read_bytes() for path in SOLUTIONS.glob(f"after_*/{relative}")}
+
+
 def catch_up(lesson: int, name: str = NAME) -> Path:
     """Write the files lesson `lesson` ends with that the project lacks; keep every file the learner has."""
     folder = project_folder(name)
     folder.mkdir(parents=True, exist_ok=True)
-    written, kept = [], []
+    written, kept = [], []  # files added, and files of the learner's that no lesson's solution has
     for relative, path in sorted(solution_files(lesson).items()):
         target = folder / relative
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             written.append(str(relative))
-        elif "versions" not in relative.parts and target.read_bytes() != path.read_bytes():  # dates always differ
+        elif "versions" not in relative.parts and target.read_bytes() not in known_versions(relative):
             kept.append(str(relative))
     if kept:
+        verb = "it differs" if len(kept) == 1 else "they differ"
         print(
-            f"Kept your own {', '.join(kept)}, which differ from the solution: if a later cell fails on one, "
+            f"Kept your own {', '.join(kept)}: {verb} from the lessons' solutions; if a later cell fails on one, "
             "compare it with the same file under lesson_app/your_project/solutions/."
         )
     if written:
