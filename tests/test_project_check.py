@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
 
 from lesson_app import Scorecard, check_project
-from lesson_app.databases import _admin_cursor, server_url
+from lesson_app.databases import _admin_cursor, create_database, drop_database, server_url
 from lesson_app.project_check import REFERENCE, ROWS
 from tests.conftest import run_cli
 
@@ -75,6 +82,16 @@ BROKEN = {
     ),
 }
 
+# The mistakes that break nothing else: every other row must still pass.
+ONLY_ROW_FAILS = {
+    "create_answers_200",
+    "duplicate_raises_500",
+    "delete_never_committed",
+    "target_metadata_none",
+    "model_not_imported_in_env",
+    "session_never_closed",
+}
+
 
 def copy_reference(destination: Path) -> Path:
     """Copy the reference project as a learner's folder would be (no bytecode from other runs)."""
@@ -125,28 +142,65 @@ def test_scorecard_renders_as_table(reference_card) -> None:
     assert "14 of 14 checks passed" in str(card)
 
 
+@pytest.fixture(scope="module")
+def broken_card(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Scorecard]:
+    """Check each broken copy once, for every test that reads its scorecard."""
+    cards: dict[str, Scorecard] = {}
+
+    def card_for(case: str) -> Scorecard:
+        if case not in cards:
+            cards[case] = check_project(broken_copy(tmp_path_factory.mktemp(case) / "my_api", case))
+        return cards[case]
+
+    return card_for
+
+
 @pytest.mark.parametrize("case", BROKEN)
-def test_check_project_broken_fails_its_row(case: str, tmp_path: Path) -> None:
+def test_check_project_broken_fails_its_row(case: str, broken_card) -> None:
     _, _, _, row_name, words = BROKEN[case]
-    card = check_project(broken_copy(tmp_path / "my_api", case))
+    card = broken_card(case)
     rows = {row.name: row for row in card.rows}
     assert not card.passed
     assert not rows[row_name].passed, str(card)
     assert words in rows[row_name].hint, str(card)
+    if case in ONLY_ROW_FAILS:
+        assert {row.name for row in card.rows if not row.passed} == {row_name}, str(card)
 
 
-def test_check_project_500_shows_server_log(tmp_path: Path) -> None:
-    card = check_project(broken_copy(tmp_path / "my_api", "duplicate_raises_500"))
+def test_check_project_500_shows_server_log(broken_card) -> None:
+    card = broken_card("duplicate_raises_500")
     row = next(row for row in card.rows if row.name == "duplicate url: 409")
     assert "UniqueViolation" in row.log
     assert "the last lines the project printed" in str(card)
+    assert "UniqueViolation" in card._repr_markdown_().split("```")[1]  # the log as a code block in a notebook
 
 
-def test_check_project_bare_url_skips_later_rows(tmp_path: Path) -> None:
-    card = check_project(broken_copy(tmp_path / "my_api", "bare_postgresql_url"))
+def test_check_project_bare_url_skips_later_rows(broken_card) -> None:
+    card = broken_card("bare_postgresql_url")
     rows = {row.name: row for row in card.rows}
     assert rows["server starts"].hint == "skipped: alembic upgrade head failed"
     assert "No module named 'psycopg'" in rows["alembic upgrade head"].log
+
+
+def test_check_project_accepts_items_and_fixed_page_size(tmp_path: Path) -> None:
+    # Another correct design: the list wrapped in {"items": [...]}, no limit parameter, at most 50 rows a page.
+    project = copy_reference(tmp_path / "my_api")
+    main = project / "main.py"
+    source = main.read_text()
+    start, end = source.index('@app.get("/videos", '), source.index('@app.get("/videos/{video_id}"')
+    main.write_text(source[:start] + PAGED_LIST + source[end:])
+    card = check_project(project)
+    assert card.passed, str(card)
+
+
+PAGED_LIST = '''@app.get("/videos")
+def list_videos(db: DB) -> dict[str, list[VideoOut]]:
+    """List the first 50 videos."""
+    videos = db.scalars(select(Youtube).order_by(Youtube.id).limit(50)).all()
+    return {"items": [VideoOut.model_validate(video) for video in videos]}
+
+
+'''
 
 
 def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None:
@@ -160,6 +214,60 @@ def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None
     assert rows["create: 201 + Location"].hint == "skipped: the server did not start"
 
 
+@pytest.fixture
+def learners_own_database() -> Iterator[URL]:
+    """A database standing for the learner's own (Neon's, say), which the check must leave as it is."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url)
+    yield url
+    drop_database(url)
+
+
+def migrate_with_a_row(project: Path, url: URL) -> None:
+    """Migrate the learner's own database with the project's alembic and store one video there."""
+    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env, check=True)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO youtube (title, url, channel) VALUES ('Mine', 'https://mine', 'Me')"))
+    engine.dispose()
+
+
+def stored_videos(url: URL) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM youtube")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_check_project_never_downgrades_a_pasted_database(tmp_path: Path, learners_own_database: URL) -> None:
+    # The notes say to paste the database URI in env.py: then `alembic` ignores DATABASE_URL.
+    project = copy_reference(tmp_path / "my_api")
+    migrate_with_a_row(project, learners_own_database)
+    env_py = project / "alembic" / "env.py"
+    pasted = learners_own_database.render_as_string(hide_password=False)
+    env_py.write_text(env_py.read_text().replace('DATABASE_URL.replace("%", "%%")', repr(pasted)))
+    card = check_project(project)
+    rows = {row.name: row for row in card.rows}
+    assert "other than the one in DATABASE_URL" in rows["alembic upgrade head"].hint, str(card)
+    assert rows["migrations round-trip"].hint == "skipped: alembic upgrade head failed"
+    assert stored_videos(learners_own_database) == 1  # no downgrade ran there
+
+
+def test_check_project_stops_when_rows_go_elsewhere(tmp_path: Path, learners_own_database: URL) -> None:
+    project = copy_reference(tmp_path / "my_api")
+    database_py = project / "config" / "database.py"
+    pasted = learners_own_database.render_as_string(hide_password=False)
+    database_py.write_text(database_py.read_text().replace("create_engine(DATABASE_URL", f"create_engine({pasted!r}"))
+    migrate_with_a_row(project, learners_own_database)
+    card = check_project(project)
+    rows = {row.name: row for row in card.rows}
+    assert "stored the row in a database other than" in rows["create: 201 + Location"].hint, str(card)
+    assert rows["DELETE: 204, then 404"].hint == "skipped: the server stores its rows in another database"
+    assert stored_videos(learners_own_database) == 2  # its own row and the one POST made, and no more
+
+
 def test_check_project_missing_files(tmp_path: Path) -> None:
     card = check_project(tmp_path)
     rows = card.rows
@@ -171,3 +279,9 @@ def test_cli_check_project_exit_status(tmp_path: Path) -> None:
     result = run_cli("check-project", str(tmp_path))
     assert result.returncode == 1
     assert "project files" in result.stdout and "FAIL" in result.stdout
+
+
+def test_cli_check_project_reference_exits_0(tmp_path: Path) -> None:
+    result = run_cli("check-project", str(copy_reference(tmp_path / "my_api")), timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "14 of 14 checks passed: every check passed." in result.stdout

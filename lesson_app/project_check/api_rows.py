@@ -1,8 +1,10 @@
-"""The rows about the API: create, duplicate, missing id, invalid body, PATCH, DELETE and the list."""
+"""The rows about creating and reading: create, a duplicate url, a missing id, an invalid body."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import httpx
 
 from lesson_app.project_check.probe import Probe, answered, json_or_none
 
@@ -16,7 +18,7 @@ def video(number: int) -> dict[str, Any]:
     return {**NEW, "title": f"Checked video {number}", "url": f"https://www.youtube.com/watch?v=check-{number:04d}"}
 
 
-def _create_hint(response, body: Any) -> str:
+def _create_hint(response: httpx.Response, body: Any) -> str:
     status = response.status_code
     if status == 200:
         return "POST /videos answered 200: a create answers 201 Created (status_code=201 on the route)."

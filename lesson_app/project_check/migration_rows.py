@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.engine import URL
+
+from lesson_app.project_check.check_database import is_migrated
 from lesson_app.project_check.process import run_alembic, tail
 from lesson_app.project_check.scorecard import Scorecard
 
 BARE_URL_HINT = (
     "SQLAlchemy 2.1 reads a bare postgresql:// URL as psycopg 3, which is not installed: turn DATABASE_URL into "
     "postgresql+psycopg2://... in config/database.py before create_engine."
+)
+
+ELSEWHERE_HINT = (
+    "`alembic upgrade head` migrated a database other than the one in DATABASE_URL: in alembic/env.py, "
+    "set sqlalchemy.url from os.environ['DATABASE_URL'] instead of a pasted URL."
 )
 
 
@@ -25,7 +33,7 @@ def failure_hint(output: str, what: str) -> str:
 
 def check_hint(output: str) -> str:
     """Say why `alembic check` found the models and the migrations apart."""
-    if "does not provide a MetaData object" in output or "target_metadata" in output:
+    if "does not provide a MetaData object" in output:
         return "alembic/env.py says target_metadata = None: set it to Base.metadata (from models.youtube_model)."
     detected = output[output.find("New upgrade operations detected") :]
     if "remove_table" in detected and "add_" not in detected:
@@ -41,29 +49,21 @@ def check_hint(output: str) -> str:
     return failure_hint(output, "`alembic check`")
 
 
-def check_migrations(card: Scorecard, path: Path, env: dict[str, str]) -> bool:
+def check_migrations(card: Scorecard, path: Path, env: dict[str, str], db_url: URL) -> bool:
     """Upgrade the fresh database to head, compare models with migrations, and round-trip; return upgrade's result."""
-    upgrade = run_alembic(path, env, "upgrade", "head")
-    if not card.add(
-        "alembic upgrade head", upgrade.ok, failure_hint(upgrade.output, "`alembic upgrade head`"), tail(upgrade.output)
-    ):
+    [upgrade] = run_alembic(path, env, "upgrade head")
+    hint = failure_hint(upgrade.output, "`alembic upgrade head`")
+    if not card.add("alembic upgrade head", upgrade.ok, hint, tail(upgrade.output)):
         return False
-    check = run_alembic(path, env, "check")
+    if not is_migrated(db_url):  # it migrated another database: a downgrade there would drop the learner's tables
+        return card.add("alembic upgrade head", False, ELSEWHERE_HINT, tail(upgrade.output))
+    # The last upgrade brings the database back to head even after a failed downgrade, for the API rows.
+    check, down, up_again = run_alembic(path, env, "check", "downgrade base", "upgrade head")
     card.add("migrations match models", check.ok, check_hint(check.output), tail(check.output))
-    down = run_alembic(path, env, "downgrade", "base")
-    up_again = run_alembic(path, env, "upgrade", "head")  # back at head either way, for the API rows
     if not down.ok:
-        card.add(
-            "migrations round-trip",
-            False,
-            "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade().",
-            tail(down.output),
-        )
+        hint = "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade()."
+        card.add("migrations round-trip", False, hint, tail(down.output))
     else:
-        card.add(
-            "migrations round-trip",
-            up_again.ok,
-            "`alembic upgrade head` failed after `downgrade base`: a downgrade() leaves something behind.",
-            tail(up_again.output),
-        )
+        hint = "`alembic upgrade head` failed after `downgrade base`: a downgrade() leaves something behind."
+        card.add("migrations round-trip", up_again.ok, hint, tail(up_again.output))
     return up_again.ok

@@ -18,13 +18,15 @@ from lesson_app.embedded import free_port
 START_TIMEOUT = 15.0
 ALEMBIC_TIMEOUT = 60.0
 TAIL_LINES = 15
+DRIVER = Path(__file__).resolve().parent / "alembic_commands.py"
+MARK = "@@ lesson_app: alembic exit status"  # alembic_commands.py prints it after each command
 
 
 def project_env(database_url: str) -> dict[str, str]:
     """Return the environment the project runs in: ours, with DATABASE_URL pointing at the check's database."""
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     env.pop("DIRECT_DATABASE_URL", None)  # the project knows only DATABASE_URL; ours must not leak in
-    # A check starts Python six times (four alembic commands, the server twice): without cached bytecode each
+    # A check starts Python three times (the alembic commands, the server twice): without cached bytecode each
     # start compiles FastAPI, Pydantic and SQLAlchemy again, about 3 s of CPU, so let Python keep its .pyc files.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -43,21 +45,35 @@ class AlembicRun:
     output: str
 
 
-def run_alembic(path: Path, env: dict[str, str], *args: str) -> AlembicRun:
-    """Run `alembic ARGS` in the project folder, as the learner would in a terminal there."""
+def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[AlembicRun]:
+    """Run `alembic COMMAND` for each command in the project folder, as the learner would in a terminal there.
+
+    All in one Python process (see alembic_commands.py); returns one result per command.
+    """
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "alembic", *args],
+            [sys.executable, "-c", DRIVER.read_text(), MARK, *commands],
             cwd=path,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
             timeout=ALEMBIC_TIMEOUT,
             stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
-        return AlembicRun(False, f"`alembic {' '.join(args)}` did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
-    return AlembicRun(done.returncode == 0, done.stdout + done.stderr)
+        return [
+            AlembicRun(False, f"`alembic {commands[0]}` and the rest did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
+        ]
+    runs, output = [], done.stdout
+    while MARK in output:
+        printed, _, rest = output.partition(MARK)
+        status, _, output = rest.partition("\n")
+        runs.append(AlembicRun(status.strip() == "0", printed.strip()))
+    if len(runs) < len(commands) and (output.strip() or not runs):  # Python itself failed before a marker
+        runs.append(AlembicRun(False, output.strip() or f"python exited with status {done.returncode}"))
+    runs += [AlembicRun(False, "Python stopped before this command ran.")] * (len(commands) - len(runs))
+    return runs
 
 
 class ServerStartError(RuntimeError):
@@ -87,20 +103,20 @@ class ProjectServer:
             if self.process.poll() is not None:
                 raise ServerStartError(f"`uvicorn main:app` exited with status {self.process.returncode}")
             try:
-                httpx.get(self.url + "/openapi.json", timeout=0.5)
+                httpx.get(self.url + "/", timeout=0.5)  # any answer, even 404, means it is serving
                 return
             except httpx.TransportError:
                 time.sleep(0.05)
-        self.stop()
+        self.stop(grace=0.5)  # still importing the app: no requests or connections to finish
         raise ServerStartError(f"`uvicorn main:app` did not answer within {timeout:.0f} s")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
         """Stop the server (SIGTERM first, so Uvicorn shuts down cleanly; then a kill) and its connections."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()
         try:
-            self.process.wait(5)
+            self.process.wait(grace)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)

@@ -12,12 +12,17 @@ from sqlalchemy.engine import URL
 
 from lesson_app.databases import create_database, drop_database, plain_url, server_url
 from lesson_app.project_check import api_rows, change_rows, server_rows
+from lesson_app.project_check.check_database import stores_url
 from lesson_app.project_check.migration_rows import BARE_URL_HINT, check_migrations
 from lesson_app.project_check.probe import Probe
 from lesson_app.project_check.process import START_TIMEOUT, ProjectServer, ServerStartError, project_env
 from lesson_app.project_check.scorecard import Scorecard
 
 NEEDED = ("main.py", "alembic.ini", "alembic/env.py")
+ELSEWHERE_HINT = (
+    "POST /videos stored the row in a database other than the one in DATABASE_URL: in config/database.py, "
+    "create the engine from os.environ['DATABASE_URL'] instead of a pasted URL."
+)
 
 
 def check_files(card: Scorecard, path: Path) -> bool:
@@ -43,6 +48,10 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
     with httpx.Client() as client:
         probe = Probe(card, server, client)
         row = api_rows.check_create(probe)
+        if row and not stores_url(db_url, api_rows.NEW["url"]):  # stop before more rows land in another database
+            card.add("create: 201 + Location", False, ELSEWHERE_HINT)
+            card.skip_remaining("the server stores its rows in another database")
+            return
         api_rows.check_missing(probe)
         api_rows.check_invalid(probe)
         server_rows.check_sessions(probe, db_url, row["id"] if row else api_rows.MISSING_ID)
@@ -59,19 +68,17 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
 def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path, start_timeout: float) -> None:
     """Migrate the fresh database with the project's own Alembic, then start its server and call it."""
     env = project_env(plain_url(db_url))
-    if not check_migrations(card, path, env):
+    if not check_migrations(card, path, env, db_url):
         card.skip_remaining("alembic upgrade head failed")
         return
     server = ProjectServer(path, env, workdir / "server.log", start_timeout)
-    try:
+    try:  # stopped even when the check is interrupted (Ctrl+C) while the server starts
         server.start()
+        card.add("server starts", True)
+        check_api(card, server, db_url)
     except ServerStartError as exc:
         card.add("server starts", False, start_hint(exc, server.log_tail()), server.log_tail())
         card.skip_remaining("the server did not start")
-        return
-    card.add("server starts", True)
-    try:
-        check_api(card, server, db_url)
     finally:
         server.stop()
 

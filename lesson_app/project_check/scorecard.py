@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lesson_app.display import Table
 
@@ -85,7 +86,7 @@ class Scorecard:
     def __repr__(self) -> str:
         return f"<Scorecard {self.path.name}: {sum(r.passed for r in self.rows)}/{len(ROWS)} passed>"
 
-    def _repr_pretty_(self, printer, cycle: bool) -> None:  # noqa: ANN001 - IPython's printer
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
 
     def _repr_markdown_(self) -> str:

@@ -5,31 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from lesson_app.config.database import make_engine
+from lesson_app.project_check.check_database import activity
 from lesson_app.project_check.probe import Probe, answered, json_or_none
 from lesson_app.project_check.process import ServerStartError
 
 READS = 12  # fewer than SQLAlchemy's default pool (5 + 10 overflow), so a leaking project answers slowly, not never
 MAX_CONNECTIONS = 5  # sequential requests need one pooled connection; more means sessions are kept open
 SETTLE_SECONDS = 2.0  # FastAPI closes a yield dependency just after the response is sent: give it a moment
-# Every connection to the check's own database but ours: the project's server is the only other client.
-ACTIVITY = text(
-    "SELECT count(*) FILTER (WHERE state LIKE 'idle in transaction%'), count(*) FROM pg_stat_activity "
-    "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-)
-
-
-def _activity(db_url: URL) -> tuple[int, int]:
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            idle_in_transaction, total = connection.execute(ACTIVITY).one()
-    finally:
-        engine.dispose()
-    return idle_in_transaction, total
 
 
 def check_sessions(probe: Probe, db_url: URL, video_id: int) -> None:
@@ -45,7 +29,7 @@ def check_sessions(probe: Probe, db_url: URL, video_id: int) -> None:
             return
     deadline = time.monotonic() + SETTLE_SECONDS
     while True:
-        idle_in_transaction, total = _activity(db_url)
+        idle_in_transaction, total = activity(db_url)
         if idle_in_transaction == 0 and total <= MAX_CONNECTIONS:
             probe.passed(name)
             return

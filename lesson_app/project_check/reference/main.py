@@ -5,13 +5,14 @@ Run it with `uvicorn main:app --reload` after `alembic upgrade head`.
 
 from typing import Annotated
 
-from config.database import get_db
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
-from models.youtube_model import Youtube
-from schemas import VideoCreate, VideoOut, VideoUpdate
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from config.database import get_db
+from models.youtube_model import Youtube
+from schemas import VideoCreate, VideoOut, VideoUpdate
 
 app = FastAPI(title="My videos API")
 DB = Annotated[Session, Depends(get_db)]

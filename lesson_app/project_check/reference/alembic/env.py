@@ -1,10 +1,10 @@
 from logging.config import fileConfig
 
-from config.database import DATABASE_URL
-from models.youtube_model import Base
 from sqlalchemy import engine_from_config, pool
 
 from alembic import context
+from config.database import DATABASE_URL
+from models.youtube_model import Base
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
