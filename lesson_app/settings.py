@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     pg_bin_dir: Path | None = Field(
         default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
     )
+    projects_dir: Path = Field(
+        default=PROJECT_ROOT / "projects", description="Where lessons 12 and up build the learner's own project."
+    )
     pg_port: int = Field(
         default=5432, description="The port a new embedded data folder starts on when free; it keeps the one it got."
     )

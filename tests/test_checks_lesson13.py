@@ -1,0 +1,182 @@
+"""The checkers of notebook 13 against the solution project, the usual wrong files, and an untouched `...`.
+
+Each project is a real folder (the lesson's solution, copied) served on a real port against a real database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from lesson_app.alembic_lesson import AlembicProject
+from lesson_app.checks.lesson13 import check_by_url, check_crud, check_database_py, check_predicted_codes
+from lesson_app.databases import plain_url
+from lesson_app.your_project.folder import solution_files
+
+BY_URL_ROUTE = """
+
+@app.get("/videos/by-url", response_model=VideoRead)
+def read_video_by_url(url: str, db: DB):
+    video = db.scalar(select(Youtube).where(Youtube.url == url))
+    if video is None:
+        raise HTTPException(status_code=404, detail="No video with this url.")
+    return video
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The project as lesson 13 leaves it."""
+    for relative, source in solution_files(13).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / relative)
+    return tmp_path
+
+
+@pytest.fixture
+def migrated(project: Path, empty_db_url: URL) -> URL:
+    """The test's empty database, migrated with the project's own `alembic upgrade head`."""
+    scene = AlembicProject(project, plain_url(empty_db_url))
+    scene.alembic("upgrade head")
+    assert scene.exit_status == 0
+    return empty_db_url
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new))
+
+
+# --- config/database.py -------------------------------------------------------------------------------------
+
+
+def test_database_py_solution_passes(project: Path) -> None:
+    feedback = check_database_py(project)
+    assert feedback.passed, feedback.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('make_url(os.environ["DATABASE_URL"])', 'make_url("postgresql://me:pw@localhost/videos")', "DATABASE_URL"),
+        ('.set(drivername="postgresql+psycopg2")', "", "psycopg2"),
+        ("SessionLocal = sessionmaker(bind=engine, expire_on_commit=False)", "SessionLocal = None", "SessionLocal"),
+        ("    try:\n        yield db\n    finally:\n        db.close()", "    return db", "generator"),
+        ("    try:\n        yield db\n    finally:\n        db.close()", "    yield db\n    db.close()", "finally"),
+        ("engine = create_engine(", "engine = dict(url=", "create_engine"),
+    ],
+)
+def test_database_py_usual_mistakes_get_their_hint(project: Path, old: str, new: str, expected: str) -> None:
+    replace_in(project / "config" / "database.py", old, new)
+    feedback = check_database_py(project)
+    assert feedback.passed is False and expected in feedback.message
+
+
+def test_database_py_missing_file_says_which(project: Path) -> None:
+    (project / "config" / "database.py").unlink()
+    assert "no config/database.py" in check_database_py(project).message
+
+
+# --- the routes ---------------------------------------------------------------------------------------------
+
+
+def test_crud_solution_passes(project: Path, migrated: URL) -> None:
+    feedback = check_crud(project, migrated)
+    assert feedback.passed, feedback.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('@app.post("/videos", status_code=201', '@app.post("/videos"', "answered 200"),
+        ('    response.headers["Location"] = f"/videos/{video.id}"\n', "", "Location"),
+        ("    try:\n        db.commit()\n    except IntegrityError:", "    db.commit()\n    if False:", "409"),
+        (
+            '@app.delete("/videos/{video_id}", status_code=204)',
+            '@app.delete("/videos/{video_id}")',
+            "DELETE answered 200",
+        ),
+        ("setattr(video, field, value)\n    save(db)", "setattr(video, field, value)\n    db.rollback()", "PATCH"),
+    ],
+)
+def test_crud_usual_mistakes_get_their_hint(project: Path, migrated: URL, old: str, new: str, expected: str) -> None:
+    replace_in(project / "main.py", old, new)
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and expected in feedback.message
+
+
+def test_crud_negative_views_accepted_gets_a_hint(project: Path, migrated: URL) -> None:
+    replace_in(project / "schemas.py", "views: int = Field(default=0, ge=0)", "views: int = 0")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "views -1" in feedback.message
+
+
+def test_crud_import_error_is_shown(project: Path, migrated: URL) -> None:
+    replace_in(project / "main.py", "from schemas import", "from schema import")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "ModuleNotFoundError" in feedback.message
+
+
+# --- exercise 1: predict the codes --------------------------------------------------------------------------
+
+RIGHT = {"POST the same url again": 409, "GET /videos/999999": 404, "PATCH views -5": 422, "DELETE twice": 404}
+
+
+def test_codes_right_prediction_passes() -> None:
+    assert check_predicted_codes(RIGHT).passed
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"DELETE twice": 204}, "second DELETE"),
+        ({"POST the same url again": 500}, "'POST the same url again': not 500"),
+        ({"PATCH views -5": 400}, "not 400"),
+    ],
+)
+def test_codes_wrong_predictions_get_their_hint(changes: dict, expected: str) -> None:
+    feedback = check_predicted_codes({**RIGHT, **changes})
+    assert feedback.passed is False and expected in feedback.message
+
+
+def test_codes_renamed_key_asks_to_keep_the_keys() -> None:
+    assert "keep the dictionary's keys" in check_predicted_codes({"POST": 409}).message
+
+
+def test_codes_untouched_or_partly_filled_is_not_attempted() -> None:
+    assert check_predicted_codes(...).passed is None
+    assert check_predicted_codes({**RIGHT, "DELETE twice": ...}).passed is None
+
+
+# --- exercise 2: GET /videos/by-url -------------------------------------------------------------------------
+
+
+def test_by_url_without_the_route_is_not_attempted(project: Path, migrated: URL) -> None:
+    assert check_by_url(project, migrated).passed is None
+
+
+def test_by_url_appended_after_video_id_names_route_order(project: Path, migrated: URL) -> None:
+    (project / "main.py").write_text((project / "main.py").read_text() + BY_URL_ROUTE)
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed is False and "route" in feedback.message and "above" in feedback.message
+
+
+def test_by_url_declared_first_passes(project: Path, migrated: URL) -> None:
+    replace_in(
+        project / "main.py", '\n@app.get("/videos/{video_id}"', BY_URL_ROUTE + '\n\n@app.get("/videos/{video_id}"'
+    )
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed, feedback.message
+
+
+def test_by_url_answering_200_for_an_unknown_url_gets_a_hint(project: Path, migrated: URL) -> None:
+    lenient = BY_URL_ROUTE.replace("response_model=VideoRead", "").replace(
+        '        raise HTTPException(status_code=404, detail="No video with this url.")', "        return {}"
+    )
+    replace_in(project / "main.py", '\n@app.get("/videos/{video_id}"', lenient + '\n\n@app.get("/videos/{video_id}"')
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed is False and "unknown url answered 200" in feedback.message
