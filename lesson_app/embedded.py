@@ -79,8 +79,8 @@ def binary_version(bins: Path) -> int:
     return int(out.stdout.split()[1].split(".")[0])
 
 
-def _paths() -> tuple[Path, Path, Path]:
-    root = get_settings().pg_dir
+def _paths(root: Path | None = None) -> tuple[Path, Path, Path]:
+    root = root or get_settings().pg_dir
     return root, root / "data", root / "server.log"
 
 
@@ -169,8 +169,8 @@ def _running(data: Path) -> RunningServer | None:
     return RunningServer(pid=pid, port=port, version=version, data_dir=data)
 
 
-def _lock() -> fasteners.InterProcessLock:
-    root = get_settings().pg_dir
+def _lock(root: Path | None = None) -> fasteners.InterProcessLock:
+    root = root or get_settings().pg_dir
     root.mkdir(parents=True, exist_ok=True)
     return fasteners.InterProcessLock(str(root / ".lock"))
 
@@ -286,15 +286,17 @@ def ensure_running() -> RunningServer:
         return _launch(bins, data, log, run_as)
 
 
-def status() -> RunningServer | None:
-    """Return the running embedded server, or None."""
-    return _running(_paths()[1])
+def status(pg_dir: Path | None = None) -> RunningServer | None:
+    """Return the embedded server running on `pg_dir` (default: PG_DIR's), or None."""
+    return _running(_paths(pg_dir)[1])
 
 
-def stop(timeout: float = 15.0) -> bool:
+def stop(timeout: float = 15.0, pg_dir: Path | None = None) -> bool:
     """Stop the embedded server (a fast shutdown: sessions end, committed rows stay); say if it ran."""
-    _, data, _ = _paths()
-    with _lock():
+    root, data, _ = _paths(pg_dir)
+    if not data.exists():  # nothing was ever started there: no lock file to leave behind either
+        return False
+    with _lock(root):
         lines = _read_postmaster_pid(data)
         if not lines or not _pid_alive(int(lines[0])):
             return False
