@@ -19,14 +19,11 @@ import trustme
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
-# Tests and the notebooks nbval runs use a PostgreSQL server of their own (its data in .postgres/tests), so a
-# test run never touches the rows a learner stored in the lesson databases. Set before anything reads the
-# settings; the notebook kernels nbval starts inherit it.
-os.environ.setdefault("PG_DIR", str(Path(__file__).resolve().parent.parent / ".postgres" / "tests"))
-
-from lesson_app import create_app, start_server  # noqa: E402
-from lesson_app.databases import create_database, drop_database, lesson_database, server_url  # noqa: E402
-from lesson_app.settings import PROJECT_ROOT, get_settings  # noqa: E402
+# The tests and the notebooks nbval runs use a PostgreSQL server of their own: lesson_app.pytest_isolation,
+# which pyproject's addopts loads for every run, has already pointed the environment at it.
+from lesson_app import create_app, start_server
+from lesson_app.databases import create_database, drop_database, lesson_database, server_url
+from lesson_app.settings import PROJECT_ROOT, get_settings
 
 TEMPLATE = "test_template"
 
@@ -148,7 +145,8 @@ def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
     root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
     root.chmod(0o755)
-    env = {"PG_DIR": str(root / "pg"), "PG_PORT": str(embedded.free_port())}
+    # Its own "tests' server" folder too, so `db status` and `db stop` here never see the session's server.
+    env = {"PG_DIR": str(root / "pg"), "TESTS_PG_DIR": str(root / "tests"), "PG_PORT": str(embedded.free_port())}
     for key, value in env.items():
         fresh_settings.setenv(key, value)
     yield env

@@ -1,0 +1,61 @@
+"""A pytest plugin that keeps every test run off the learner's databases; pyproject's `addopts` loads it.
+
+It is a plugin named with `-p`, not a conftest.py, because pytest loads it for every run that reads the
+project's settings (one notebook, the notebooks folder, a test file, `-k`, even `--noconftest` or a
+`--confcutdir` below the root) and before any conftest or test module is imported. It writes the redirect
+into the environment itself, so the notebook kernels nbval starts and every subprocess see it too, and an
+environment variable beats a `.env` file, so a learner's `.env` is ignored as well.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import MutableMapping
+
+import pytest
+
+from lesson_app.settings import TESTS_PG_DIR, get_settings
+
+# What a test run ignores from the learner's environment and `.env` files.
+LEARNER_DATABASE_VARIABLES = ("DATABASE_URL", "DIRECT_DATABASE_URL")
+_STARTED_HERE = pytest.StashKey[bool]()
+
+
+def isolate(environ: MutableMapping[str, str]) -> None:
+    """Point `environ` at the tests' own server, whatever the learner exported or wrote in `.env`.
+
+    An instructor who wants the tests on another server (a CI service) sets TEST_DATABASE_URL, which
+    becomes the tests' DATABASE_URL.
+    """
+    environ["PG_DIR"] = environ["TESTS_PG_DIR"] = str(TESTS_PG_DIR)
+    for name in LEARNER_DATABASE_VARIABLES:
+        environ[name] = ""  # set and empty: the settings read "no URL", and the value in `.env` loses
+    environ["DATABASE_URL"] = environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    isolate(os.environ)
+    get_settings.cache_clear()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from lesson_app import embedded
+
+    session.config.stash[_STARTED_HERE] = embedded.status(TESTS_PG_DIR) is None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the tests' server if this run started it, so no PostgreSQL is left running after the tests."""
+    if not session.config.stash.get(_STARTED_HERE, False):
+        return  # it was already running (an outer run, a run alongside): not ours to stop
+    from lesson_app import embedded
+
+    try:
+        embedded.stop(pg_dir=TESTS_PG_DIR)
+    except embedded.EmbeddedDatabaseError as exc:
+        print(
+            f"\nThe tests' PostgreSQL is still running ({exc}): `python -m lesson_app db stop` stops it.",
+            file=sys.stderr,
+        )
