@@ -8,7 +8,7 @@ from lesson_app.databases import DatabaseUnavailableError, lesson_database, plai
 from lesson_app.embedded import EmbeddedDatabaseError
 from lesson_app.environment import check_environment
 from lesson_app.models import Base, Youtube
-from lesson_app.server import LessonServer, PortInUseError, start_server, stop_all
+from lesson_app.server import LessonServer, PortInUseError, PrivilegedPortError, start_server, stop_all
 from lesson_app.settings import Settings, get_settings
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "EmbeddedDatabaseError",
     "LessonServer",
     "PortInUseError",
+    "PrivilegedPortError",
     "Settings",
     "Youtube",
     "check_environment",

@@ -21,6 +21,10 @@ class PortInUseError(OSError):
     """Another program (or another server of this notebook) already listens on the port."""
 
 
+class PrivilegedPortError(PermissionError):
+    """Ports below 1024 are reserved for the administrator, and we are an ordinary user."""
+
+
 class ServerStartError(RuntimeError):
     """Uvicorn stopped before it was ready; the message carries its last log line."""
 
@@ -59,6 +63,7 @@ for _name in LOGGERS:
 logging.getLogger("uvicorn").setLevel(logging.INFO)
 logging.getLogger("lesson_app").setLevel(logging.INFO)
 _servers: dict[str, LessonServer] = {}
+_last_ports: dict[str, int] = {}  # per cell key, even after a stop: a re-run keeps its URL while the port is free
 
 
 class LessonServer:
@@ -111,7 +116,13 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+        if exc.errno == errno.EACCES:
+            raise PrivilegedPortError(
+                exc.errno,
+                f"Port {port} is below 1024, where only an administrator (root) may listen: use a port such "
+                "as 8000, e.g. start_server(app, port=8000).",
+            ) from None
+        if exc.errno == errno.EADDRINUSE:
             ours = [s for s in _servers.values() if s.port == port]
             who = f"this notebook's server {ours[0].key!r}" if ours else "another program"
             raise PortInUseError(
@@ -121,6 +132,17 @@ def _bind(host: str, port: int) -> socket.socket:
             ) from None
         raise
     return sock
+
+
+def _bind_default(host: str, previous: int | None) -> socket.socket:
+    """Listen where this cell's server was before, else on 8000, else on any free port."""
+    for candidate in (previous, DEFAULT_PORT):
+        if candidate is not None:
+            try:
+                return _bind(host, candidate)
+            except PortInUseError:
+                pass
+    return _bind(host, 0)  # the operating system picks a free port
 
 
 def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
@@ -144,7 +166,8 @@ def start_server(
     """Start `app` on a real port in this process and return once it is ready to answer.
 
     With no port, it takes 8000 (Uvicorn's default) when free and any free port otherwise. Running the
-    same cell again replaces the server that cell started (same `name`, or same port) instead of failing.
+    same cell again replaces the server that cell started (same `name`, or same port) instead of failing,
+    and keeps that server's port while it is free, so a client made in a later cell still reaches it.
     `log=True` prints Uvicorn's log lines, access log included, as they happen. Other keyword arguments go
     to `uvicorn.Config`: `ssl_certfile=` and `ssl_keyfile=` serve HTTPS (then `.url` starts with https).
     """
@@ -152,13 +175,7 @@ def start_server(
     if key in _servers:
         _servers[key].stop()
     _logs.echo = log
-    if port is None:
-        try:
-            sock = _bind(host, DEFAULT_PORT)
-        except PortInUseError:
-            sock = _bind(host, 0)  # the operating system picks a free port
-    else:
-        sock = _bind(host, port)
+    sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
@@ -174,6 +191,7 @@ def start_server(
         time.sleep(0.001)
     running = LessonServer(server, thread, sock, key)
     _servers[key] = running
+    _last_ports[key] = running.port
     return running
 
 

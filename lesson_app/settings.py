@@ -36,8 +36,18 @@ class Settings(BaseSettings):
     pg_bin_dir: Path | None = Field(
         default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
     )
-    pg_port: int = Field(default=5432, description="The port the embedded server prefers when it is free.")
+    pg_port: int = Field(
+        default=5432, description="The port a new embedded data folder starts on when free; it keeps the one it got."
+    )
     pg_system_user: str = Field(default="lessonpg", description="Who runs PostgreSQL when we are root.")
+    pg_shared_bin_dir: Path = Field(
+        default=Path("/var/cache/request-journey"),
+        description="As root: where binaries the system user cannot reach in the project are copied.",
+    )
+    pg_shared_data_dir: Path = Field(
+        default=Path("/var/lib/request-journey"),
+        description="As root: where the data lives when the system user cannot enter PG_DIR.",
+    )
     default_database: str = "request_journey"
     admin_token: str = "admin-token"
     learner_token: str = "learner-token"

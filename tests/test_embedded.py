@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import psutil
 import pytest
 import sqlalchemy as sa
 
-from lesson_app import embedded
+from lesson_app import create_app, embedded, pg_programs, start_server
 from lesson_app.settings import get_settings
 from tests.conftest import run_cli
 
@@ -102,7 +105,7 @@ def test_non_postgres_data_folder_is_explained(private_pg: dict[str, str]) -> No
 
 
 def test_missing_binaries_are_explained(private_pg: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embedded.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(pg_programs.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(embedded.EmbeddedDatabaseError, match="uv sync"):
         embedded.ensure_running()
 
@@ -174,3 +177,62 @@ def test_works_as_an_ordinary_user() -> None:
     os.close(read_end)
     shutil.rmtree(root, ignore_errors=True)
     assert report == "nobody True"  # PostgreSQL ran as the user itself, and stopped
+
+
+def test_restart_keeps_the_port_it_was_given(private_pg: dict[str, str]) -> None:
+    preferred = int(private_pg["PG_PORT"])
+    with socket.socket() as blocker:  # 5432 (here: the preferred port) held at the first start only
+        blocker.bind(("127.0.0.1", preferred))
+        blocker.listen()
+        first = embedded.ensure_running()
+    assert first.port != preferred
+    embedded.stop()
+    assert embedded.ensure_running().port == first.port  # not back to the preferred port, now free
+
+
+def test_port_taken_meanwhile_moves_and_says_so(private_pg: dict[str, str], caplog) -> None:
+    first = embedded.ensure_running()
+    embedded.stop()
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", first.port))
+        other_program.listen()
+        with caplog.at_level(logging.WARNING, logger="lesson_app.embedded"):
+            moved = embedded.ensure_running()
+    assert moved.port != first.port
+    [warning] = [record.getMessage() for record in caplog.records if record.name == "lesson_app.embedded"]
+    assert f"port {first.port}" in warning and f"moved to port {moved.port}" in warning
+    assert "make again every app" in warning
+    embedded.stop()
+    assert embedded.ensure_running().port == moved.port  # the new port is the one it keeps
+
+
+def test_app_made_before_a_restart_answers_again(private_pg: dict[str, str]) -> None:
+    app = create_app(embedded.ensure_running().url())
+    with start_server(app, port=0, name="t-db-restart") as server, httpx.Client(base_url=server.url) as client:
+        assert client.get("/health").status_code == 200  # leaves a pooled connection to the server
+        embedded.stop()
+        embedded.ensure_running()
+        # The first request after the restart: the pool's pre-ping replaces the connection the restart closed.
+        assert client.get("/health").status_code == 200
+        embedded.stop()
+        assert client.get("/health").status_code == 503  # expected while the database is down
+        embedded.ensure_running()
+        assert client.get("/health").status_code == 200
+
+
+def test_stale_pid_of_another_process_is_never_signalled(private_pg: dict[str, str]) -> None:
+    data = embedded.ensure_running().data_dir
+    lines = (data / "postmaster.pid").read_text().splitlines()
+    embedded.stop()
+    bystander = subprocess.Popen(["sleep", "60"])  # a process that got the old pid after a reboot
+    try:
+        lines[0] = str(bystander.pid)
+        (data / "postmaster.pid").write_text("\n".join(lines) + "\n")
+        assert embedded.status() is None
+        assert embedded.stop() is False
+        restarted = embedded.ensure_running()  # removes the stale file and starts
+        assert restarted.pid != bystander.pid
+        assert bystander.poll() is None  # never signalled
+    finally:
+        bystander.kill()
+        bystander.wait()

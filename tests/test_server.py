@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import socket
 import time
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from lesson_app import PortInUseError, start_server
-from lesson_app.embedded import free_port
-from lesson_app.server import ServerStartError
+from lesson_app import PortInUseError, PrivilegedPortError, start_server
+from lesson_app.ports import free_port, port_is_free
+from lesson_app.server import DEFAULT_PORT, ServerStartError
 
 
 def tiny_app() -> FastAPI:
@@ -141,3 +145,81 @@ def test_https_when_given_a_certificate(tmp_path) -> None:
         assert httpx.get(server.url, verify=context).status_code == 200
         with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
             httpx.get(server.url)
+
+
+@contextmanager
+def port_8000_held_elsewhere() -> Iterator[None]:
+    """Hold 8000 with a plain socket, unless another program on this machine already does."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with suppress(OSError):  # someone else listens there: held elsewhere all the same
+            holder.bind(("127.0.0.1", DEFAULT_PORT))
+            holder.listen()
+        assert not port_is_free(DEFAULT_PORT)
+        yield
+
+
+def test_rerun_keeps_its_port_while_8000_is_held_elsewhere() -> None:
+    with port_8000_held_elsewhere():
+        first = start_server(tiny_app(), name="t-rerun")
+        assert first.port != DEFAULT_PORT
+        client = httpx.Client(base_url=first.url)  # made in the next cell, as a learner does
+        second = start_server(tiny_app(), name="t-rerun")  # the first cell run again
+        assert not first.running and second.port == first.port
+        assert client.get("/").status_code == 200
+        second.stop()
+        third = start_server(tiny_app(), name="t-rerun")  # stopped by hand, then the cell run again
+        assert third.port == first.port
+        assert client.get("/").status_code == 200
+        third.stop()
+        client.close()
+
+
+def test_rerun_moves_only_when_its_old_port_was_taken_meanwhile() -> None:
+    with port_8000_held_elsewhere():
+        first = start_server(tiny_app(), name="t-moved")
+        first.stop()
+        with socket.socket() as other_program:
+            other_program.bind(("127.0.0.1", first.port))
+            other_program.listen()
+            with start_server(tiny_app(), name="t-moved") as second:
+                assert second.port not in (first.port, DEFAULT_PORT)
+                assert httpx.get(second.url).status_code == 200
+
+
+def _bind_80_as_ordinary_user() -> str:
+    """Try start_server(app, port=80) as `nobody` (forked: the interpreter may sit where `nobody` cannot read)."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            if os.geteuid() == 0:
+                nobody = pwd.getpwnam("nobody")
+                os.setgroups([])
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+            start_server(tiny_app(), port=80, name="t-80").stop()
+            report = "started"
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+            report = f"{type(exc).__name__}: {exc}"
+        os.write(write_end, report.encode())
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    report = os.read(read_end, 4096).decode()
+    os.close(read_end)
+    return report
+
+
+@pytest.mark.skipif(
+    Path("/proc/sys/net/ipv4/ip_unprivileged_port_start").exists()
+    and int(Path("/proc/sys/net/ipv4/ip_unprivileged_port_start").read_text()) <= 80,
+    reason="this machine lets every user listen on port 80",
+)
+def test_port_80_as_ordinary_user_says_it_needs_an_administrator() -> None:
+    report = _bind_80_as_ordinary_user()
+    assert report.startswith("PrivilegedPortError:"), report
+    assert "Port 80 is below 1024, where only an administrator (root) may listen" in report
+    assert "already in use" not in report
+    assert "port=8000" in report
+    assert issubclass(PrivilegedPortError, PermissionError)
