@@ -65,8 +65,8 @@ def _status(args: argparse.Namespace) -> int:
 def _tests_server() -> embedded.RunningServer | None:
     """Return the tests' own server when it runs apart from this one (a test run stops it when it ends)."""
     settings = get_settings()
-    if settings.tests_pg_dir.resolve() == settings.pg_dir.resolve():
-        return None  # inside a test run: that server is the configured one
+    if settings.tests_pg_dir is None or settings.tests_pg_dir.resolve() == settings.pg_dir.resolve():
+        return None  # inside a test run (blank), or that server is the configured one
     return embedded.status(settings.tests_pg_dir)
 
 

@@ -28,7 +28,10 @@ def isolate(environ: MutableMapping[str, str]) -> None:
     An instructor who wants the tests on another server (a CI service) sets TEST_DATABASE_URL, which
     becomes the tests' DATABASE_URL.
     """
-    environ["PG_DIR"] = environ["TESTS_PG_DIR"] = str(TESTS_PG_DIR)
+    environ["PG_DIR"] = str(TESTS_PG_DIR)
+    # Blank: inside a test run, `db status` and `db stop` (run by tests, on private servers) must never report
+    # or stop this run's own server as "left behind".
+    environ["TESTS_PG_DIR"] = ""
     for name in LEARNER_DATABASE_VARIABLES:
         environ[name] = ""  # set and empty: the settings read "no URL", and the value in `.env` loses
     environ["DATABASE_URL"] = environ.get("TEST_DATABASE_URL", "")

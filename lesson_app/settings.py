@@ -30,8 +30,9 @@ class Settings(BaseSettings):
         default=None, description="A direct (unpooled) URL for migrations; Neon's pooled endpoint is not for them."
     )
     pg_dir: Path = Field(default=PROJECT_ROOT / ".postgres", description="Where the embedded server keeps data.")
-    tests_pg_dir: Path = Field(
-        default=TESTS_PG_DIR, description="The tests' own server's folder, which `db status` and `db stop` check."
+    tests_pg_dir: Path | None = Field(
+        default=TESTS_PG_DIR,
+        description="The tests' own server's folder, which `db status` and `db stop` check; blank in a test run.",
     )
     pg_bin_dir: Path | None = Field(
         default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
@@ -55,7 +56,7 @@ class Settings(BaseSettings):
     retry_after_seconds: int = 30
     connect_timeout_seconds: int = 3
 
-    @field_validator("database_url", "direct_database_url", mode="before")
+    @field_validator("database_url", "direct_database_url", "tests_pg_dir", mode="before")
     @classmethod
     def _blank_means_unset(cls, value: object) -> object:
         # `DATABASE_URL=` (in .env, or exported empty, as the test run does) means "no URL", not a URL "".

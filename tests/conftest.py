@@ -145,8 +145,7 @@ def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
     root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
     root.chmod(0o755)
-    # Its own "tests' server" folder too, so `db status` and `db stop` here never see the session's server.
-    env = {"PG_DIR": str(root / "pg"), "TESTS_PG_DIR": str(root / "tests"), "PG_PORT": str(embedded.free_port())}
+    env = {"PG_DIR": str(root / "pg"), "PG_PORT": str(embedded.free_port())}
     for key, value in env.items():
         fresh_settings.setenv(key, value)
     yield env

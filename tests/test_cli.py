@@ -30,3 +30,13 @@ def test_other_commands_refuse_stray_arguments() -> None:
     result = run_cli("db", "status", "--bogus")
     assert result.returncode == 2
     assert "unrecognized arguments: --bogus" in result.stderr
+
+
+def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, private_pg) -> None:
+    # Tests run `db stop` on private servers; this run's own server is not one "left behind" by a run.
+    from lesson_app import embedded
+    from lesson_app.settings import TESTS_PG_DIR
+
+    result = run_cli("db", "stop", env=private_pg)
+    assert result.stdout.strip() == "PostgreSQL was not running."
+    assert embedded.status(TESTS_PG_DIR) is not None
