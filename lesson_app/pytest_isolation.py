@@ -3,8 +3,8 @@
 It is a plugin named with `-p`, not a conftest.py, because pytest loads it for every run that reads the
 project's settings (one notebook, the notebooks folder, a test file, `-k`, even `--noconftest` or a
 `--confcutdir` below the root) and before any conftest or test module is imported. It writes the redirect
-into the environment itself, so the notebook kernels nbval starts and every subprocess see it too, and an
-environment variable beats a `.env` file, so a learner's `.env` is ignored as well.
+into the environment itself, so the notebook kernels nbval starts and every subprocess see it too, and it
+tells the settings there to read no `.env` file, so a learner's `.env` is ignored as well.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import MutableMapping
 
 import pytest
 
-from lesson_app.settings import TESTS_PG_DIR, get_settings
+from lesson_app.settings import TEST_RUN_VARIABLE, TESTS_PG_DIR, get_settings
 
 # What a test run ignores from the learner's environment and `.env` files.
 LEARNER_DATABASE_VARIABLES = ("DATABASE_URL", "DIRECT_DATABASE_URL")
@@ -28,13 +28,17 @@ def isolate(environ: MutableMapping[str, str]) -> None:
     An instructor who wants the tests on another server (a CI service) sets TEST_DATABASE_URL, which
     becomes the tests' DATABASE_URL.
     """
+    environ[TEST_RUN_VARIABLE] = "1"  # the settings read no `.env` file
     environ["PG_DIR"] = str(TESTS_PG_DIR)
     # Blank: inside a test run, `db status` and `db stop` (run by tests, on private servers) must never report
     # or stop this run's own server as "left behind".
     environ["TESTS_PG_DIR"] = ""
+    # Removed, not blanked: lesson 07 reads an example .env with Settings(_env_file=...), which an
+    # environment variable, even an empty one, would override.
     for name in LEARNER_DATABASE_VARIABLES:
-        environ[name] = ""  # set and empty: the settings read "no URL", and the value in `.env` loses
-    environ["DATABASE_URL"] = environ.get("TEST_DATABASE_URL", "")
+        environ.pop(name, None)
+    if environ.get("TEST_DATABASE_URL"):
+        environ["DATABASE_URL"] = environ["TEST_DATABASE_URL"]
 
 
 @pytest.hookimpl(tryfirst=True)

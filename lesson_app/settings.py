@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from sqlalchemy.engine import URL, make_url
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The tests' own embedded server keeps its data here, apart from the learner's (.postgres/data).
 TESTS_PG_DIR = PROJECT_ROOT / ".postgres" / "tests"
+# Set by lesson_app.pytest_isolation for a test run and the processes it starts: no `.env` file is read.
+TEST_RUN_VARIABLE = "LESSON_APP_TEST_RUN"
 
 
 class Settings(BaseSettings):
@@ -66,6 +69,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     """Return the process-wide settings, read once (tests clear the cache to change them)."""
+    if os.environ.get(TEST_RUN_VARIABLE):
+        return Settings(_env_file=None)  # a learner's .env must not send a test run to their server
     return Settings()
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from lesson_app import embedded, lesson_database, migrations, plain_url, server_url
 from lesson_app.pytest_isolation import LEARNER_DATABASE_VARIABLES
-from lesson_app.settings import PROJECT_ROOT, get_settings
+from lesson_app.settings import PROJECT_ROOT, TEST_RUN_VARIABLE, get_settings
 
 PYTEST = str(Path(sys.executable).parent / "pytest")  # the `pytest` a learner types, from this environment
 MARKER = "INSERT INTO youtube (title, url, channel) VALUES ('the learner''s own row', 'https://me.example/1', 'me')"
@@ -83,7 +83,7 @@ def learner_environment(learner: Learner, *, pg_dir: bool = True, database_url: 
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("PG_DIR", "TESTS_PG_DIR", "TEST_DATABASE_URL", *LEARNER_DATABASE_VARIABLES)
+        if key not in ("PG_DIR", "TESTS_PG_DIR", "TEST_DATABASE_URL", TEST_RUN_VARIABLE, *LEARNER_DATABASE_VARIABLES)
     }
     if pg_dir:
         env["PG_DIR"] = str(learner.pg_dir)
@@ -164,7 +164,7 @@ def project_copy() -> Iterator[Path]:
 
 
 def test_a_run_stops_the_tests_server_it_started_and_no_other(project_copy: Path) -> None:
-    env = {key: value for key, value in os.environ.items() if key not in ("PG_DIR", "TESTS_PG_DIR")}
+    env = {key: value for key, value in os.environ.items() if key not in ("PG_DIR", "TESTS_PG_DIR", TEST_RUN_VARIABLE)}
     tests_server = project_copy / ".postgres" / "tests"
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess:

@@ -82,3 +82,13 @@ def test_blank_database_url_means_unset_and_beats_dotenv(tmp_path, fresh_setting
     settings = Settings(_env_file=env_file)
     assert settings.database_url is None
     assert settings.direct_database_url is None
+
+
+def test_a_test_run_reads_no_dotenv(tmp_path, monkeypatch, fresh_settings) -> None:
+    # lesson_app.pytest_isolation marks the run; a learner's .env (here the cwd's) must not reach the tests.
+    (tmp_path / ".env").write_text(f"DATABASE_URL={NEON}\n")
+    monkeypatch.chdir(tmp_path)
+    fresh_settings.delenv("DATABASE_URL", raising=False)
+    assert get_settings().database_url is None
+    fresh_settings.delenv("LESSON_APP_TEST_RUN")
+    assert get_settings().database_url == NEON  # what a learner's own process reads
