@@ -14,43 +14,81 @@ from lesson_app.settings import PROJECT_ROOT, get_settings
 
 def _db(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if settings.database_url and args.action in ("start", "stop", "reset"):
-        print("DATABASE_URL is set, so the series uses that server and the embedded one is not needed.")
-        return 0
-    if args.action == "start":
-        server = embedded.ensure_running()
-        print(f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}).")
-    elif args.action == "stop":
-        print("PostgreSQL stopped." if embedded.stop() else "PostgreSQL was not running.")
-    elif args.action == "status":
-        if settings.database_url:
-            print(f"Using DATABASE_URL: {databases.server_url().render_as_string(hide_password=True)}")
-            return 0
-        server = embedded.status()
-        if server is None:
-            print(f"PostgreSQL is not running (data folder: {settings.pg_dir}).")
-            return 3  # like `pg_ctl status`: scripts can tell running from stopped
-        print(f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}), "
-              f"data in {server.data_dir}.")
-    elif args.action in ("url", "psql"):
+    if args.action in ("url", "psql"):
         url = _chosen_database(args.database)
         if url is None:
             return 2
-        if args.action == "url":
-            print(plain_url(url))
-        else:
+        if args.action == "psql":
             return _psql(url, args.psql_args)
-    elif args.action == "reset":
-        if not args.yes:
-            if not sys.stdin.isatty():
-                print("Refusing to delete every lesson's rows without --yes.", file=sys.stderr)
-                return 2
-            answer = input(f"Delete {settings.pg_dir / 'data'} and every row the lessons stored? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                print("Nothing deleted.")
-                return 0
-        embedded.reset()
-        print("The embedded database is empty; the next lesson starts it afresh.")
+        print(plain_url(url))
+        return 0
+    action = {"start": _start, "stop": _stop, "status": _status, "reset": _reset}[args.action]
+    if settings.database_url and args.action != "status":
+        print("DATABASE_URL is set, so the series uses that server and the embedded one is not needed.")
+        return _stop_tests_server() if args.action == "stop" else 0
+    return action(args)
+
+
+def _start(args: argparse.Namespace) -> int:
+    server = embedded.ensure_running()
+    print(f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}).")
+    return 0
+
+
+def _stop(args: argparse.Namespace) -> int:
+    print("PostgreSQL stopped." if embedded.stop() else "PostgreSQL was not running.")
+    return _stop_tests_server()
+
+
+def _status(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    leftover = _tests_server()
+    if leftover:
+        print(
+            f"The tests' own PostgreSQL is still running on 127.0.0.1:{leftover.port} (pid {leftover.pid}), "
+            "left by a test run that did not finish: `python -m lesson_app db stop` stops it."
+        )
+    if settings.database_url:
+        print(f"Using DATABASE_URL: {databases.server_url().render_as_string(hide_password=True)}")
+        return 0
+    server = embedded.status()
+    if server is None:
+        print(f"PostgreSQL is not running (data folder: {settings.pg_dir}).")
+        return 3  # like `pg_ctl status`: scripts can tell running from stopped
+    print(
+        f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}), "
+        f"data in {server.data_dir}."
+    )
+    return 0
+
+
+def _tests_server() -> embedded.RunningServer | None:
+    """Return the tests' own server when it runs apart from this one (a test run stops it when it ends)."""
+    settings = get_settings()
+    if settings.tests_pg_dir is None or settings.tests_pg_dir.resolve() == settings.pg_dir.resolve():
+        return None  # inside a test run (blank), or that server is the configured one
+    return embedded.status(settings.tests_pg_dir)
+
+
+def _stop_tests_server() -> int:
+    leftover = _tests_server()
+    if leftover and embedded.stop(pg_dir=get_settings().tests_pg_dir):
+        print(f"The tests' own PostgreSQL (port {leftover.port}), left by a test run that did not finish, stopped too.")
+    return 0
+
+
+def _reset(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("Refusing to delete every lesson's rows without --yes.", file=sys.stderr)
+            return 2
+        answer = input(f"Delete {settings.pg_dir / 'data'} and every row the lessons stored? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 0
+    embedded.reset()
+    print("The embedded database is empty; the next lesson starts it afresh.")
     return 0
 
 
@@ -65,8 +103,10 @@ def _chosen_database(label: str | None):
         return databases.server_url()
     url = databases.server_url("postgres").set(database=databases.database_name(label))
     if label not in lesson_labels() and not databases.database_exists(url):
-        print(f"No lesson uses a database called {label!r}. The lessons' are: {', '.join(lesson_labels())}.",
-              file=sys.stderr)
+        print(
+            f"No lesson uses a database called {label!r}. The lessons' are: {', '.join(lesson_labels())}.",
+            file=sys.stderr,
+        )
         return None
     return databases.lesson_database(label, migrate=False)
 

@@ -64,8 +64,8 @@ class RunningServer:
         )
 
 
-def _paths() -> tuple[Path, Path, Path]:
-    home = pg_access.recorded_home(get_settings().pg_dir)
+def _paths(pg_dir: Path | None = None) -> tuple[Path, Path, Path]:
+    home = pg_access.recorded_home(pg_dir or get_settings().pg_dir)
     return home, home / "data", home / "server.log"
 
 
@@ -103,8 +103,8 @@ def _running(data: Path) -> RunningServer | None:
     return RunningServer(pid=pid, port=port, version=version, data_dir=data)
 
 
-def _lock() -> fasteners.InterProcessLock:
-    root = get_settings().pg_dir
+def _lock(root: Path | None = None) -> fasteners.InterProcessLock:
+    root = root or get_settings().pg_dir
     root.mkdir(parents=True, exist_ok=True)
     return fasteners.InterProcessLock(str(root / ".lock"))
 
@@ -201,15 +201,18 @@ def ensure_running() -> RunningServer:
         return _launch(runnable, data, home / "server.log", who)
 
 
-def status() -> RunningServer | None:
-    """Return the running embedded server, or None."""
-    return _running(_paths()[1])
+def status(pg_dir: Path | None = None) -> RunningServer | None:
+    """Return the embedded server running on `pg_dir` (default: PG_DIR's), or None."""
+    return _running(_paths(pg_dir)[1])
 
 
-def stop(timeout: float = 15.0) -> bool:
+def stop(timeout: float = 15.0, pg_dir: Path | None = None) -> bool:
     """Stop the embedded server (a fast shutdown: sessions end, committed rows stay); say if it ran."""
-    _, data, _ = _paths()
-    with _lock():
+    root = pg_dir or get_settings().pg_dir
+    _, data, _ = _paths(root)
+    if not data.exists():  # nothing was ever started there: no lock file to leave behind either
+        return False
+    with _lock(root):
         process = _postmaster(data)
         if process is None:
             return False

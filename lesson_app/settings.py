@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
 # The repository root when lesson_app runs from a checkout (uv, `pip install -e .`, Poetry); notebooks run
 # with `notebooks/` as their working directory, so `.env` is looked up here as well as in the cwd.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The tests' own embedded server keeps its data here, apart from the learner's (.postgres/data).
+TESTS_PG_DIR = PROJECT_ROOT / ".postgres" / "tests"
+# Set by lesson_app.pytest_isolation for a test run and the processes it starts: no `.env` file is read.
+TEST_RUN_VARIABLE = "LESSON_APP_TEST_RUN"
 
 
 class Settings(BaseSettings):
@@ -28,6 +33,10 @@ class Settings(BaseSettings):
         default=None, description="A direct (unpooled) URL for migrations; Neon's pooled endpoint is not for them."
     )
     pg_dir: Path = Field(default=PROJECT_ROOT / ".postgres", description="Where the embedded server keeps data.")
+    tests_pg_dir: Path | None = Field(
+        default=TESTS_PG_DIR,
+        description="The tests' own server's folder, which `db status` and `db stop` check; blank in a test run.",
+    )
     pg_bin_dir: Path | None = Field(
         default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
     )
@@ -53,10 +62,18 @@ class Settings(BaseSettings):
     retry_after_seconds: int = 30
     connect_timeout_seconds: int = 3
 
+    @field_validator("database_url", "direct_database_url", "tests_pg_dir", mode="before")
+    @classmethod
+    def _blank_means_unset(cls, value: object) -> object:
+        # `DATABASE_URL=` (in .env, or exported empty, as the test run does) means "no URL", not a URL "".
+        return None if isinstance(value, str) and not value.strip() else value
+
 
 @lru_cache
 def get_settings() -> Settings:
     """Return the process-wide settings, read once (tests clear the cache to change them)."""
+    if os.environ.get(TEST_RUN_VARIABLE):
+        return Settings(_env_file=None)  # a learner's .env must not send a test run to their server
     return Settings()
 
 

@@ -19,17 +19,11 @@ import trustme
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
-# Tests and the notebooks nbval runs use a PostgreSQL server of their own (its data in .postgres/tests), so a
-# test run never touches the rows a learner stored in the lesson databases. Set before anything reads the
-# settings; the notebook kernels nbval starts inherit it.
-os.environ.setdefault("PG_DIR", str(Path(__file__).resolve().parent.parent / ".postgres" / "tests"))
-# Lessons 12 and up build a project in the learner's projects/ folder; a test run builds it in a fresh folder
-# of its own instead, so it never replaces a learner's files and every run starts from empty as a learner does.
-os.environ.setdefault("PROJECTS_DIR", tempfile.mkdtemp(prefix="rj-projects-"))
-
-from lesson_app import create_app, start_server  # noqa: E402
-from lesson_app.databases import create_database, drop_database, lesson_database, server_url  # noqa: E402
-from lesson_app.settings import PROJECT_ROOT, get_settings  # noqa: E402
+# The tests and the notebooks nbval runs use a PostgreSQL server of their own: lesson_app.pytest_isolation,
+# which pyproject's addopts loads for every run, has already pointed the environment at it.
+from lesson_app import create_app, start_server
+from lesson_app.databases import create_database, drop_database, lesson_database, server_url
+from lesson_app.settings import PROJECT_ROOT, get_settings
 
 TEMPLATE = "test_template"
 

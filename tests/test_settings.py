@@ -59,7 +59,9 @@ def test_settings_read_environment(fresh_settings) -> None:
 
 
 def test_settings_read_dotenv_file(tmp_path, fresh_settings) -> None:
+    # The test run blanks both in the environment (which beats .env); this test reads a .env on purpose.
     fresh_settings.delenv("DATABASE_URL", raising=False)
+    fresh_settings.delenv("DIRECT_DATABASE_URL", raising=False)
     env_file = tmp_path / ".env"
     env_file.write_text(f"DATABASE_URL={NEON}\nDIRECT_DATABASE_URL=postgresql://alex@direct.example/neondb\n")
     settings = Settings(_env_file=env_file)
@@ -69,3 +71,24 @@ def test_settings_read_dotenv_file(tmp_path, fresh_settings) -> None:
 
 def test_settings_are_read_once() -> None:
     assert get_settings() is get_settings()
+
+
+def test_blank_database_url_means_unset_and_beats_dotenv(tmp_path, fresh_settings) -> None:
+    # What a test run exports: an empty DATABASE_URL must win over the learner's .env and mean "embedded".
+    fresh_settings.setenv("DATABASE_URL", "")
+    fresh_settings.setenv("DIRECT_DATABASE_URL", " ")
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DATABASE_URL={NEON}\nDIRECT_DATABASE_URL={NEON}\n")
+    settings = Settings(_env_file=env_file)
+    assert settings.database_url is None
+    assert settings.direct_database_url is None
+
+
+def test_a_test_run_reads_no_dotenv(tmp_path, monkeypatch, fresh_settings) -> None:
+    # lesson_app.pytest_isolation marks the run; a learner's .env (here the cwd's) must not reach the tests.
+    (tmp_path / ".env").write_text(f"DATABASE_URL={NEON}\n")
+    monkeypatch.chdir(tmp_path)
+    fresh_settings.delenv("DATABASE_URL", raising=False)
+    assert get_settings().database_url is None
+    fresh_settings.delenv("LESSON_APP_TEST_RUN")
+    assert get_settings().database_url == NEON  # what a learner's own process reads
