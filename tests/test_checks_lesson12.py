@@ -97,6 +97,27 @@ def test_model_usual_mistakes_get_their_hint(project: Path, old: str, new: str, 
     assert feedback.passed is False and expected in feedback.message
 
 
+def test_model_three_missing_columns_says_add_them(project: Path) -> None:
+    model = project / "models" / "youtube_model.py"
+    lines = model.read_text().splitlines(keepends=True)
+    model.write_text(
+        "".join(line for line in lines if not line.lstrip().startswith(("views", "is_published", "created_at")))
+    )
+    feedback = check_model(project)
+    assert feedback.passed is False and "views, is_published, created_at: add them" in feedback.message
+
+
+def test_model_nullable_column_style_hint_names_nullable(project: Path) -> None:
+    replace_in(project / "models" / "youtube_model.py", "from sqlalchemy import", "from sqlalchemy import Column,")
+    replace_in(
+        project / "models" / "youtube_model.py",
+        "    title: Mapped[str] = mapped_column(String(200))\n",
+        "    title = Column(String(200))\n",
+    )
+    feedback = check_model(project)
+    assert feedback.passed is False and "nullable=False" in feedback.message and "Mapped" not in feedback.message
+
+
 # --- env.py -------------------------------------------------------------------------------------------------
 
 

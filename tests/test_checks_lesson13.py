@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from lesson_app.alembic_lesson import AlembicProject
 from lesson_app.checks.lesson13 import check_by_url, check_crud, check_database_py, check_predicted_codes
 from lesson_app.databases import plain_url
+from lesson_app.settings import normalize_url
 from lesson_app.your_project.folder import solution_files
 
 BY_URL_ROUTE = """
@@ -24,6 +26,24 @@ def read_video_by_url(url: str, db: DB):
     if video is None:
         raise HTTPException(status_code=404, detail="No video with this url.")
     return video
+"""
+
+# The snippet notebook 13's exercise 2 gives: only names every correct project has (get_db, Youtube), no schema.
+PORTABLE_BY_URL_ROUTE = """
+
+from fastapi import Depends, HTTPException  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from config.database import get_db  # noqa: E402
+from models.youtube_model import Youtube  # noqa: E402
+
+
+@app.get("/videos/by-url")
+def read_video_by_url(url: str, db: Session = Depends(get_db)):
+    video = db.query(Youtube).filter(Youtube.url == url).first()
+    if video is None:
+        raise HTTPException(status_code=404, detail="No video with this url.")
+    return {"id": video.id, "title": video.title, "url": video.url, "channel": video.channel}
 """
 
 
@@ -115,6 +135,43 @@ def test_crud_negative_views_accepted_gets_a_hint(project: Path, migrated: URL) 
     assert feedback.passed is False and "views -1" in feedback.message
 
 
+def checker_rows(url: URL) -> int:
+    """Count the videos check_crud creates (their urls start with https://videos.example/check-)."""
+    engine = create_engine(normalize_url(plain_url(url)))
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM youtube WHERE url LIKE 'https://videos.example/check-%'"))
+        rows = count.scalar_one()
+    engine.dispose()
+    return rows
+
+
+def test_crud_patch_negative_views_needs_422(project: Path, migrated: URL) -> None:
+    replace_in(project / "schemas.py", "views: int | None = Field(default=None, ge=0)", "views: int | None = None")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "PATCH {'views': -5} answered 500" in feedback.message
+    assert "ge=0" in feedback.message
+
+
+def test_crud_deletes_its_rows_when_a_step_fails(project: Path, migrated: URL) -> None:
+    replace_in(project / "schemas.py", "views: int | None = Field(default=None, ge=0)", "views: int | None = None")
+    assert check_crud(project, migrated).passed is False
+    assert checker_rows(migrated) == 0
+
+
+def test_crud_crashing_create_shows_the_exception_not_201(project: Path, migrated: URL) -> None:
+    replace_in(project / "main.py", "video = Youtube(**video_in.model_dump())", "video = Youtube(video_in)")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "crashed (500) with TypeError" in feedback.message
+    assert "status_code=201" not in feedback.message
+
+
+def test_crud_unbounded_list_gets_a_hint(project: Path, migrated: URL) -> None:
+    replace_in(project / "main.py", ".order_by(Youtube.id).limit(limit).offset(offset)", ".order_by(Youtube.id)")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "bounded" in feedback.message
+    assert checker_rows(migrated) == 0
+
+
 def test_crud_import_error_is_shown(project: Path, migrated: URL) -> None:
     replace_in(project / "main.py", "from schemas import", "from schema import")
     feedback = check_crud(project, migrated)
@@ -180,3 +237,19 @@ def test_by_url_answering_200_for_an_unknown_url_gets_a_hint(project: Path, migr
     replace_in(project / "main.py", '\n@app.get("/videos/{video_id}"', lenient + '\n\n@app.get("/videos/{video_id}"')
     feedback = check_by_url(project, migrated)
     assert feedback.passed is False and "unknown url answered 200" in feedback.message
+
+
+def test_by_url_with_the_solutions_names_in_a_project_without_them_says_so(project: Path, migrated: URL) -> None:
+    for name in ("main.py", "schemas.py"):
+        (project / name).write_text((project / name).read_text().replace("VideoRead", "VideoOut"))
+    (project / "main.py").write_text((project / "main.py").read_text() + BY_URL_ROUTE)
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed is False and "NameError" in feedback.message and "your own names" in feedback.message
+
+
+def test_by_url_portable_snippet_works_with_other_names(project: Path, migrated: URL) -> None:
+    for name in ("main.py", "schemas.py"):
+        (project / name).write_text((project / name).read_text().replace("VideoRead", "VideoOut"))
+    (project / "main.py").write_text((project / "main.py").read_text() + PORTABLE_BY_URL_ROUTE)
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed is False and "above" in feedback.message  # the route-order lesson, not a NameError

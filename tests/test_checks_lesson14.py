@@ -65,6 +65,13 @@ def test_channel_model_usual_mistakes_get_their_hint(
     assert feedback.passed is False and expected in feedback.message
 
 
+def test_channel_model_not_imported_by_models_init_names_the_import(project: Path) -> None:
+    (project / "models" / "__init__.py").write_text("")  # the learner's wrong answer: the package imports nothing
+    feedback = check_channel_model(project)
+    assert feedback.passed is False and "from models.channel_model import Channel" in feedback.message
+    assert "models/__init__.py" in feedback.message
+
+
 def test_channel_model_missing_file_says_which(project: Path) -> None:
     (project / "models" / "__init__.py").write_text("")
     (project / "models" / "channel_model.py").unlink()
@@ -84,6 +91,12 @@ def test_query_count_wrong_predictions_get_their_hint(answer: int, expected: str
     assert feedback.passed is False and expected in feedback.message
 
 
+@pytest.mark.parametrize("answer", ["4", 4.0, True])
+def test_query_count_not_an_int_asks_for_a_number(answer: object) -> None:
+    feedback = check_query_count(answer)
+    assert feedback.passed is False and "give a number (an int)" in feedback.message
+
+
 def test_query_count_untouched_is_not_attempted() -> None:
     assert check_query_count(...).passed is None
 
@@ -91,6 +104,18 @@ def test_query_count_untouched_is_not_attempted() -> None:
 def test_eager_solution_passes(project: Path, migrated: URL) -> None:
     feedback = check_eager(project, migrated)
     assert feedback.passed, feedback.message
+    assert "2 SELECTs" in feedback.message
+
+
+def test_eager_one_joined_select_is_singular(project: Path, migrated: URL) -> None:
+    replace_in(project / "channels.py", "Session, selectinload", "Session, joinedload")
+    replace_in(
+        project / "channels.py",
+        "selectinload(Channel.videos)).order_by(Channel.id)).all()",
+        "joinedload(Channel.videos)).order_by(Channel.id)).unique().all()",
+    )
+    feedback = check_eager(project, migrated)
+    assert feedback.passed and "sent 1 SELECT," in feedback.message, feedback.message
 
 
 def test_eager_lazy_list_names_selectinload(project: Path, migrated: URL) -> None:

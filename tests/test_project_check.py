@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 from lesson_app import Scorecard, check_project
 from lesson_app.databases import _admin_cursor, create_database, drop_database, server_url
 from lesson_app.project_check import REFERENCE, ROWS
+from lesson_app.project_check.async_routes import async_note
 from tests.conftest import run_cli
 
 # Each broken project: the file to change, the text to replace and its replacement, the row that must fail,
@@ -80,6 +81,20 @@ BROKEN = {
         "sessions are closed",
         "idle in transaction",
     ),
+    "patch_allows_negative_views": (
+        "schemas.py",
+        "    views: int | None = Field(default=None, ge=0)\n",
+        "    views: int | None = None\n",
+        "PATCH views -5: 422",
+        "Field(default=None, ge=0)",
+    ),
+    "create_raises_type_error": (
+        "main.py",
+        "video = Youtube(**video_in.model_dump())",
+        "video = Youtube(video_in)",
+        "create: 201 + Location",
+        "crashed (500)",
+    ),
 }
 
 # The mistakes that break nothing else: every other row must still pass.
@@ -139,7 +154,8 @@ def test_scorecard_renders_as_table(reference_card) -> None:
     assert markdown.startswith("| check | result | hint |")
     assert "| row survives a restart | ✅ pass |  |" in markdown
     assert str(card).splitlines()[0].split() == ["check", "|", "result", "|", "hint"]
-    assert "14 of 14 checks passed" in str(card)
+    assert "15 of 15 checks passed" in str(card)
+    assert "Note:" not in str(card)
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +189,33 @@ def test_check_project_500_shows_server_log(broken_card) -> None:
     assert "UniqueViolation" in row.log
     assert "the last lines the project printed" in str(card)
     assert "UniqueViolation" in card._repr_markdown_().split("```")[1]  # the log as a code block in a notebook
+
+
+def test_check_project_crashing_create_never_hints_201(broken_card) -> None:
+    card = broken_card("create_raises_type_error")
+    row = next(row for row in card.rows if row.name == "create: 201 + Location")
+    assert "status_code=201" not in row.hint and "TypeError" in row.log
+
+
+def test_check_project_notes_async_def_routes_with_a_session(tmp_path: Path) -> None:
+    project = copy_reference(tmp_path / "my_api")
+    main = (project / "main.py").read_text()
+    assert main.count("\ndef read_video(") == 1
+    (project / "main.py").write_text(main.replace("\ndef read_video(", "\nasync def read_video("))
+    note = async_note(project)
+    assert "main.py: read_video" in note and "plain def" in note
+    card = Scorecard(project)
+    card.notes.append(note)
+    assert "Note: main.py: read_video" in str(card) and "**Note:**" in card._repr_markdown_()
+
+
+def test_async_note_ignores_def_routes_and_async_routes_without_a_session(tmp_path: Path) -> None:
+    project = copy_reference(tmp_path / "my_api")
+    (project / "slow_demo.py").write_text(
+        "import asyncio\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        '@app.get("/awaiting")\nasync def awaiting():\n    await asyncio.sleep(0.1)\n'
+    )
+    assert async_note(project) == ""
 
 
 def test_check_project_bare_url_skips_later_rows(broken_card) -> None:
@@ -284,4 +327,4 @@ def test_cli_check_project_exit_status(tmp_path: Path) -> None:
 def test_cli_check_project_reference_exits_0(tmp_path: Path) -> None:
     result = run_cli("check-project", str(copy_reference(tmp_path / "my_api")), timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "14 of 14 checks passed: every check passed." in result.stdout
+    assert "15 of 15 checks passed: every check passed." in result.stdout

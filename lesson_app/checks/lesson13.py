@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.checks.crud_steps import CrudSteps, delete_checker_rows, video
 from lesson_app.checks.project_steps import load_module
 from lesson_app.databases import plain_url
 from lesson_app.server import start_server
@@ -73,52 +74,6 @@ def check_database_py(project: Path) -> Feedback:
     )
 
 
-def _video(tag: str) -> dict[str, Any]:
-    return {"title": "Checker video", "url": f"https://videos.example/check-{tag}", "channel": "Checker"}
-
-
-def _create_problem(client: httpx.Client, body: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-    """POST a video; return what is wrong with the answer (or None) and the created video."""
-    response = client.post("/videos", json=body)
-    if response.status_code != 201:
-        return f"POST /videos answered {response.status_code}; a stored video answers 201: `status_code=201`.", {}
-    video = response.json()
-    if response.headers.get("location") != f"/videos/{video.get('id')}":
-        return 'POST /videos answered 201 without `Location: /videos/<id>`: set response.headers["Location"].', {}
-    missing = [name for name in ("id", "created_at", "views", "is_published") if name not in video]
-    if missing:
-        return f"the answer lacks {', '.join(missing)}: add them to the response model.", video
-    if client.post("/videos", json=body).status_code != 409:
-        return (
-            "a second POST with the same url did not answer 409: catch IntegrityError at commit, "
-            "db.rollback(), then raise HTTPException(status_code=409)."
-        ), video
-    return None, video
-
-
-def _problems(client: httpx.Client, tag: str) -> str | None:
-    """Run the CRUD sequence; return the first thing that is wrong, or None."""
-    problem, video = _create_problem(client, _video(tag))
-    if problem:
-        return problem
-    path = f"/videos/{video['id']}"
-    if client.get(path).status_code != 200 or client.get(f"/videos/{video['id'] + 10**6}").status_code != 404:
-        return "GET /videos/{id} must answer 200 for a stored video and 404 for a missing one (HTTPException 404)."
-    if client.post("/videos", json={**_video(tag + "-neg"), "views": -1}).status_code != 422:
-        return "a video with views -1 was accepted: `views: int = Field(default=0, ge=0)` makes it a 422."
-    changed = client.patch(path, json={"views": 7})
-    if changed.status_code != 200 or changed.json().get("views") != 7:
-        return f"PATCH {{'views': 7}} answered {changed.status_code}; it should change views and answer 200."
-    if changed.json().get("title") != video["title"]:
-        return "PATCH changed fields it was not sent: use model_dump(exclude_unset=True)."
-    deleted = client.delete(path)
-    if deleted.status_code != 204 or deleted.content:
-        return f"DELETE answered {deleted.status_code} with {len(deleted.content)} bytes; 204 means an empty body."
-    if client.get(path).status_code != 404:
-        return "after DELETE, GET still finds the video: did the route commit?"
-    return None
-
-
 def check_crud(project: Path, database_url: URL | str) -> Feedback:
     """Serve the project's app on a real port and check every route's status codes."""
     url = plain_url(database_url) if isinstance(database_url, URL) else database_url
@@ -126,13 +81,17 @@ def check_crud(project: Path, database_url: URL | str) -> Feedback:
         app = load_app(Path(project), url)
     except Exception as exc:  # noqa: BLE001 - the learner's own code: show what it raised
         return hint(f"importing main.py raised {type(exc).__name__}: {exc}; fix that and write the file again.")
-    with start_server(app, port=0, name="lesson13-crud") as server, httpx.Client(base_url=server.url) as client:
-        problem = _problems(client, uuid.uuid4().hex[:12])
+    tag = uuid.uuid4().hex[:12]
+    try:
+        with start_server(app, port=0, name="lesson13-crud") as server, httpx.Client(base_url=server.url) as client:
+            problem = CrudSteps(server, client, tag).problems()
+    finally:
+        delete_checker_rows(url, tag)  # even when a step failed half-way: the learner's rows stay as they were
     if problem:
         return hint(problem)
     return correct(
         "201 + Location, 409 for a duplicate url, 200 and 404, 422 for views -1, PATCH changes only "
-        "views, DELETE 204 with an empty body, then 404."
+        "views and refuses -5 (422), DELETE 204 with an empty body, then 404, and the list is bounded."
     )
 
 
@@ -153,7 +112,7 @@ def check_predicted_codes(prediction: Any) -> Feedback:
     for request, expected in EXPECTED_CODES.items():
         if prediction[request] != expected:
             extra = " (the second DELETE finds nothing to delete)" if request == "DELETE twice" else ""
-            return hint(f"{request!r}: not {prediction[request]}{extra}; run the next cell and see.")
+            return hint(f"{request!r}: not {prediction[request]}{extra}; Step 4 sends it: see the answers there.")
     return correct("409, 404, 422, 404: " + "; ".join(f"{code}: {WHY[code]}" for code in (409, 404, 422)) + ".")
 
 
@@ -162,6 +121,11 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
     url = plain_url(database_url) if isinstance(database_url, URL) else database_url
     try:
         app = load_app(Path(project), url)
+    except NameError as exc:
+        return hint(
+            f"importing main.py raised NameError: {exc}: the route uses a name your main.py does not define; "
+            "use your own names (your response model, your session dependency) or the exercise's snippet as given."
+        )
     except Exception as exc:  # noqa: BLE001 - the learner's own code: show what it raised
         return hint(f"importing main.py raised {type(exc).__name__}: {exc}; fix that and write the file again.")
     if "/videos/by-url" not in {getattr(route, "path", None) for route in app.routes}:
@@ -169,7 +133,7 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
             None,
             "main.py has no route GET /videos/by-url yet: add it (the exercise shows how), then run this cell again.",
         )
-    body = _video(uuid.uuid4().hex[:12])
+    body = video(uuid.uuid4().hex[:12])
     with start_server(app, port=0, name="lesson13-by-url") as server, httpx.Client(base_url=server.url) as client:
         created = client.post("/videos", json=body)
         found = client.get("/videos/by-url", params={"url": body["url"]})

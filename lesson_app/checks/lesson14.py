@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.checks.env_tables import env_py_tables
 from lesson_app.checks.project_steps import load_module
 from lesson_app.databases import plain_url
 from lesson_app.server import start_server
@@ -47,6 +48,14 @@ def check_channel_model(project: Path) -> Feedback:
     relation = channel.__mapper__.relationships.get("videos")
     if relation is None or relation.mapper.class_.__name__ != "Youtube":
         return hint("Channel needs `videos: Mapped[list[Youtube]] = relationship(...)`.")
+    tables = env_py_tables(Path(project))  # as `alembic` will import them: a fresh process, env.py's imports
+    if isinstance(tables, str):
+        return hint(f"importing what alembic/env.py imports failed in a fresh process: {tables}; fix that first.")
+    if "channels" not in tables:
+        return hint(
+            "env.py's Base.metadata has no channels table in a fresh process: nothing it imports imports "
+            "models/channel_model.py; add `from models.channel_model import Channel` to models/__init__.py."
+        )
     return correct(
         "Channel (table channels, unique name) has many videos through youtube.channel_id, "
         f"a foreign key named {key.constraint.name}."
@@ -57,6 +66,8 @@ def check_query_count(prediction: Any) -> Feedback:
     """Check the predicted number of SELECTs GET /channels sends for the lesson's 3 channels, lazy loading."""
     if not_attempted(prediction):
         return waiting("the number of SELECT statements you expect, as an int")
+    if not isinstance(prediction, int) or isinstance(prediction, bool):
+        return hint(f"{prediction!r} is not a number: give a number (an int), e.g. `my_count = 2`, without quotes.")
     if prediction == 4:
         return correct("1 SELECT for the channels, then 1 per channel for its videos: 1 + N, the N+1 problem.")
     if prediction in (1, 2):
@@ -129,4 +140,5 @@ def check_eager(project: Path, database_url: URL | str) -> Feedback:
             f"GET /channels sent {len(selects)} SELECTs for 3 or more channels, one more per channel: "
             "add `.options(selectinload(Channel.videos))` to the query."
         )
-    return correct(f"GET /channels sent {len(selects)} SELECTs, however many channels there are.")
+    statements = "1 SELECT" if len(selects) == 1 else f"{len(selects)} SELECTs"
+    return correct(f"GET /channels sent {statements}, however many channels there are.")

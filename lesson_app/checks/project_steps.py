@@ -61,19 +61,22 @@ def check_main(project: Path) -> Feedback:
     return correct(f"main.py defines app, and GET / answered 200 with {response.json()}.")
 
 
-def _column_problem(table: Any) -> str | None:
-    """Return what is wrong with the youtube table's columns, or None."""
+def _column_problem(table: Any, annotated: bool = True) -> str | None:
+    """Return what is wrong with the youtube table's columns, or None (`annotated`: written as Mapped[...])."""
     columns = table.columns
     missing = [
         name for name in ("id", "title", "url", "channel", "views", "is_published", "created_at") if name not in columns
     ]
     if missing:
-        return f"the model has no column {', '.join(missing)}: add it as a `Mapped[...]` line."
+        them = "them" if len(missing) > 1 else "it"
+        return f"the model has no column {', '.join(missing)}: add {them} as `Mapped[...]` lines."
     if not columns["id"].primary_key:
         return "id must be the primary key: `mapped_column(primary_key=True)`."
     nullable = [name for name in ("title", "url", "channel") if columns[name].nullable]
-    if nullable:
+    if nullable and annotated:
         return f"{', '.join(nullable)} may be NULL: a required field is `Mapped[str]`, not `Mapped[str | None]`."
+    if nullable:
+        return f"{', '.join(nullable)} may be NULL: a required field needs `nullable=False` in its `Column(...)`."
     if not (
         columns["url"].unique
         or any(set(c.columns.keys()) == {"url"} for c in table.constraints if type(c).__name__ == "UniqueConstraint")
@@ -105,7 +108,8 @@ def check_model(project: Path) -> Feedback:
         return hint(f'the table is called {model.__table__.name!r}; the notes\' table is `__tablename__ = "youtube"`.')
     if not hasattr(module, "Base"):
         return hint("models/youtube_model.py must define `Base`: env.py imports it from there for its metadata.")
-    problem = _column_problem(model.__table__)
+    annotated = "title" in getattr(model, "__annotations__", {})  # Mapped[...] lines, or Column(...) ones
+    problem = _column_problem(model.__table__, annotated)
     if problem:
         return hint(problem)
     return correct("Youtube maps table youtube: " + ", ".join(model.__table__.columns.keys()) + ".")

@@ -22,6 +22,8 @@ def _create_hint(response: httpx.Response, body: Any) -> str:
     status = response.status_code
     if status == 200:
         return "POST /videos answered 200: a create answers 201 Created (status_code=201 on the route)."
+    if status >= 500:  # the route ran and raised: a status_code hint would send the learner the wrong way
+        return "POST /videos crashed (500): the server log below shows the exception; fix that line in the route."
     if status != 201:
         return f"{answered('POST', '/videos', response)} (expected 201): add @app.post('/videos', status_code=201)."
     if not isinstance(body, dict) or not isinstance(body.get("id"), int) or "created_at" not in body:

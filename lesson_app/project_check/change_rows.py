@@ -46,6 +46,21 @@ def check_patch(probe: Probe, row: dict[str, Any]) -> None:
     probe.passed(name)
 
 
+def check_patch_negative(probe: Probe, row: dict[str, Any]) -> None:
+    """PATCH views -5: the update schema refuses it with 422, as the create schema refuses views -1."""
+    name, path = "PATCH views -5: 422", f"/videos/{row['id']}"
+    response = probe.send("PATCH", path, json={"views": -5})
+    if response is not None and response.status_code == 422:
+        probe.passed(name)
+        return
+    probe.failed(
+        name,
+        f"{answered('PATCH', path, response)} to views = -5: give the update schema the create schema's rule, "
+        "views: int | None = Field(default=None, ge=0).",
+        response,
+    )
+
+
 def check_delete(probe: Probe) -> None:
     """DELETE a fresh row: 204 with an empty body, then a GET of it answers 404."""
     name = "DELETE: 204, then 404"

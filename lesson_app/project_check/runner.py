@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 
 from lesson_app.databases import create_database, drop_database, plain_url, server_url
 from lesson_app.project_check import api_rows, change_rows, server_rows
+from lesson_app.project_check.async_routes import async_note
 from lesson_app.project_check.check_database import stores_url
 from lesson_app.project_check.migration_rows import BARE_URL_HINT, check_migrations
 from lesson_app.project_check.probe import Probe
@@ -60,6 +61,7 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
             return
         api_rows.check_duplicate(probe)
         change_rows.check_patch(probe, row)
+        change_rows.check_patch_negative(probe, row)
         change_rows.check_delete(probe)
         change_rows.check_list(probe)
         server_rows.check_restart(probe, row)
@@ -95,6 +97,8 @@ def check_project(path: str | os.PathLike[str], *, start_timeout: float = START_
     if not check_files(card, folder):
         card.skip_remaining("the project files are missing")
         return card
+    if note := async_note(folder):
+        card.notes.append(note)
     db_url = server_url("postgres").set(database=f"rj_check_{uuid.uuid4().hex[:12]}")
     create_database(db_url)
     try:

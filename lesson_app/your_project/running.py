@@ -119,7 +119,8 @@ def run_uvicorn(folder: Path, database_url: str, target: str = "main:app", timeo
 
 def run_pytest(folder: Path, database_url: str, test_database_url: str) -> subprocess.CompletedProcess:
     """Run `python -m pytest -q` in the project folder, as a terminal there would, with both URLs set."""
-    env = {**os.environ, "DATABASE_URL": database_url, "TEST_DATABASE_URL": test_database_url}
+    # MY_API_: the series' own tests read TEST_DATABASE_URL; the learner's variable must never be taken for it.
+    env = {**os.environ, "DATABASE_URL": database_url, "MY_API_TEST_DATABASE_URL": test_database_url}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "--color=no"],
         cwd=folder,

@@ -11,7 +11,7 @@ from config.database import get_db
 from main import app
 
 # The tests write to a database of their own, never to the one in DATABASE_URL.
-test_url = make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg2")
+test_url = make_url(os.environ["MY_API_TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg2")
 test_engine = create_engine(test_url)
 TestingSession = sessionmaker(bind=test_engine, expire_on_commit=False)
 
