@@ -24,8 +24,10 @@ def external_url(tls_server: dict) -> str:
             "?sslmode=require&channel_binding=require")
 
 
-def test_every_notebook_runs_against_a_tls_database_url(external_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": external_url}
+def test_every_notebook_runs_against_a_tls_database_url(external_url: str, tmp_path) -> None:
+    # Lessons 12 and up build a project: in a folder of this test's own, so that nbval's run of lesson 12
+    # later in the session still starts from an empty projects folder.
+    env = {**os.environ, "DATABASE_URL": external_url, "PROJECTS_DIR": str(tmp_path / "projects")}
     failures = []
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
