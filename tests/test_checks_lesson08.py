@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Boolean, Engine, String, UniqueConstraint, create_engine, delete
+from sqlalchemy import Boolean, Engine, String, UniqueConstraint, create_engine, delete, literal_column, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lesson_app.checks.lesson08 import (
@@ -89,6 +89,20 @@ def test_playlist_wrong_kinds_of_answer() -> None:
     assert "without parentheses" in check_playlist_model(playlist()()).message
     assert "plain class" in check_playlist_model(dict).message
     assert "model class itself" in check_playlist_model("Playlist").message
+
+
+def test_playlist_mapped_onto_a_query_gets_a_hint() -> None:
+    class ExerciseBase(DeclarativeBase):
+        pass
+
+    class Playlist(ExerciseBase):
+        # Declarative maps a class onto any FROM clause: here a subquery, which has no table of its own.
+        __table__ = select(literal_column("1").label("id")).subquery()
+        __mapper_args__ = {"primary_key": [__table__.c.id]}
+
+    feedback = check_playlist_model(Playlist)
+    assert not feedback.passed
+    assert "table of its own" in feedback.message
 
 
 # --- exercise 2: a row stored through a Session -------------------------------------------------------------------

@@ -3,6 +3,7 @@ route with a path parameter of the learner's own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -109,7 +110,10 @@ def order_app(order: list[str] | tuple[str, ...]) -> Any:
     def read_video(video_id: int) -> dict[str, Any]:
         return {"function": "read_video", "video_id": video_id}
 
-    endpoints = {"/videos/latest": read_latest, "/videos/{video_id}": read_video}
+    endpoints: dict[str, Callable[..., dict[str, Any]]] = {
+        "/videos/latest": read_latest,
+        "/videos/{video_id}": read_video,
+    }
     for path in order:
         app.get(path)(endpoints[path])
     return app

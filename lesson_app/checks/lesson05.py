@@ -209,7 +209,9 @@ def check_clip_route(app: Any) -> Feedback:
     if not isinstance(app, Starlette):
         return hint(f"expected the app itself (`my_app = FastAPI()`, with your route added by `@my_app.get(...)`), "
                     f"got a {type(app).__name__}.")
-    routes = [route.path for route in app.routes if getattr(route, "path", None) not in _DOC_PATHS]
+    # Starlette's BaseRoute has no path (a Host route has none); Route, WebSocketRoute and Mount do.
+    paths = (getattr(route, "path", None) for route in app.routes)
+    routes = [path for path in paths if path is not None and path not in _DOC_PATHS]
     if not routes:
         return waiting("a route on `my_app`: a function with `@my_app.get(\"/clips\")` above it")
     from lesson_app.server import start_server

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, Integer, String, UniqueConstraint, inspect, select
+from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, inspect, select
 from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.orm import Mapper
 
 from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.models import Youtube
@@ -44,10 +45,14 @@ def check_playlist_model(model: Any) -> Feedback:
             return hint("give the class, not an object made from it: `my_model = Playlist`, without parentheses.")
         return hint(f"expected the model class itself (`my_model = Playlist`), got {model!r}.")
     try:
-        table = inspect(model).local_table
+        # A mapped class inspects to its Mapper; said here, since SQLAlchemy's overloads find none for a bare `type`.
+        mapper: Mapper[Any] = inspect(model)
+        table = mapper.local_table
     except NoInspectionAvailable:
         return hint(f"{model.__name__} is a plain class: it must inherit from the base, `class {model.__name__}"
                     "(ExerciseBase):`, to become a model.")
+    if not isinstance(table, Table):  # declarative can also map a class onto a query, which is no table to check
+        return hint(f"{model.__name__} must have a table of its own: `__tablename__ = \"playlist\"` and its columns.")
     if table.name != "playlist":
         return hint(f"the table is called {table.name!r}; set `__tablename__ = \"playlist\"`.")
     names = list(table.columns.keys())

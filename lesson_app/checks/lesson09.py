@@ -131,6 +131,7 @@ def check_downgrade(downgrade: Any, engine: Engine) -> Feedback:
         return hint(f"expected the function itself (`my_downgrade = downgrade`, no parentheses); got {downgrade!r}.")
     with _rehearsal(engine) as conn:
         before = _columns(conn)
+        assert before is not None, "_rehearsal has just created the table"
         given_upgrade()
         error = _run(downgrade, conn)
         if error is not None:
