@@ -6,6 +6,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg2
 from psycopg2 import errors, sql
@@ -72,9 +73,11 @@ def _admin_cursor(url: URL):
 def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
     """Yield an autocommit cursor on the database the URL names, through psycopg2 directly."""
     try:
+        # libpq takes any parameter a URL's query may hold (sslmode, options, ...); as keywords they are Any.
+        query: dict[str, Any] = dict(url.query)
         conn = psycopg2.connect(
             **url.translate_connect_args(username="user", database="dbname"),
-            **dict(url.query),
+            **query,
             connect_timeout=get_settings().connect_timeout_seconds,
         )
     except psycopg2.OperationalError as exc:
@@ -85,6 +88,12 @@ def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
             yield cur
     finally:
         conn.close()
+
+
+def _database_name(url: URL) -> str:
+    if not url.database:
+        raise ValueError(f"The URL {url!r} names no database; add one after the last /, e.g. /rj_00_start_here.")
+    return url.database
 
 
 def database_exists(url: URL) -> bool:
@@ -100,7 +109,7 @@ def create_database(url: URL, template: str | None = None) -> bool:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
         if cur.fetchone():
             return False
-        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database))
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url)))
         if template:
             statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         try:
@@ -113,7 +122,7 @@ def create_database(url: URL, template: str | None = None) -> bool:
 def drop_database(url: URL) -> None:
     """Drop the database the URL names, closing anyone still connected to it."""
     with _admin_cursor(url) as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)))
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url))))
 
 
 class SharedDatabaseError(RuntimeError):
