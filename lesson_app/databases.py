@@ -26,8 +26,11 @@ def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
     """Say in one sentence that the server at `url` did not answer, and what to do about it."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f"{url.host}:{url.port or 5432}"
-    fix = ("check DATABASE_URL in .env (or unset it to use the embedded server)" if get_settings().database_url
-           else "run `python -m lesson_app db status`, then `db start`")
+    fix = (
+        "check DATABASE_URL in .env (or unset it to use the embedded server)"
+        if get_settings().database_url
+        else "run `python -m lesson_app db status`, then `db start`"
+    )
     return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
 
 
@@ -149,9 +152,7 @@ def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> U
                     "DATABASE_URL may not create one: grant it CREATEDB, or unset DATABASE_URL to use the "
                     "embedded server."
                 ) from None
-            warnings.warn(
-                f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2
-            )
+            warnings.warn(f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2)
             url = base
     else:
         url = server_url(database_name(label))
@@ -170,4 +171,3 @@ def migration_url_for(url: URL) -> URL:
     """Return the URL to migrate the database `url` names: through the direct endpoint when one is set."""
     direct = get_settings().direct_database_url
     return normalize_url(direct).set(database=url.database) if direct else url
-

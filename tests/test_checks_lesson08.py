@@ -29,8 +29,7 @@ def playlist(**overrides):
         "description": mapped_column(String(500)),
         "is_public": mapped_column(default=True),
     }
-    annotations = {"id": Mapped[int], "name": Mapped[str], "description": Mapped[str | None],
-                   "is_public": Mapped[bool]}
+    annotations = {"id": Mapped[int], "name": Mapped[str], "description": Mapped[str | None], "is_public": Mapped[bool]}
     table_args = overrides.pop("__table_args__", ())
     tablename = overrides.pop("__tablename__", "playlist")
     for key, value in overrides.items():
@@ -56,8 +55,9 @@ def test_playlist_solution_passes() -> None:
 def test_playlist_other_correct_spellings_pass() -> None:
     server_default = playlist(is_public=(Mapped[bool], mapped_column(Boolean, server_default="true")))
     assert check_playlist_model(server_default).passed is True
-    table_constraint = playlist(name=(Mapped[str], mapped_column(String(100))),
-                                __table_args__=(UniqueConstraint("name"),))
+    table_constraint = playlist(
+        name=(Mapped[str], mapped_column(String(100))), __table_args__=(UniqueConstraint("name"),)
+    )
     assert check_playlist_model(table_constraint).passed is True
 
 
@@ -76,7 +76,7 @@ def test_playlist_not_attempted() -> None:
         ({"is_public": (Mapped[bool | None], mapped_column(default=True))}, "never NULL"),
         ({"is_public": None}, "no column 'is_public'"),
         ({"views": (Mapped[int], mapped_column(default=0))}, "remove views"),
-        ({"__tablename__": "playlists"}, "__tablename__ = \"playlist\""),
+        ({"__tablename__": "playlists"}, '__tablename__ = "playlist"'),
     ],
 )
 def test_playlist_usual_mistakes(overrides: dict, expected: str) -> None:
@@ -106,6 +106,7 @@ def test_playlist_mapped_onto_a_query_gets_a_hint() -> None:
 
 
 # --- exercise 2: a row stored through a Session -------------------------------------------------------------------
+
 
 @pytest.fixture
 def engine(db_url) -> Iterator[Engine]:
@@ -180,6 +181,7 @@ def test_saved_video_wrong_kinds_of_answer(engine: Engine) -> None:
 
 
 # --- exercise 3: which columns take NULL --------------------------------------------------------------------------
+
 
 def test_nullable_solution_passes() -> None:
     assert check_nullable_columns({"author", "edited_at", "video_url"}).passed is True

@@ -30,10 +30,16 @@ IPV4_CASES: list[tuple[str, bool, str]] = [
     ("+1.2.3.4", False, "a sign is not a digit (int('+1') accepts it, so test the text itself)"),
     (" 1.2.3.4", False, "an address has no spaces (int(' 1') skips them, so test the text itself)"),
     ("1_0.2.3.4", False, "_ is not a digit (int('1_0') is 10, since Python allows _ between digits)"),
-    ("1.2.3.²", False, "² is not one of the digits 0 to 9, although '²'.isdigit() is True "
-     "(part.isascii() rules it out)"),
-    ("١.2.3.4", False, "١ is an Arabic-Indic digit, not one of 0 to 9: isdigit() and int() accept it, "
-     "part.isascii() rules it out"),
+    (
+        "1.2.3.²",
+        False,
+        "² is not one of the digits 0 to 9, although '²'.isdigit() is True (part.isascii() rules it out)",
+    ),
+    (
+        "١.2.3.4",
+        False,
+        "١ is an Arabic-Indic digit, not one of 0 to 9: isdigit() and int() accept it, part.isascii() rules it out",
+    ),
     ("", False, "an empty text is not an address"),
     ("::1", False, "::1 is the IPv6 loopback address, and the question is about IPv4 only"),
 ]
