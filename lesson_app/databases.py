@@ -6,6 +6,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg2
 from psycopg2 import errors, sql
@@ -25,8 +26,11 @@ def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
     """Say in one sentence that the server at `url` did not answer, and what to do about it."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f"{url.host}:{url.port or 5432}"
-    fix = ("check DATABASE_URL in .env (or unset it to use the embedded server)" if get_settings().database_url
-           else "run `python -m lesson_app db status`, then `db start`")
+    fix = (
+        "check DATABASE_URL in .env (or unset it to use the embedded server)"
+        if get_settings().database_url
+        else "run `python -m lesson_app db status`, then `db start`"
+    )
     return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
 
 
@@ -72,9 +76,11 @@ def _admin_cursor(url: URL):
 def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
     """Yield an autocommit cursor on the database the URL names, through psycopg2 directly."""
     try:
+        # libpq takes any parameter a URL's query may hold (sslmode, options, ...); as keywords they are Any.
+        query: dict[str, Any] = dict(url.query)
         conn = psycopg2.connect(
             **url.translate_connect_args(username="user", database="dbname"),
-            **dict(url.query),
+            **query,
             connect_timeout=get_settings().connect_timeout_seconds,
         )
     except psycopg2.OperationalError as exc:
@@ -85,6 +91,12 @@ def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
             yield cur
     finally:
         conn.close()
+
+
+def _database_name(url: URL) -> str:
+    if not url.database:
+        raise ValueError(f"The URL {url!r} names no database; add one after the last /, e.g. /rj_00_start_here.")
+    return url.database
 
 
 def database_exists(url: URL) -> bool:
@@ -100,7 +112,7 @@ def create_database(url: URL, template: str | None = None) -> bool:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
         if cur.fetchone():
             return False
-        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database))
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url)))
         if template:
             statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         try:
@@ -113,7 +125,7 @@ def create_database(url: URL, template: str | None = None) -> bool:
 def drop_database(url: URL) -> None:
     """Drop the database the URL names, closing anyone still connected to it."""
     with _admin_cursor(url) as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(url.database)))
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url))))
 
 
 class SharedDatabaseError(RuntimeError):
@@ -140,9 +152,7 @@ def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> U
                     "DATABASE_URL may not create one: grant it CREATEDB, or unset DATABASE_URL to use the "
                     "embedded server."
                 ) from None
-            warnings.warn(
-                f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2
-            )
+            warnings.warn(f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2)
             url = base
     else:
         url = server_url(database_name(label))
@@ -161,4 +171,3 @@ def migration_url_for(url: URL) -> URL:
     """Return the URL to migrate the database `url` names: through the direct endpoint when one is set."""
     direct = get_settings().direct_database_url
     return normalize_url(direct).set(database=url.database) if direct else url
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -49,7 +49,11 @@ def printing_sql(engine: Engine, prefix: str = "    SQL> ") -> Iterator[None]:
     def rollback(conn: Any) -> None:
         print(prefix + "ROLLBACK")
 
-    listeners = [("before_cursor_execute", statement), ("commit", commit), ("rollback", rollback)]
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("before_cursor_execute", statement),
+        ("commit", commit),
+        ("rollback", rollback),
+    ]
     for name, listener in listeners:
         event.listen(engine, name, listener)
     try:

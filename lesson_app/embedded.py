@@ -79,6 +79,8 @@ def _read_postmaster_pid(data: Path) -> list[str] | None:
 def _postmaster(data: Path) -> psutil.Process | None:
     """Return the server process of this data folder, never another that reuses a stale pid (after a reboot)."""
     lines = _read_postmaster_pid(data)
+    if not lines:
+        return None
     try:
         process = psutil.Process(int(lines[0]))
         if not process.name().startswith("postgres"):
@@ -87,7 +89,7 @@ def _postmaster(data: Path) -> psutil.Process | None:
             return process if Path(process.cwd()).resolve() == data.resolve() else None
         except psutil.AccessDenied:  # another user's process: its name has to do
             return process
-    except (TypeError, IndexError, ValueError, psutil.NoSuchProcess):
+    except (ValueError, psutil.NoSuchProcess):
         return None
 
 

@@ -107,12 +107,14 @@ async def unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 def add_error_handlers(app: FastAPI) -> None:
     """Register the handlers above; the most specific exception class wins."""
-    app.add_exception_handler(RequestValidationError, validation)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(DuplicateVideoError, duplicate)
-    app.add_exception_handler(sa_exc.IntegrityError, integrity)
-    app.add_exception_handler(sa_exc.DataError, data_error)
-    app.add_exception_handler(sa_exc.ProgrammingError, programming)
+    # FastAPI's exception_handler(cls)(handler) is add_exception_handler under a type that accepts a handler for
+    # one exception class; Starlette's own signature wants every handler to take any Exception.
+    app.exception_handler(RequestValidationError)(validation)
+    app.exception_handler(StarletteHTTPException)(http_error)
+    app.exception_handler(DuplicateVideoError)(duplicate)
+    app.exception_handler(sa_exc.IntegrityError)(integrity)
+    app.exception_handler(sa_exc.DataError)(data_error)
+    app.exception_handler(sa_exc.ProgrammingError)(programming)
     for cls in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
-        app.add_exception_handler(cls, database_down)
-    app.add_exception_handler(Exception, unhandled)
+        app.exception_handler(cls)(database_down)
+    app.exception_handler(Exception)(unhandled)

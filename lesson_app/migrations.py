@@ -23,8 +23,8 @@ def alembic_config(url: URL, *, quiet: bool = True) -> Config:
     return config
 
 
-def head() -> str:
-    """Return the newest revision in alembic/versions."""
+def head() -> str | None:
+    """Return the newest revision in alembic/versions (None if it holds none)."""
     return ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_current_head()
 
 

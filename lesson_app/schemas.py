@@ -15,6 +15,8 @@ from pydantic import (
     StrictBool,
     model_validator,
 )
+from pydantic.fields import FieldInfo
+from pydantic.json_schema import JsonDict, SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 MAX_INT = 2_147_483_647  # PostgreSQL's INTEGER; a larger number would fail in the database, not here
@@ -45,17 +47,13 @@ def stripped(value: str) -> str:
 TEXT_PATTERN = r"^\s*[^\s\x00][^\x00]*$"
 
 
-def _text(max_length: int) -> object:
-    return Annotated[
-        str,
-        Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": TEXT_PATTERN}),
-        AfterValidator(stripped),
-        AfterValidator(storable),
-    ]
+def _text(max_length: int) -> FieldInfo:
+    return Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": TEXT_PATTERN})
 
 
-Title = _text(200)
-Channel = _text(100)
+# Spelled out, not built by a function: a type checker accepts only a literal Annotated[...] as a type.
+Title = Annotated[str, _text(200), AfterValidator(stripped), AfterValidator(storable)]
+Channel = Annotated[str, _text(100), AfterValidator(stripped), AfterValidator(storable)]
 URL = re.compile(r"^https?://\S+$")
 
 
@@ -89,7 +87,7 @@ def json_integer(value: object) -> object:
 # since in a URL every value is text.
 Views = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(json_integer)]
 
-EXAMPLE = {
+EXAMPLE: JsonDict = {
     "title": "How a request finds its route",
     "url": "https://videos.example/watch/route-101",
     "channel": "Request Journey",
@@ -122,12 +120,12 @@ class VideoUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_update_schema)
 
-    # Typed without `| None`, so that the schema offers no null: None is only the default, for "not sent".
-    title: Title = None
-    url: VideoUrl = None
-    channel: Channel = None
-    views: Views = None
-    is_published: StrictBool = None
+    # None is only the default, for "not sent": SkipJsonSchema keeps it out of the schema, which offers no null.
+    title: Title | SkipJsonSchema[None] = None
+    url: VideoUrl | SkipJsonSchema[None] = None
+    channel: Channel | SkipJsonSchema[None] = None
+    views: Views | SkipJsonSchema[None] = None
+    is_published: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Boolean, Engine, String, UniqueConstraint, create_engine, delete
+from sqlalchemy import Boolean, Engine, String, UniqueConstraint, create_engine, delete, literal_column, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lesson_app.checks.lesson08 import (
@@ -29,8 +29,7 @@ def playlist(**overrides):
         "description": mapped_column(String(500)),
         "is_public": mapped_column(default=True),
     }
-    annotations = {"id": Mapped[int], "name": Mapped[str], "description": Mapped[str | None],
-                   "is_public": Mapped[bool]}
+    annotations = {"id": Mapped[int], "name": Mapped[str], "description": Mapped[str | None], "is_public": Mapped[bool]}
     table_args = overrides.pop("__table_args__", ())
     tablename = overrides.pop("__tablename__", "playlist")
     for key, value in overrides.items():
@@ -56,8 +55,9 @@ def test_playlist_solution_passes() -> None:
 def test_playlist_other_correct_spellings_pass() -> None:
     server_default = playlist(is_public=(Mapped[bool], mapped_column(Boolean, server_default="true")))
     assert check_playlist_model(server_default).passed is True
-    table_constraint = playlist(name=(Mapped[str], mapped_column(String(100))),
-                                __table_args__=(UniqueConstraint("name"),))
+    table_constraint = playlist(
+        name=(Mapped[str], mapped_column(String(100))), __table_args__=(UniqueConstraint("name"),)
+    )
     assert check_playlist_model(table_constraint).passed is True
 
 
@@ -76,7 +76,7 @@ def test_playlist_not_attempted() -> None:
         ({"is_public": (Mapped[bool | None], mapped_column(default=True))}, "never NULL"),
         ({"is_public": None}, "no column 'is_public'"),
         ({"views": (Mapped[int], mapped_column(default=0))}, "remove views"),
-        ({"__tablename__": "playlists"}, "__tablename__ = \"playlist\""),
+        ({"__tablename__": "playlists"}, '__tablename__ = "playlist"'),
     ],
 )
 def test_playlist_usual_mistakes(overrides: dict, expected: str) -> None:
@@ -91,7 +91,22 @@ def test_playlist_wrong_kinds_of_answer() -> None:
     assert "model class itself" in check_playlist_model("Playlist").message
 
 
+def test_playlist_mapped_onto_a_query_gets_a_hint() -> None:
+    class ExerciseBase(DeclarativeBase):
+        pass
+
+    class Playlist(ExerciseBase):
+        # Declarative maps a class onto any FROM clause: here a subquery, which has no table of its own.
+        __table__ = select(literal_column("1").label("id")).subquery()
+        __mapper_args__ = {"primary_key": [__table__.c.id]}
+
+    feedback = check_playlist_model(Playlist)
+    assert not feedback.passed
+    assert "table of its own" in feedback.message
+
+
 # --- exercise 2: a row stored through a Session -------------------------------------------------------------------
+
 
 @pytest.fixture
 def engine(db_url) -> Iterator[Engine]:
@@ -166,6 +181,7 @@ def test_saved_video_wrong_kinds_of_answer(engine: Engine) -> None:
 
 
 # --- exercise 3: which columns take NULL --------------------------------------------------------------------------
+
 
 def test_nullable_solution_passes() -> None:
     assert check_nullable_columns({"author", "edited_at", "video_url"}).passed is True

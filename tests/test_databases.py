@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from lesson_app import migrations
-from lesson_app.databases import database_name, drop_database, lesson_database
+from lesson_app.databases import create_database, database_name, drop_database, lesson_database, server_url
 
 
 def test_database_name_is_safe_and_prefixed() -> None:
     assert database_name("07_postgresql") == "rj_07_postgresql"
     assert database_name("10 CRUD: videos!") == "rj_10_crud_videos"
     assert len(database_name("x" * 100)) == 63  # PostgreSQL's limit for names
+
+
+def test_create_or_drop_without_a_database_name_says_so() -> None:
+    server = server_url()
+    url = sa.URL.create(server.drivername, server.username, server.password, server.host, server.port)
+    for action in (create_database, drop_database):
+        with pytest.raises(ValueError, match="names no database"):
+            action(url)
 
 
 def test_lesson_database_is_created_migrated_and_keeps_rows() -> None:

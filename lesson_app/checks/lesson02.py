@@ -30,16 +30,24 @@ IPV4_CASES: list[tuple[str, bool, str]] = [
     ("+1.2.3.4", False, "a sign is not a digit (int('+1') accepts it, so test the text itself)"),
     (" 1.2.3.4", False, "an address has no spaces (int(' 1') skips them, so test the text itself)"),
     ("1_0.2.3.4", False, "_ is not a digit (int('1_0') is 10, since Python allows _ between digits)"),
-    ("1.2.3.²", False, "² is not one of the digits 0 to 9, although '²'.isdigit() is True "
-     "(part.isascii() rules it out)"),
-    ("١.2.3.4", False, "١ is an Arabic-Indic digit, not one of 0 to 9: isdigit() and int() accept it, "
-     "part.isascii() rules it out"),
+    (
+        "1.2.3.²",
+        False,
+        "² is not one of the digits 0 to 9, although '²'.isdigit() is True (part.isascii() rules it out)",
+    ),
+    (
+        "١.2.3.4",
+        False,
+        "١ is an Arabic-Indic digit, not one of 0 to 9: isdigit() and int() accept it, part.isascii() rules it out",
+    ),
     ("", False, "an empty text is not an address"),
     ("::1", False, "::1 is the IPv6 loopback address, and the question is about IPv4 only"),
 ]
 
 
-def _stub(text: str) -> bool: ...  # what the learner's function looks like before they write its body
+# What the learner's function looks like before they write its body. Only its bytecode is compared, which the
+# annotations do not change: `-> None` because a body of `...` returns None.
+def _stub(text: str) -> None: ...
 
 
 def _is_stub(func: Callable[..., Any]) -> bool:
@@ -74,7 +82,7 @@ def check_is_valid_ipv4(func: Any) -> Feedback:
     )
 
 
-DOCUMENTATION_BLOCKS = [ipaddress.ip_network(block) for block in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+DOCUMENTATION_BLOCKS = [ipaddress.IPv4Network(block) for block in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 
 
 def _block_hint(text: str) -> Feedback:
@@ -86,7 +94,7 @@ def _block_hint(text: str) -> Feedback:
     if block.num_addresses == 1:
         return hint(f"{text} is one address written as a block; write just the address: {block.network_address}.")
     size = f"{text} is a block of {block.num_addresses:,} addresses, not one address"
-    if block.version == 4 and any(block.subnet_of(example) for example in DOCUMENTATION_BLOCKS):
+    if isinstance(block, ipaddress.IPv4Network) and any(block.subnet_of(example) for example in DOCUMENTATION_BLOCKS):
         if block.prefixlen == 24:
             kept = ".".join(str(block.network_address).split(".")[:3])
             return hint(

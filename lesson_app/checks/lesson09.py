@@ -36,8 +36,12 @@ def _rehearsal(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         transaction = conn.begin()
         try:
-            conn.execute(text("CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title varchar(200) NOT NULL, "
-                              "channel varchar(100) NOT NULL) ON COMMIT DROP"))
+            conn.execute(
+                text(
+                    "CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title varchar(200) NOT NULL, "
+                    "channel varchar(100) NOT NULL) ON COMMIT DROP"
+                )
+            )
             conn.execute(text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"), ROW)
             with Operations.context(MigrationContext.configure(conn)):
                 yield conn
@@ -48,17 +52,24 @@ def _rehearsal(engine: Engine) -> Iterator[Connection]:
 def _columns(conn: Connection) -> list[str] | None:
     if conn.execute(text("SELECT to_regclass('pg_temp.youtube')")).scalar() is None:
         return None
-    return list(conn.execute(text(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.youtube'::regclass AND attnum > 0 "
-        "AND NOT attisdropped ORDER BY attnum")).scalars())
+    return list(
+        conn.execute(
+            text(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.youtube'::regclass AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum"
+            )
+        ).scalars()
+    )
 
 
 def _failure(exc: Exception, function: str) -> Feedback:
     if isinstance(exc, NameError):
-        return hint(f"{exc}: a migration script starts with `from alembic import op` and `import sqlalchemy as sa`; "
-                    "run those imports in the notebook too.")
+        return hint(
+            f"{exc}: a migration script starts with `from alembic import op` and `import sqlalchemy as sa`; "
+            "run those imports in the notebook too."
+        )
     if isinstance(exc, TypeError) and ("drop_column" in str(exc) or "alter_column" in str(exc)):
-        return hint(f"{exc}. The table name comes first: `op.drop_column(\"youtube\", \"column\")`.")
+        return hint(f'{exc}. The table name comes first: `op.drop_column("youtube", "column")`.')
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return hint(f"PostgreSQL refused your {function}: {str(exc.orig).strip().splitlines()[0]}")
     return hint(f"your {function} raised {type(exc).__name__}: {exc}")
@@ -79,13 +90,18 @@ def explain_op_outside_migration(exc: BaseException) -> Feedback | None:
     `check_downgrade(downgrade(), ...)`: `downgrade()` runs at once, before the checker could set up `op`.
     """
     no_proxy = isinstance(exc, NameError) and "proxy object has not yet been established" in str(exc)
-    proxy_gone = (isinstance(exc, AttributeError) and getattr(exc, "obj", ...) is None
-                  and getattr(exc, "name", None) in _OPERATIONS)
+    proxy_gone = (
+        isinstance(exc, AttributeError)
+        and getattr(exc, "obj", ...) is None
+        and getattr(exc, "name", None) in _OPERATIONS
+    )
     if not (no_proxy or proxy_gone) or not _raised_by_op(exc):
         return None
-    return hint("`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
-                "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
-                "then calls it for you, inside a migration it rolls back.")
+    return hint(
+        "`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
+        "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
+        "then calls it for you, inside a migration it rolls back."
+    )
 
 
 _OPERATIONS = frozenset(name for name in dir(Operations) if not name.startswith("_"))
@@ -131,28 +147,36 @@ def check_downgrade(downgrade: Any, engine: Engine) -> Feedback:
         return hint(f"expected the function itself (`my_downgrade = downgrade`, no parentheses); got {downgrade!r}.")
     with _rehearsal(engine) as conn:
         before = _columns(conn)
+        assert before is not None, "_rehearsal has just created the table"
         given_upgrade()
         error = _run(downgrade, conn)
         if error is not None:
             return _failure(error, "downgrade")
         after = _columns(conn)
         if after is None:
-            return hint("after your downgrade the whole `youtube` table is gone: `op.drop_table` would delete every "
-                        "video. Undo only what the upgrade did: drop the one column it added.")
+            return hint(
+                "after your downgrade the whole `youtube` table is gone: `op.drop_table` would delete every "
+                "video. Undo only what the upgrade did: drop the one column it added."
+            )
         if after == before:
             rows = conn.execute(text("SELECT count(*) FROM youtube")).scalar()
             if rows != 1:
-                return hint("the columns are right, but the rows are gone: a downgrade should not delete data it "
-                            "did not add.")
-            return correct("the upgrade added duration_seconds and your downgrade removed exactly that column; "
-                           "the table and its row are as they were.")
+                return hint(
+                    "the columns are right, but the rows are gone: a downgrade should not delete data it did not add."
+                )
+            return correct(
+                "the upgrade added duration_seconds and your downgrade removed exactly that column; "
+                "the table and its row are as they were."
+            )
         if "duration_seconds" in after:
             extra = [name for name in before if name not in after]
             if extra:
                 return hint(f"you dropped {', '.join(extra)}, which the upgrade did not add; drop `duration_seconds`.")
-            return hint("`duration_seconds` is still there: a downgrade undoes its upgrade, and this upgrade added "
-                        "that column. Which `op` function takes a column away again? (Its first argument is the "
-                        "table's name.)")
+            return hint(
+                "`duration_seconds` is still there: a downgrade undoes its upgrade, and this upgrade added "
+                "that column. Which `op` function takes a column away again? (Its first argument is the "
+                "table's name.)"
+            )
         return hint(f"after upgrade and downgrade the columns are {after}, but they should be back to {before}.")
 
 
@@ -166,29 +190,37 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
         error = _run(upgrade, conn)
         if error is not None:
             if isinstance(error, DBAPIError) and "does not exist" in str(error.orig):
-                return hint(f"{str(error.orig).strip().splitlines()[0]}: the column is called `channel` before the "
-                            "upgrade, and `channel_name` after it.")
+                return hint(
+                    f"{str(error.orig).strip().splitlines()[0]}: the column is called `channel` before the "
+                    "upgrade, and `channel_name` after it."
+                )
             return _failure(error, "upgrade")
         columns = _columns(conn)
         if columns is None:
             return hint("after your upgrade the `youtube` table is gone: rename one column, keep the table.")
         if "channel" in columns and "channel_name" not in columns:
-            return hint("nothing was renamed: the column is still `channel`. `op.alter_column` changes a column "
-                        "that exists, and one of its keyword arguments gives it a new name; the lesson's revision "
-                        "0004 used it.")
+            return hint(
+                "nothing was renamed: the column is still `channel`. `op.alter_column` changes a column "
+                "that exists, and one of its keyword arguments gives it a new name; the lesson's revision "
+                "0004 used it."
+            )
         if "channel_name" not in columns:
             return hint(f"there is no `channel_name` column afterwards (the columns are {columns}).")
         if "channel" in columns:
             return hint("both `channel` and `channel_name` exist: the old column must go, by renaming it.")
         value = conn.execute(text("SELECT channel_name FROM youtube")).scalar()
         if value is None:
-            return hint("the column is there, but the video's channel is now NULL: that is what add_column + "
-                        "drop_column does, and the data is lost. Rename the column in place instead, as the lesson "
-                        "did for `description` in revision 0004.")
+            return hint(
+                "the column is there, but the video's channel is now NULL: that is what add_column + "
+                "drop_column does, and the data is lost. Rename the column in place instead, as the lesson "
+                "did for `description` in revision 0004."
+            )
         if columns != ["id", "title", "channel_name"]:
             return hint(f"the columns should be id, title, channel_name; they are {', '.join(columns)}.")
-        return correct(f"channel is now channel_name, and the video's value, {value!r}, is still there. "
-                       "Write its downgrade the other way round.")
+        return correct(
+            f"channel is now channel_name, and the video's value, {value!r}, is still there. "
+            "Write its downgrade the other way round."
+        )
 
 
 RELATIVE_NAMES = {"head", "heads", "base", "-1", "+1", "current"}
@@ -197,7 +229,7 @@ RELATIVE_NAMES = {"head", "heads", "base", "-1", "+1", "current"}
 def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
     """Check that the scratch database is at 0002 and that `answer` is what its alembic_version table holds."""
     if not_attempted(answer):
-        return waiting("the revision id the database is at, as a string, e.g. `\"0001\"`")
+        return waiting('the revision id the database is at, as a string, e.g. `"0001"`')
     engine = sa.create_engine(database) if isinstance(database, URL) else database
     try:
         with engine.connect() as conn:
@@ -209,19 +241,25 @@ def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
     actual = versions[0] if versions else None
     if actual != "0002":
         where = f"at {actual}" if actual else "at no revision at all (no row in alembic_version)"
-        return hint(f"the database is {where}. The playlist table came with 0003, so the revision before it is "
-                    "the one to go back to: downgrade to it, then read alembic_version again.")
+        return hint(
+            f"the database is {where}. The playlist table came with 0003, so the revision before it is "
+            "the one to go back to: downgrade to it, then read alembic_version again."
+        )
     if not isinstance(answer, str):
-        return hint(f"give the revision id as a string, e.g. \"0001\"; got {answer!r}.")
+        return hint(f'give the revision id as a string, e.g. "0001"; got {answer!r}.')
     if answer.strip().lower() in RELATIVE_NAMES:
-        return hint(f"{answer!r} is a name Alembic works out from the scripts; the database stores a revision id. "
-                    "Read it with `SELECT version_num FROM alembic_version` or `alembic current`.")
+        return hint(
+            f"{answer!r} is a name Alembic works out from the scripts; the database stores a revision id. "
+            "Read it with `SELECT version_num FROM alembic_version` or `alembic current`."
+        )
     if answer.endswith(".py") or "_" in answer:
         return hint("give just the revision id, not the script's file name.")
     if answer.strip() != actual:
         return hint(f"the database's alembic_version holds {actual!r}, not {answer!r}.")
-    return correct("the database is at 0002: its alembic_version table holds that one id, and the playlist table "
-                   "is gone with the downgrade of 0003.")
+    return correct(
+        "the database is at 0002: its alembic_version table holds that one id, and the playlist table "
+        "is gone with the downgrade of 0003."
+    )
 
 
 hook_into_ipython()

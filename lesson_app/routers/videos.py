@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 from lesson_app import crud
 from lesson_app.config.database import SessionDep
 from lesson_app.models import Youtube
-from lesson_app.responses import BAD_FILTERS, CONFLICT, LOCATION, NOT_FOUND, VIDEO_LINKS
+from lesson_app.responses import BAD_FILTERS, CONFLICT, LOCATION, NOT_FOUND, VIDEO_LINKS, Responses
 from lesson_app.schemas import MAX_INT, VideoCreate, VideoPage, VideoRead, VideoUpdate, storable
 
 router = APIRouter(prefix="/videos", tags=["videos"])
@@ -19,7 +19,7 @@ VideoId = Annotated[int, Path(ge=1, le=MAX_INT, description="The video's id")]
 Channel = Annotated[
     Annotated[str, AfterValidator(storable)] | None, Query(max_length=100, json_schema_extra={"pattern": "^[^\\x00]*$"})
 ]
-CREATED = {201: {"headers": LOCATION, "links": VIDEO_LINKS}}
+CREATED: Responses = {201: {"headers": LOCATION, "links": VIDEO_LINKS}}
 
 
 def _get_or_404(session: SessionDep, video_id: int) -> Youtube:
