@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -54,7 +53,7 @@ def check_driver_url(function: Any) -> Feedback:
     """Check a function that turns a pasted URL into one SQLAlchemy opens with psycopg2, keeping everything else."""
     if not_attempted(function):
         return waiting("your function, e.g. `def with_driver(raw): ...` and then `my_function = with_driver`")
-    if not isinstance(function, Callable):
+    if not callable(function):
         return hint("set `my_function` to the function itself, without `()`: the checker calls it with URLs.")
     for raw, host, password in CASES:
         try:

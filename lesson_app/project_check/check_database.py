@@ -36,7 +36,7 @@ def is_migrated(db_url: URL) -> bool:
     with _connection(db_url) as connection:
         if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
             return False
-        return connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() > 0
+        return connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() > 0
 
 
 def stores_url(db_url: URL, url: str) -> bool:

@@ -27,7 +27,7 @@ def _from_project(name: str, folder: Path) -> bool:
     if name.split(".")[0] in PROJECT_MODULES:
         return True
     file = getattr(sys.modules.get(name), "__file__", None)
-    return bool(file) and Path(file).resolve().is_relative_to(folder.resolve())
+    return file is not None and Path(file).resolve().is_relative_to(folder.resolve())
 
 
 @contextlib.contextmanager
