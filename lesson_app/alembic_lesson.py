@@ -30,8 +30,10 @@ CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogene
 
 def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]:
     """Remember how every logger is set up (a new `alembic` process would start from scratch)."""
-    loggers = [logging.root, *(logger for logger in logging.root.manager.loggerDict.values()
-                               if isinstance(logger, logging.Logger))]
+    loggers = [
+        logging.root,
+        *(logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)),
+    ]
     return [(logger, logger.level, logger.disabled, logger.propagate, list(logger.handlers)) for logger in loggers]
 
 

@@ -56,9 +56,11 @@ def database_figures() -> list[tuple[str, float]]:
                 os.environ[key] = value
         get_settings.cache_clear()
         shutil.rmtree(scratch, ignore_errors=True)
-    return [("PostgreSQL cold start (initdb + start)", cold),
-            ("PostgreSQL warm start (from stopped)", statistics.median(warm)),
-            ("PostgreSQL reuse (already running)", reuse)]
+    return [
+        ("PostgreSQL cold start (initdb + start)", cold),
+        ("PostgreSQL warm start (from stopped)", statistics.median(warm)),
+        ("PostgreSQL reuse (already running)", reuse),
+    ]
 
 
 def server_figures() -> list[tuple[str, float]]:
@@ -96,11 +98,13 @@ def server_figures() -> list[tuple[str, float]]:
         bare = _median(lambda: _timed(lambda: httpx.get(f"{server.url}/")), 30)
     finally:
         server.stop()
-    return [("server ready (start_server returns)", ready),
-            ("first request (new connection)", first),
-            ("per request, reused client, GET /", home),
-            ("per request, reused client, GET one row", row),
-            ("per request, bare httpx.get (new client)", bare)]
+    return [
+        ("server ready (start_server returns)", ready),
+        ("first request (new connection)", first),
+        ("per request, reused client, GET /", home),
+        ("per request, reused client, GET one row", row),
+        ("per request, bare httpx.get (new client)", bare),
+    ]
 
 
 def notebook_figures() -> list[tuple[str, float]]:
@@ -110,8 +114,9 @@ def notebook_figures() -> list[tuple[str, float]]:
     """
     rows = []
     for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
         reported = re.search(r" in ([\d.]+)s", result.stdout)
         outcome = "passed" if result.returncode == 0 else "FAILED"
         rows.append((f"notebook {notebook.stem} ({outcome})", float(reported.group(1)) if reported else float("nan")))

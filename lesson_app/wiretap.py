@@ -51,8 +51,9 @@ class Wiretap:
             pass
 
     @staticmethod
-    def _relay(source: socket.socket, sink: socket.socket, copy: bytearray,
-               tamper: Callable[[bytes], bytes] | None) -> None:
+    def _relay(
+        source: socket.socket, sink: socket.socket, copy: bytearray, tamper: Callable[[bytes], bytes] | None
+    ) -> None:
         try:
             while data := source.recv(65536):
                 copy += data
@@ -80,7 +81,7 @@ def _records(data: bytes) -> list[tuple[int, int, int]]:
     (2 bytes), the length of its content (2 bytes), then the content. A record cut off at the end is left out."""
     records, start = [], 0
     while start + 5 <= len(data):
-        end = start + 5 + int.from_bytes(data[start + 3:start + 5], "big")
+        end = start + 5 + int.from_bytes(data[start + 3 : start + 5], "big")
         if end > len(data):
             break
         records.append((data[start], start, end))

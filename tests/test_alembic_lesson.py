@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 from lesson_app.alembic_lesson import AlembicProject
 from lesson_app.databases import plain_url
 
-MODEL = '''
+MODEL = """
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -25,7 +25,7 @@ class Note(Base):
     __tablename__ = "note"
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(String(50))
-'''
+"""
 
 
 def wire(folder: Path) -> None:
@@ -40,8 +40,9 @@ def wire(folder: Path) -> None:
         'url = normalize_url(os.environ["DATABASE_URL"])\n'
         'config.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))\n',
     )
-    source = source.replace("target_metadata = None\n",
-                            "from models.note import Base\ntarget_metadata = Base.metadata\n")
+    source = source.replace(
+        "target_metadata = None\n", "from models.note import Base\ntarget_metadata = Base.metadata\n"
+    )
     env.write_text(source)
     (folder / "models").mkdir()
     (folder / "models" / "__init__.py").write_text("")

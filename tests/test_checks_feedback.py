@@ -18,6 +18,7 @@ def test_feedback_reads_as_a_sentence() -> None:
 def test_feedback_shows_once_in_a_notebook_even_when_not_last() -> None:
     manager, kernel = start_new_kernel(kernel_name="python3")
     try:
+
         def run(code: str) -> list[str]:
             shown: list[str] = []
 

@@ -42,8 +42,12 @@ def test_hidden_port_not_attempted() -> None:
 
 @pytest.mark.parametrize(
     "answer",
-    ["https://www.youtube.com", "https://www.youtube.com/", " https://www.youtube.com:443 ",
-     httpx.URL("https://www.youtube.com")],
+    [
+        "https://www.youtube.com",
+        "https://www.youtube.com/",
+        " https://www.youtube.com:443 ",
+        httpx.URL("https://www.youtube.com"),
+    ],
 )
 def test_base_url_solutions(answer: object) -> None:
     feedback = check_base_url(answer)
@@ -81,16 +85,21 @@ def test_base_url_not_attempted() -> None:
 def client() -> Iterator[httpx.Client]:
     """The lesson API on a real port; /echo needs no database, so the URL points at nothing."""
     nowhere = f"postgresql+psycopg2://postgres:postgres@127.0.0.1:{free_port()}/none"
-    with start_server(create_app(nowhere), port=0, name="test-checks-01") as server, \
-            httpx.Client(base_url=server.url) as http:
+    with (
+        start_server(create_app(nowhere), port=0, name="test-checks-01") as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         yield http
 
 
-@pytest.mark.parametrize("send", [
-    lambda c: c.get("/echo?video=42#comments"),
-    lambda c: c.get("/echo?video=42"),
-    lambda c: c.get("/echo", params={"video": 42}),
-])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/echo?video=42#comments"),
+        lambda c: c.get("/echo?video=42"),
+        lambda c: c.get("/echo", params={"video": 42}),
+    ],
+)
 def test_echo_query_solutions(client: httpx.Client, send) -> None:
     feedback = check_echo_query(send(client), False)
     assert feedback.passed is True, feedback

@@ -92,8 +92,7 @@ def returns_the_address(text: str):
         return None
 
 
-def untouched(text: str) -> bool:
-    ...  # your code here: return True or False
+def untouched(text: str) -> bool: ...  # your code here: return True or False
 
 
 @pytest.mark.parametrize("solution", [solution_with_ipaddress, solution_by_hand])
@@ -187,8 +186,11 @@ def test_example_ip_solutions(answer) -> None:
         ("192.0.2.0/24", "192.0.2.0/24 is a block of 256 addresses, not one address"),
         ("192.0.2.0/24", "keep 192.0.2 and choose the last number"),
         ("203.0.113.0/24", "keep 203.0.113 and choose"),
-        ("198.51.100.128/25", "is a block of 128 addresses, not one address. Right block; now pick one "
-         "address inside it, such as 198.51.100.129"),
+        (
+            "198.51.100.128/25",
+            "is a block of 128 addresses, not one address. Right block; now pick one "
+            "address inside it, such as 198.51.100.129",
+        ),
         ("192.0.2.10/32", "write just the address: 192.0.2.10"),
         ("10.0.0.0/8", "Pick one address inside a block reserved for examples"),
         ("2001:db8::/32", "Pick one address inside a block reserved for examples"),
@@ -209,8 +211,10 @@ def test_example_ip_not_attempted() -> None:
 def server_and_client() -> Iterator[tuple[object, httpx.Client]]:
     """The lesson API on a real port; /echo needs no database, so the URL points at nothing."""
     nowhere = f"postgresql+psycopg2://postgres:postgres@127.0.0.1:{free_port()}/none"
-    with start_server(create_app(nowhere), port=0, name="test-checks-02") as server, \
-            httpx.Client(base_url=server.url) as http:
+    with (
+        start_server(create_app(nowhere), port=0, name="test-checks-02") as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         yield server, http
 
 
@@ -230,8 +234,10 @@ def test_host_header_solutions(server_and_client, with_port: bool) -> None:
         (lambda c: c.get("/echo"), "add `headers={'Host': 'shop.test'}`"),
         (lambda c: c.get("/echo", headers={"Host": "localhost"}), "only names the machine"),
         (lambda c: c.get("/echo", headers={"Host": "[::1]:8000"}), "only names the machine"),
-        (lambda c: c.get("/echo", headers={"Host": "videos.test"}), "you asked for the site videos.test; ask for "
-         "shop.test"),
+        (
+            lambda c: c.get("/echo", headers={"Host": "videos.test"}),
+            "you asked for the site videos.test; ask for shop.test",
+        ),
         (lambda c: c.get("/echo", headers={"Host": "shop"}), "you asked for the site shop; ask for shop.test"),
         (lambda c: c.get("/echo", headers={"Host": "videos.test:8000"}), "you asked for the site videos.test;"),
         (lambda c: c.get("/echo", params={"host": "shop.test"}), "you sent shop.test in the query"),

@@ -21,10 +21,16 @@ SOLUTION_PARTS = {
 
 # --- exercise 1: the parts of a URL -------------------------------------------------------------------------------
 
+
 def test_url_parts_solution_passes() -> None:
     url = make_url(EXERCISE_URL)
-    answer = {"user": url.username, "host": url.host, "port": url.port or 5432, "database": url.database,
-              "sslmode": url.query["sslmode"]}
+    answer = {
+        "user": url.username,
+        "host": url.host,
+        "port": url.port or 5432,
+        "database": url.database,
+        "sslmode": url.query["sslmode"],
+    }
     assert check_url_parts(answer).passed is True
 
 
@@ -72,6 +78,7 @@ def test_url_parts_wrong_shapes() -> None:
 
 # --- exercise 2: the direct URL -----------------------------------------------------------------------------------
 
+
 def test_direct_url_solution_passes() -> None:
     assert check_direct_url(EXERCISE_URL.replace("-pooler", "")).passed is True
     as_url = make_url(EXERCISE_URL)
@@ -101,6 +108,7 @@ def test_direct_url_usual_mistakes(answer: object, expected: str) -> None:
 
 # --- exercise 3: a search with a bound parameter ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def engine(empty_engine: Engine) -> Engine:
     """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
@@ -117,13 +125,19 @@ def pasted(conn, word):
 
 
 def quoted_placeholder(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE '%:word%' ORDER BY id"),
-                        {"word": word}).scalars().all()
+    return (
+        conn.execute(text("SELECT title FROM youtube WHERE title LIKE '%:word%' ORDER BY id"), {"word": word})
+        .scalars()
+        .all()
+    )
 
 
 def no_wildcards(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE :word ORDER BY id"),
-                        {"word": word}).scalars().all()
+    return (
+        conn.execute(text("SELECT title FROM youtube WHERE title LIKE :word ORDER BY id"), {"word": word})
+        .scalars()
+        .all()
+    )
 
 
 def whole_rows(conn, word):
@@ -131,8 +145,11 @@ def whole_rows(conn, word):
 
 
 def no_order(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p ORDER BY id DESC"),
-                        {"p": f"%{word}%"}).scalars().all()
+    return (
+        conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p ORDER BY id DESC"), {"p": f"%{word}%"})
+        .scalars()
+        .all()
+    )
 
 
 def no_text(conn, word):
@@ -149,19 +166,30 @@ def test_search_solution_passes(engine: Engine) -> None:
 
 
 def ilike(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title ILIKE :p ORDER BY id"),
-                        {"p": f"%{word}%"}).scalars().all()
+    return (
+        conn.execute(text("SELECT title FROM youtube WHERE title ILIKE :p ORDER BY id"), {"p": f"%{word}%"})
+        .scalars()
+        .all()
+    )
 
 
 def lowered(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE lower(title) LIKE lower(:p) ORDER BY id"),
-                        {"p": f"%{word}%"}).scalars().all()
+    return (
+        conn.execute(
+            text("SELECT title FROM youtube WHERE lower(title) LIKE lower(:p) ORDER BY id"), {"p": f"%{word}%"}
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_search_other_case_sensitive_spellings_pass(engine: Engine) -> None:
     def strpos(conn, word):
-        return conn.execute(text("SELECT title FROM youtube WHERE strpos(title, :word) > 0 ORDER BY id"),
-                            {"word": word}).scalars().all()
+        return (
+            conn.execute(text("SELECT title FROM youtube WHERE strpos(title, :word) > 0 ORDER BY id"), {"word": word})
+            .scalars()
+            .all()
+        )
 
     assert check_title_search(strpos, engine).passed is True
 

@@ -34,6 +34,7 @@ def no_trace(engine: Engine) -> bool:
 
 # --- exercise 1: the downgrade ------------------------------------------------------------------------------------
 
+
 def downgrade_solution():
     op.drop_column("youtube", "duration_seconds")
 
@@ -123,8 +124,9 @@ def test_in_ipython_the_hint_replaces_the_traceback() -> None:
     """In a notebook `downgrade()` fails in the learner's own cell, before any checker runs: IPython shows the
     error's last line and the hint instead of a traceback. Other errors keep theirs. (A fresh process, so that
     no migration has run yet and `op` raises NameError.)"""
-    result = subprocess.run([sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=60,
-                            cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT
+    )
     first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
     assert "NameError: Can't invoke function 'drop_column'" in first, result.stdout + result.stderr
     assert "❌ Not yet: `op` works only while Alembic runs a migration" in first
@@ -133,6 +135,7 @@ def test_in_ipython_the_hint_replaces_the_traceback() -> None:
 
 
 # --- exercise 2: the rename ---------------------------------------------------------------------------------------
+
 
 def rename_solution():
     op.alter_column("youtube", "channel", new_column_name="channel_name")
@@ -200,6 +203,7 @@ def test_rename_usual_mistakes(engine: Engine, upgrade: object, expected: str) -
 
 # --- exercise 3: the revision the database is at ------------------------------------------------------------------
 
+
 def stamp(engine: Engine, revision: str | None) -> None:
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)"))
@@ -211,7 +215,7 @@ def stamp(engine: Engine, revision: str | None) -> None:
 def test_current_revision_solution_passes(engine: Engine) -> None:
     stamp(engine, "0002")
     assert check_current_revision("0002", engine).passed is True
-    assert check_current_revision("0002", engine.url).passed is True   # a URL works as well as an engine
+    assert check_current_revision("0002", engine.url).passed is True  # a URL works as well as an engine
 
 
 def test_current_revision_not_attempted(engine: Engine) -> None:

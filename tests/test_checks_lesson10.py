@@ -50,8 +50,12 @@ def api(sample_url: URL) -> Iterator[httpx.Client]:
 
 
 def new_video(**changes: object) -> dict[str, object]:
-    return {"title": "My first video", "url": f"https://videos.example/watch/{uuid.uuid4().hex}",
-            "channel": "My Channel", **changes}
+    return {
+        "title": "My first video",
+        "url": f"https://videos.example/watch/{uuid.uuid4().hex}",
+        "channel": "My Channel",
+        **changes,
+    }
 
 
 # --- exercise 1: create a video -----------------------------------------------------------------------------
@@ -109,13 +113,24 @@ def test_views_update_not_attempted() -> None:
     ("send", "expected_hint"),
     [
         (lambda api: api.put("/videos/1", json={"views": 2000}), "PUT replaces the whole video"),
-        (lambda api: api.put("/videos/1", json={"title": "How a URL is put together", "views": 2000,
-                                                "url": "https://videos.example/watch/url-anatomy",
-                                                "channel": "Request Journey"}), "PUT worked"),
+        (
+            lambda api: api.put(
+                "/videos/1",
+                json={
+                    "title": "How a URL is put together",
+                    "views": 2000,
+                    "url": "https://videos.example/watch/url-anatomy",
+                    "channel": "Request Journey",
+                },
+            ),
+            "PUT worked",
+        ),
         (lambda api: api.post("/videos/1", json={"views": 2000}), "POST creates in /videos"),
         (lambda api: api.patch("/videos/2", json={"views": 2000}), "lives at '/videos/1'"),
-        (lambda api: api.patch("/videos/1", json={"views": 2000, "title": "How a URL is put together"}),
-         "also sent title"),
+        (
+            lambda api: api.patch("/videos/1", json={"views": 2000, "title": "How a URL is put together"}),
+            "also sent title",
+        ),
         (lambda api: api.patch("/videos/1", json={"views": 200}), "the exercise asks for 2000"),
         (lambda api: api.patch("/videos/1", json={"views": -5}), "422"),
         (lambda api: api.patch("/videos/1", json={"title": "How a URL is put together"}), "did not contain 'views'"),
@@ -207,8 +222,10 @@ def test_sql_not_attempted(engine: Engine) -> None:
         ("SELECT id FROM youtube ORDER BY id LIMIT 3 OFFSET 3", "other channels"),
         ("SELECT title FROM youtube WHERE channel = 'Data Desk' ORDER BY id LIMIT 3 OFFSET 3", "select the id"),
         ("SELEC id FROM youtube", "PostgreSQL refused the statement: syntax error"),
-        ("SELECT id FROM youtube WHERE channel = :channel ORDER BY id LIMIT 3 OFFSET 3",
-         "`:channel` is a placeholder"),  # lesson 07's bound parameter, with no value to bind
+        (
+            "SELECT id FROM youtube WHERE channel = :channel ORDER BY id LIMIT 3 OFFSET 3",
+            "`:channel` is a placeholder",
+        ),  # lesson 07's bound parameter, with no value to bind
         ("SELECT id FROM youtube WHERE channel = 'Data Desk' ORDER BY id LIMIT 3, 3", "`LIMIT 3 OFFSET 3`"),
         ("DELETE FROM youtube WHERE channel = 'Data Desk'", "Write a SELECT"),
         ("-- the page\nupdate youtube SET views = 0 WHERE channel = 'Data Desk'", "an UPDATE, which changes rows"),
@@ -231,8 +248,10 @@ def test_sql_without_a_database() -> None:
 
 def test_sql_changes_nothing(engine: Engine) -> None:
     """A statement that writes is not run, and whatever runs is rolled back: the learner's table stays as it is."""
-    for statement in ("DELETE FROM youtube RETURNING id", "WITH gone AS (DELETE FROM youtube RETURNING id) "
-                      "SELECT id FROM gone ORDER BY id LIMIT 3 OFFSET 3"):
+    for statement in (
+        "DELETE FROM youtube RETURNING id",
+        "WITH gone AS (DELETE FROM youtube RETURNING id) SELECT id FROM gone ORDER BY id LIMIT 3 OFFSET 3",
+    ):
         assert check_sql(statement, engine).passed is False
     assert check_sql(SOLUTION_SQL, engine).passed is True
 

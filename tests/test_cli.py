@@ -62,6 +62,7 @@ def test_psql_with_a_tls_url_says_the_bundled_client_has_no_tls(template_url: UR
     assert "not compiled in" not in result.stderr  # the bundled psql was not run
     assert "Traceback" not in result.stderr
 
+
 def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, private_pg) -> None:
     # Tests run `db stop` on private servers; this run's own server is not one "left behind" by a run.
     from lesson_app import embedded

@@ -11,8 +11,10 @@ from lesson_app.databases import drop_database, server_url
 
 
 def test_neon_style_url_works_as_pasted(tls_server: dict, fresh_settings) -> None:
-    pasted = (f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
-              "?sslmode=require&channel_binding=require")
+    pasted = (
+        f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
+        "?sslmode=require&channel_binding=require"
+    )
     fresh_settings.setenv("DATABASE_URL", pasted)
     url = lesson_database("external")
     try:
@@ -23,8 +25,9 @@ def test_neon_style_url_works_as_pasted(tls_server: dict, fresh_settings) -> Non
             assert conn.execute(sa.text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
         engine.dispose()
         with start_server(create_app(url), port=0, name="tls-db") as server:
-            created = httpx.post(f"{server.url}/videos",
-                                 json={"title": "t", "url": "https://e.example/1", "channel": "c"})
+            created = httpx.post(
+                f"{server.url}/videos", json={"title": "t", "url": "https://e.example/1", "channel": "c"}
+            )
             assert created.status_code == 201
             assert httpx.get(f"{server.url}/health").json()["database"] == "ok"
     finally:

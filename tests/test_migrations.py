@@ -78,7 +78,8 @@ def test_direct_url_is_used_for_migrations(empty_db_url, fresh_settings) -> None
 
     assert migration_url().database == empty_db_url.database
     env = {**os.environ}
-    result = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert migrations.current(empty_db_url) == "0002"

@@ -20,8 +20,10 @@ NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 @pytest.fixture
 def external_url(tls_server: dict) -> str:
-    return (f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
-            "?sslmode=require&channel_binding=require")
+    return (
+        f"postgresql://postgres:postgres@127.0.0.1:{tls_server['port']}/postgres"
+        "?sslmode=require&channel_binding=require"
+    )
 
 
 def test_every_notebook_runs_against_a_tls_database_url(external_url: str, tmp_path) -> None:
@@ -31,8 +33,9 @@ def test_every_notebook_runs_against_a_tls_database_url(external_url: str, tmp_p
     failures = []
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        )
         try:
             client.execute(env=env)
         except Exception as exc:  # noqa: BLE001 - collect every notebook's failure, then report them all

@@ -232,8 +232,10 @@ def test_errors_returns_the_exception_a_route_raised_on_this_server_only() -> No
     def boom() -> None:
         raise LookupError("no such thing")
 
-    with start_server(app, port=0, name="test-errors") as failing, \
-            start_server(tiny_app(), port=0, name="test-errors-other") as other:
+    with (
+        start_server(app, port=0, name="test-errors") as failing,
+        start_server(tiny_app(), port=0, name="test-errors-other") as other,
+    ):
         response = httpx.get(f"{failing.url}/boom")
         deadline = time.monotonic() + 2  # Uvicorn logs the exception just after it has sent the 500
         while not failing.errors() and time.monotonic() < deadline:

@@ -69,8 +69,10 @@ def test_a_closed_tap_refuses_connections(server: LessonServer) -> None:
 
 
 def test_over_https_the_tap_sees_records_and_the_host_name_only(ca: trustme.CA, https_server: LessonServer) -> None:
-    with Wiretap(https_server.port) as tap, \
-            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client:
+    with (
+        Wiretap(https_server.port) as tap,
+        httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client,
+    ):
         response = client.get("/echo", params={"lesson": "06"}, headers={"Authorization": "Bearer secret"})
     assert response.status_code == 200
     sent = bytes(tap.from_client)
@@ -81,7 +83,9 @@ def test_over_https_the_tap_sees_records_and_the_host_name_only(ca: trustme.CA, 
 
 
 def test_over_https_a_flipped_bit_gets_no_answer(ca: trustme.CA, https_server: LessonServer) -> None:
-    with Wiretap(https_server.port, tamper=flip_a_bit) as tap, \
-            httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client, \
-            pytest.raises(httpx.TransportError):
+    with (
+        Wiretap(https_server.port, tamper=flip_a_bit) as tap,
+        httpx.Client(base_url=f"https://localhost:{tap.port}", verify=trusting_context(ca)) as client,
+        pytest.raises(httpx.TransportError),
+    ):
         client.get("/echo", params={"lesson": "06"})

@@ -7,6 +7,7 @@ Revises:
 Create Date: 2026-11-26 09:30:00
 
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

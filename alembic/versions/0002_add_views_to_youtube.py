@@ -8,6 +8,7 @@ Revises: 0001
 Create Date: 2026-11-26 09:31:00
 
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

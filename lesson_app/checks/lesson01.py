@@ -97,7 +97,7 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
     """Check a GET request to /echo whose query the server saw as exactly {'video': '42'}, and the answer
     to "did the server see #comments?" (False: the fragment never leaves the client)."""
     if not_attempted(response):
-        return waiting("a request to /echo with the query and fragment, e.g. `client.get(\"/echo?...\")`")
+        return waiting('a request to /echo with the query and fragment, e.g. `client.get("/echo?...")`')
     if not isinstance(response, httpx.Response):
         return hint(
             f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}. "
@@ -131,7 +131,7 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
     if not_attempted(server_saw_fragment):
         return waiting(
             "True or False in `server_saw_fragment` (the request itself is right): did the server see "
-            "#comments? `my_response.json()[\"url\"]` is the URL as the server received it"
+            '#comments? `my_response.json()["url"]` is the URL as the server received it'
         )
     if isinstance(server_saw_fragment, str) and server_saw_fragment.strip().lower() in ("true", "false"):
         return hint(f"write {server_saw_fragment.strip().capitalize()} without quotes: it is a yes or no, not text.")
@@ -139,7 +139,7 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
         return hint(f"`server_saw_fragment` should be True or False; got {server_saw_fragment!r}.")
     if server_saw_fragment:
         return hint(
-            "look again at `my_response.json()[\"url\"]`, the URL as the server received it: it ends with the "
+            'look again at `my_response.json()["url"]`, the URL as the server received it: it ends with the '
             "query, and #comments is not there. The client keeps the fragment to itself."
         )
     return correct(

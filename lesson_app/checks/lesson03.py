@@ -94,7 +94,7 @@ def check_second_server(second: Any, first: Any) -> Feedback:
                 f"your new server replaced the first one: start_server stops a running server with the same name "
                 f"({first.key!r}) before it starts the new one, and a server given neither name= nor port= is "
                 f"called {first.key!r} too. Give the second server a name of its own, "
-                "`start_server(app, name=\"second\")`, or a port: `port=0` takes any free one."
+                '`start_server(app, name="second")`, or a port: `port=0` takes any free one.'
             )
         return hint("the first server has stopped; both should run at once. Run the setup cell again, then this one.")
     if not second.running:
@@ -117,7 +117,7 @@ def check_safe_host(answer: Any) -> Feedback:
     if not_attempted(answer):
         return waiting('an address as a string, e.g. `safe_host = "1.2.3.4"`')
     if not isinstance(answer, str):
-        return hint(f'write the address as a string in quotes; got {answer!r}.')
+        return hint(f"write the address as a string in quotes; got {answer!r}.")
     text = answer.strip()
     if text.lower() == "localhost":
         return correct(

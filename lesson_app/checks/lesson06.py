@@ -28,17 +28,21 @@ def check_https_client(client: Any, url: str) -> Feedback:
         return hint(f"expected an `httpx.Client(...)`, got a {type(client).__name__}.")
     context = getattr(getattr(getattr(client, "_transport", None), "_pool", None), "_ssl_context", None)
     if context is not None and not isinstance(context, ssl.SSLContext):
-        return hint(f"`verify=` got a {type(context).__name__} object; it wants an `ssl.SSLContext` (or True, False, "
-                    "or the path of a CA file). Make a context, let the CA add itself to it with "
-                    "`ca.configure_trust(context)`, and pass `verify=context`.")
+        return hint(
+            f"`verify=` got a {type(context).__name__} object; it wants an `ssl.SSLContext` (or True, False, "
+            "or the path of a CA file). Make a context, let the CA add itself to it with "
+            "`ca.configure_trust(context)`, and pass `verify=context`."
+        )
     target = httpx.URL(url).join("/health")
     try:
         response = client.get(target)
     except httpx.ConnectError as exc:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return hint("the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
-                        "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
-                        "itself with `ca.configure_trust(context)`, and pass `verify=context`.")
+            return hint(
+                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
+                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
+                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
+            )
         return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
     except httpx.HTTPError as exc:
         return hint(f"the request failed: {type(exc).__name__}: {exc}.")
@@ -48,16 +52,22 @@ def check_https_client(client: Any, url: str) -> Feedback:
     if tls is None:
         return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
     if tls.context.verify_mode == ssl.CERT_NONE:
-        return hint("the request worked, but this client checks nothing (`verify=False`): it would talk to an "
-                    "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead.")
+        return hint(
+            "the request worked, but this client checks nothing (`verify=False`): it would talk to an "
+            "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead."
+        )
     if not tls.context.check_hostname:
-        return hint("the request worked and the certificate's signature was checked, but not the host name "
-                    "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
-                    "Leave the host-name check on, as `ssl.create_default_context(...)` sets it.")
+        return hint(
+            "the request worked and the certificate's signature was checked, but not the host name "
+            "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
+            "Leave the host-name check on, as `ssl.create_default_context(...)` sets it."
+        )
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; GET /health should answer 200.")
-    return correct(f"200 over {tls.version()}, and the client checked the certificate: signed by a CA it trusts, "
-                   f"for the name {response.url.host!r}.")
+    return correct(
+        f"200 over {tls.version()}, and the client checked the certificate: signed by a CA it trusts, "
+        f"for the name {response.url.host!r}."
+    )
 
 
 FIXES = {
@@ -73,16 +83,22 @@ def check_fix(choice: Any) -> Feedback:
         return waiting('the letter of the right fix, e.g. `"a"`')
     letter = str(choice).strip().strip("()").lower()[:1]
     if letter == "b":
-        return correct("trust the CA, and nothing else. For a real site that means the server sends a certificate "
-                       "from a public CA your system already trusts; for a private CA (a company's, or this "
-                       "lesson's), you add that CA to the client, as `ca.configure_trust` did.")
+        return correct(
+            "trust the CA, and nothing else. For a real site that means the server sends a certificate "
+            "from a public CA your system already trusts; for a private CA (a company's, or this "
+            "lesson's), you add that CA to the client, as `ca.configure_trust` did."
+        )
     if letter == "a":
-        return hint("verify=False makes the error go away by not checking anything: the connection is still "
-                    "encrypted, but to whoever answered, impostor included (see the impostor above). Which "
-                    "choice keeps the check and makes it pass?")
+        return hint(
+            "verify=False makes the error go away by not checking anything: the connection is still "
+            "encrypted, but to whoever answered, impostor included (see the impostor above). Which "
+            "choice keeps the check and makes it pass?"
+        )
     if letter == "c":
-        return hint("plain http removes the error together with the encryption: the wiretap above read the path "
-                    "and the token in clear. Which choice keeps both the encryption and the check?")
+        return hint(
+            "plain http removes the error together with the encryption: the wiretap above read the path "
+            "and the token in clear. Which choice keeps both the encryption and the check?"
+        )
     return hint(f"answer with one of the letters {', '.join(sorted(FIXES))}.")
 
 
@@ -104,7 +120,7 @@ _WHY_VISIBLE = {
     "the Authorization header (the token)": "headers travel inside the encrypted connection with the request "
     "line: the wiretap did not find the token over https.",
     "the JSON body of the response": "the response (status line, headers and body) is encrypted like the request: "
-    "the wiretap did not find \"published\" in it over https.",
+    'the wiretap did not find "published" in it over https.',
 }
 
 
@@ -124,5 +140,7 @@ def check_visible(answers: Any) -> Feedback:
             state = "readable" if visible else "encrypted"
             why = _WHY_VISIBLE[item]
             return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
-    return correct("HTTPS hides what you ask and what you get (path, headers, body), not whom you talk to "
-                   "(address, port, and the host name in SNI).")
+    return correct(
+        "HTTPS hides what you ask and what you get (path, headers, body), not whom you talk to "
+        "(address, port, and the host name in SNI)."
+    )

@@ -37,8 +37,10 @@ def check_url_parts(parts: Any) -> Feedback:
         return hint(f"the dict needs the key(s) {', '.join(missing)} (spelled exactly like that).")
     listed = [key for key in EXPECTED_PARTS if isinstance(parts[key], list | tuple)]
     if listed:
-        return hint(f"{listed[0]} is a list, {parts[listed[0]]!r}: `parse_qs` gives a list for every option, because "
-                    "an option may appear more than once in a query. Give the value itself, the one item in it.")
+        return hint(
+            f"{listed[0]} is a list, {parts[listed[0]]!r}: `parse_qs` gives a list for every option, because "
+            "an option may appear more than once in a query. Give the value itself, the one item in it."
+        )
     user, host, port = parts["user"], parts["host"], parts["port"]
     database, sslmode = parts["database"], parts["sslmode"]
     if user != "maya":
@@ -73,8 +75,10 @@ def check_url_parts(parts: Any) -> Feedback:
         if isinstance(sslmode, str) and sslmode.startswith("sslmode="):
             return hint("give only the value after `sslmode=`.")
         return hint(f"sslmode {sslmode!r} is not it: read the value of `sslmode=` in the query after the `?`.")
-    return correct("maya connects to shopdb on the pooled host, port 5432 (not written, so the default), and "
-                   "insists on TLS (sslmode=require).")
+    return correct(
+        "maya connects to shopdb on the pooled host, port 5432 (not written, so the default), and "
+        "insists on TLS (sslmode=require)."
+    )
 
 
 def _as_url(answer: Any) -> Any:
@@ -92,11 +96,15 @@ def check_direct_url(answer: Any) -> Feedback:
         return hint(f"expected a URL (a string or what `make_url` returns); got {answer!r}.")
     original = make_url(EXERCISE_URL)
     if host and "-pooler" in host:
-        return hint("the host still has `-pooler`: that is the pooled endpoint. The direct host is the same name "
-                    "without `-pooler`.")
+        return hint(
+            "the host still has `-pooler`: that is the pooled endpoint. The direct host is the same name "
+            "without `-pooler`."
+        )
     if host != DIRECT_HOST:
-        return hint(f"host {host!r} is not the direct one: remove only `-pooler` from the host; the rest names your "
-                    "endpoint and its region.")
+        return hint(
+            f"host {host!r} is not the direct one: remove only `-pooler` from the host; the rest names your "
+            "endpoint and its region."
+        )
     if url.get_backend_name() != "postgresql":
         return hint(f"keep the scheme `postgresql://` (or postgresql+psycopg2://); {url.drivername!r} is not it.")
     if (url.username, url.password, url.database) != (original.username, original.password, original.database):
@@ -107,8 +115,10 @@ def check_direct_url(answer: Any) -> Feedback:
         return hint("keep `?sslmode=require`: the direct endpoint also crosses the internet, so it also needs TLS.")
     if query.get("channel_binding") != "require":
         return hint("keep `channel_binding=require` too: it ties the password check to the TLS connection.")
-    return correct("same database, same credentials, same TLS options: only `-pooler` left the host. This is the "
-                   "URL for DIRECT_DATABASE_URL, which migrations use.")
+    return correct(
+        "same database, same credentials, same TLS options: only `-pooler` left the host. This is the "
+        "URL for DIRECT_DATABASE_URL, which migrations use."
+    )
 
 
 # The checker's own rows: in a temporary table that hides the real `youtube` for one rolled-back transaction.
@@ -137,18 +147,24 @@ def _run(search: Callable[[Connection, str], Any], conn: Connection, word: str) 
 
 def _error_hint(exc: Exception, word: str) -> Feedback:
     if isinstance(exc, ArgumentError) or type(exc).__name__ == "ObjectNotExecutableError":
-        return hint("SQLAlchemy 2 runs SQL you write only when it is wrapped in `text(...)`: "
-                    "`conn.execute(text(\"SELECT ...\"), {...})`.")
+        return hint(
+            "SQLAlchemy 2 runs SQL you write only when it is wrapped in `text(...)`: "
+            '`conn.execute(text("SELECT ..."), {...})`.'
+        )
     if isinstance(exc, DBAPIError):
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         if "syntax error" in first and "'" in word:
-            return hint(f"searching for {word!r} failed with `{first}`: the apostrophe in the value ended a string in "
-                        "your SQL, so the value was pasted into the SQL text. Use a placeholder `:word` and pass the "
-                        "value in a dict.")
+            return hint(
+                f"searching for {word!r} failed with `{first}`: the apostrophe in the value ended a string in "
+                "your SQL, so the value was pasted into the SQL text. Use a placeholder `:word` and pass the "
+                "value in a dict."
+            )
         if "syntax error" in first or "%" in first:
-            return hint(f"PostgreSQL said `{first}`. If your SQL says `'%:word%'`, the placeholder sits inside quotes: "
-                        "write `LIKE :pattern` with no quotes and put the % signs in the value, "
-                        "`{\"pattern\": f\"%{word}%\"}`.")
+            return hint(
+                f"PostgreSQL said `{first}`. If your SQL says `'%:word%'`, the placeholder sits inside quotes: "
+                "write `LIKE :pattern` with no quotes and put the % signs in the value, "
+                '`{"pattern": f"%{word}%"}`.'
+            )
         return hint(f"the query failed in PostgreSQL: `{first}`.")
     if isinstance(exc, SQLAlchemyError):
         return hint(f"SQLAlchemy said: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
@@ -168,11 +184,17 @@ def check_title_search(search: Any, engine: Engine) -> Feedback:
         return hint(f"expected a function that takes (conn, word); got a {type(search).__name__}.")
     with engine.connect() as conn:
         transaction = conn.begin()
-        conn.execute(text("CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title text NOT NULL, "
-                          "channel text NOT NULL, url text, views integer NOT NULL DEFAULT 0, "
-                          "is_published boolean NOT NULL DEFAULT true) ON COMMIT DROP"))
-        conn.execute(text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"),
-                     [{"title": title, "channel": channel} for title, channel in _ROWS])
+        conn.execute(
+            text(
+                "CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title text NOT NULL, "
+                "channel text NOT NULL, url text, views integer NOT NULL DEFAULT 0, "
+                "is_published boolean NOT NULL DEFAULT true) ON COMMIT DROP"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"),
+            [{"title": title, "channel": channel} for title, channel in _ROWS],
+        )
         try:
             return _judge(search, conn)
         finally:
@@ -187,27 +209,38 @@ def _judge(search: Callable[[Connection, str], Any], conn: Connection) -> Feedba
         if error is not None:
             return _error_hint(error, word)
         if got is None:
-            return hint("your function returned None: end it with `return ...`, e.g. "
-                        "`return conn.execute(query, params).scalars().all()`.")
+            return hint(
+                "your function returned None: end it with `return ...`, e.g. "
+                "`return conn.execute(query, params).scalars().all()`."
+            )
         if not isinstance(got, list) or not all(isinstance(title, str) for title in got):
-            return hint("return the titles as a list of strings: `.scalars().all()` gives the first column of each "
-                        "row (a bare `.all()` gives whole rows).")
+            return hint(
+                "return the titles as a list of strings: `.scalars().all()` gives the first column of each "
+                "row (a bare `.all()` gives whole rows)."
+            )
         if word == _INJECTION and len(got) > 0:
-            return hint(f"searching for {_INJECTION!r} returned {len(got)} title(s), though no title contains that "
-                        "text: the value became part of the SQL (injection). Write `LIKE :pattern` and pass "
-                        "`{\"pattern\": f\"%{word}%\"}` as the second argument of `conn.execute`.")
+            return hint(
+                f"searching for {_INJECTION!r} returned {len(got)} title(s), though no title contains that "
+                "text: the value became part of the SQL (injection). Write `LIKE :pattern` and pass "
+                '`{"pattern": f"%{word}%"}` as the second argument of `conn.execute`.'
+            )
         if got == expected[word]:
             continue
         if word == "route" and not got:
-            return hint("searching for 'route' found nothing: `LIKE` without `%` matches only a title that is "
-                        "exactly the word. Put `%` on both sides of the value: `f\"%{word}%\"`.")
+            return hint(
+                "searching for 'route' found nothing: `LIKE` without `%` matches only a title that is "
+                'exactly the word. Put `%` on both sides of the value: `f"%{word}%"`.'
+            )
         if sorted(got) == sorted(expected[word]):
             return hint("the right titles, in another order: add `ORDER BY id`.")
         if word == "route" and sorted(got) == sorted([*expected[word], every[4]]):
-            return hint("searching for 'route' also found 'Route tables', whose title has 'Route' with a capital R: "
-                        "your search ignores case (`ILIKE`, or `lower(...)`). The task asks for the word as written, "
-                        "which is what `LIKE` compares: capitals count.")
+            return hint(
+                "searching for 'route' also found 'Route tables', whose title has 'Route' with a capital R: "
+                "your search ignores case (`ILIKE`, or `lower(...)`). The task asks for the word as written, "
+                "which is what `LIKE` compares: capitals count."
+            )
         return hint(f"searching for {word!r} gave {got}; expected {expected[word]}.")
-    return correct("the right titles in id order; the injection found nothing and the apostrophe broke nothing, "
-                   "because the word travels as a bound parameter.")
-
+    return correct(
+        "the right titles in id order; the injection found nothing and the apostrophe broke nothing, "
+        "because the word travels as a bound parameter."
+    )

@@ -59,11 +59,15 @@ def check_create(response: Any) -> Feedback:
     if status == 422 and not content_type.startswith("application/json"):
         return hint("the body was not sent as JSON: pass the dictionary as `json={...}`, not `data={...}`.")
     if status == 422:
-        return hint(f"the server refused the body with 422 ({_first_error(response)}); "
-                    "a video needs title, url (starting with http:// or https://) and channel.")
+        return hint(
+            f"the server refused the body with 422 ({_first_error(response)}); "
+            "a video needs title, url (starting with http:// or https://) and channel."
+        )
     if status == 409:
-        return hint("409 Conflict: a video with this url is already stored (by this cell's earlier run, or the "
-                    "sample data). The unique url is doing its job; choose another url.")
+        return hint(
+            "409 Conflict: a video with this url is already stored (by this cell's earlier run, or the "
+            "sample data). The unique url is doing its job; choose another url."
+        )
     if status != 201:
         return hint(f"the server answered {status} {response.reason_phrase}; a stored video answers 201 Created.")
     video = response.json()
@@ -76,7 +80,7 @@ def check_create(response: Any) -> Feedback:
 def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> Feedback:
     """Check that `response` answers a PATCH that set only the views of video `video_id` to `views`."""
     if not_attempted(response):
-        return waiting(f'a request that changes only the views of video {video_id}, e.g. `client.patch(...)`')
+        return waiting(f"a request that changes only the views of video {video_id}, e.g. `client.patch(...)`")
     if (wrong := _not_a_response(response)) is not None:
         return wrong
     method, path, status = response.request.method, response.request.url.path, response.status_code
@@ -85,13 +89,19 @@ def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> F
         return hint(f"that request went to {path!r}; the video to change lives at '/videos/{video_id}'.")
     if method == "PUT":
         if status == 422:
-            return hint("PUT replaces the whole video, so the server wants every field (422). "
-                        "To change one field and keep the others, use PATCH.")
-        return hint("PUT worked because you sent every field, but it replaces the whole video. "
-                    "Send only the field that changes, with PATCH.")
+            return hint(
+                "PUT replaces the whole video, so the server wants every field (422). "
+                "To change one field and keep the others, use PATCH."
+            )
+        return hint(
+            "PUT worked because you sent every field, but it replaces the whole video. "
+            "Send only the field that changes, with PATCH."
+        )
     if method == "POST":
-        return hint(f"POST /videos/{video_id} is not a route ({status}): POST creates in /videos; "
-                    "changing an existing video is PATCH (some fields) or PUT (all of them).")
+        return hint(
+            f"POST /videos/{video_id} is not a route ({status}): POST creates in /videos; "
+            "changing an existing video is PATCH (some fields) or PUT (all of them)."
+        )
     if method != "PATCH":
         return hint(f"that was a {method} request; changing some fields of a video is a PATCH.")
     if status == 404:
@@ -127,23 +137,30 @@ def check_page(response: Any, channel: str = "Data Desk", per_page: int = 3, pag
             return hint(f"the channel filter matches exactly, capitals and spaces included: {channel!r}.")
         return hint(f"the channel filter is {params['channel']!r}; the exercise asks for {channel!r}.")
     if params.get("limit") != str(per_page):
-        return hint(f"`limit` is how many videos per page: set limit={per_page}"
-                    + ("" if "limit" in params else " (without it the API sends 20)") + ".")
+        return hint(
+            f"`limit` is how many videos per page: set limit={per_page}"
+            + ("" if "limit" in params else " (without it the API sends 20)")
+            + "."
+        )
     expected_offset = per_page * (page - 1)
     offset = params.get("offset")
     if offset is None:
         return hint(f"without `offset` you get the first page; page {page} skips {expected_offset} videos.")
     if offset != str(expected_offset):
         if offset in (str(page), str(page - 1)):
-            return hint(f"`offset` counts videos to skip, not pages: page {page} at {per_page} per page "
-                        f"skips {per_page} × {page - 1} = {expected_offset} videos.")
+            return hint(
+                f"`offset` counts videos to skip, not pages: page {page} at {per_page} per page "
+                f"skips {per_page} × {page - 1} = {expected_offset} videos."
+            )
         return hint(f"offset={offset} skips {offset} videos; page {page} starts after {expected_offset}.")
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; is the server from the top of the lesson running?")
     data = response.json()
     ids = [item["id"] for item in data["items"]]
-    return correct(f"page {page} of {channel!r} holds ids {ids}; total={data['total']} says how many match "
-                   f"in all, so a client knows there are {-(-data['total'] // per_page)} pages.")
+    return correct(
+        f"page {page} of {channel!r} holds ids {ids}; total={data['total']} says how many match "
+        f"in all, so a client knows there are {-(-data['total'] // per_page)} pages."
+    )
 
 
 # Statements that change rows or tables: a page of videos is read with SELECT.
@@ -160,18 +177,22 @@ def _first_word(sql: str) -> str:
 def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: int = 3, page: int = 2) -> Feedback:
     """Check that the SELECT `sql` returns the same videos, in the same order, as that page of the API."""
     if not_attempted(sql):
-        return waiting("a SELECT statement in a string, e.g. `\"SELECT id, title FROM youtube WHERE ...\"`")
+        return waiting('a SELECT statement in a string, e.g. `"SELECT id, title FROM youtube WHERE ..."`')
     if not isinstance(sql, str):
         return hint(f"expected the SQL as a string (in quotes), got a {type(sql).__name__}.")
     offset = per_page * (page - 1)
     statements = split_statements(sql)
     if len(statements) > 1:
-        return hint(f"that is {len(statements)} statements separated by `;`, and the checker runs exactly one (it ran "
-                    "none of these), so keep only the SELECT.")
+        return hint(
+            f"that is {len(statements)} statements separated by `;`, and the checker runs exactly one (it ran "
+            "none of these), so keep only the SELECT."
+        )
     verb = _first_word(sql)
     if verb in _WRITES:
-        return hint(f"that is {'an' if verb[0] in 'AEIOU' else 'a'} {verb}, which changes rows instead of showing "
-                    "them (the checker did not run it). Write a SELECT: it reads rows and changes nothing.")
+        return hint(
+            f"that is {'an' if verb[0] in 'AEIOU' else 'a'} {verb}, which changes rows instead of showing "
+            "them (the checker did not run it). Write a SELECT: it reads rows and changes nothing."
+        )
     same_channel = text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id")
     try:
         conn = engine.connect()
@@ -185,28 +206,38 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
         try:
             result = conn.execute(text(statements[0] if statements else sql))
             if not result.returns_rows:
-                return hint("that statement returns no rows (it ran read-only and was rolled back, so it changed "
-                            "nothing). Write a SELECT: it reads rows and shows them.")
+                return hint(
+                    "that statement returns no rows (it ran read-only and was rolled back, so it changed "
+                    "nothing). Write a SELECT: it reads rows and shows them."
+                )
             columns, rows = list(result.keys()), result.all()
         except DBAPIError as exc:
             message = str(exc.orig).strip().splitlines()[0]
             if "does not exist" in message and f'"{channel}"' in sql:
-                return hint(f"PostgreSQL says: {message}. In SQL, text goes in single quotes ('{channel}'); "
-                            "double quotes name a column.")
+                return hint(
+                    f"PostgreSQL says: {message}. In SQL, text goes in single quotes ('{channel}'); "
+                    "double quotes name a column."
+                )
             if "read-only transaction" in message:
-                return hint(f"PostgreSQL says: {message}. The checker runs your SQL read-only, and a page of videos "
-                            "is read with a plain SELECT, so leave out the part that changes rows.")
+                return hint(
+                    f"PostgreSQL says: {message}. The checker runs your SQL read-only, and a page of videos "
+                    "is read with a plain SELECT, so leave out the part that changes rows."
+                )
             if "LIMIT #,#" in message:
-                return hint("PostgreSQL says: LIMIT #,# syntax is not supported. `LIMIT 3, 3` is MySQL's spelling; "
-                            f"PostgreSQL's is `LIMIT {per_page} OFFSET {offset}`, each number with its own word.")
+                return hint(
+                    "PostgreSQL says: LIMIT #,# syntax is not supported. `LIMIT 3, 3` is MySQL's spelling; "
+                    f"PostgreSQL's is `LIMIT {per_page} OFFSET {offset}`, each number with its own word."
+                )
             return hint(f"PostgreSQL refused the statement: {message}")
         except StatementError as exc:
             missing = re.search(r"A value is required for bind parameter '(\w+)'", str(exc))
             if missing:
-                return hint(f"`:{missing.group(1)}` is a placeholder, filled by a value passed separately (lesson "
-                            "07), and nothing passes one here. Type the value itself into the SQL, in single quotes: "
-                            f"'{channel}'. In a query you write yourself that is safe; placeholders are for values "
-                            "that come from outside, such as a request.")
+                return hint(
+                    f"`:{missing.group(1)}` is a placeholder, filled by a value passed separately (lesson "
+                    "07), and nothing passes one here. Type the value itself into the SQL, in single quotes: "
+                    f"'{channel}'. In a query you write yourself that is safe; placeholders are for values "
+                    "that come from outside, such as a request."
+                )
             return hint(f"the statement could not run: {exc}")
         except Exception as exc:  # a checker reports, it never raises
             return hint(f"the statement could not run: {exc}")
@@ -216,25 +247,33 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
             conn.commit()
     expected = every[offset : offset + per_page]
     if "id" not in columns:
-        return hint("select the id column too (e.g. `SELECT id, title, views FROM youtube ...`), "
-                    "so the rows can be compared with the API's.")
+        return hint(
+            "select the id column too (e.g. `SELECT id, title, views FROM youtube ...`), "
+            "so the rows can be compared with the API's."
+        )
     ids = [row._mapping["id"] for row in rows]
     words = sql.upper().split()
     if ids == expected and "ORDER" not in words:
-        return hint("the right rows, but by luck: without ORDER BY, PostgreSQL may return rows in any order. "
-                    "The API sorts by id; add ORDER BY id.")
+        return hint(
+            "the right rows, but by luck: without ORDER BY, PostgreSQL may return rows in any order. "
+            "The API sorts by id; add ORDER BY id."
+        )
     if ids == expected:
         return correct(f"the same videos as GET /videos?channel={channel}&limit={per_page}&offset={offset}: ids {ids}.")
     if not ids:
-        return hint(f"no rows. Text comparison in SQL is exact: WHERE channel = '{channel}' "
-                    "(and OFFSET skips rows, so a large one leaves nothing).")
+        return hint(
+            f"no rows. Text comparison in SQL is exact: WHERE channel = '{channel}' "
+            "(and OFFSET skips rows, so a large one leaves nothing)."
+        )
     if not set(ids) <= set(every):
         return hint(f"some rows are from other channels: add WHERE channel = '{channel}'.")
     if ids == every[:per_page]:
         return hint(f"that is the first page; OFFSET {offset} skips the first {offset} rows.")
     if ids in (every[page - 1 : page - 1 + per_page], every[page : page + per_page]):
-        return hint(f"OFFSET counts rows to skip, not pages: page {page} at {per_page} per page skips "
-                    f"{per_page} × {page - 1} = {offset} rows.")
+        return hint(
+            f"OFFSET counts rows to skip, not pages: page {page} at {per_page} per page skips "
+            f"{per_page} × {page - 1} = {offset} rows."
+        )
     if ids == every[offset:]:
         return hint(f"right start, but LIMIT {per_page} caps the page at {per_page} rows.")
     return hint(f"got ids {ids}; the page holds {expected}. Use ORDER BY id LIMIT {per_page} OFFSET {offset}.")

@@ -15,20 +15,31 @@ from lesson_app.checks import Feedback, correct, hint, not_attempted, waiting
 # Exercise 1: from the start of the connect to the response headers, the part of the answer that comes first.
 FIRST_BYTE = ("connection.connect_tcp.started", "http11.receive_response_headers.complete")
 _FIRST_BYTE_MIX_UPS = {
-    ("connection.connect_tcp.started", "http11.receive_response_headers.started"):
-        "that ends when httpx began to wait for the answer (…receive_response_headers.started), before anything "
-        "had come back; end when the headers had been received.",
-    ("connection.connect_tcp.started", "http11.receive_response_body.complete"):
-        "that runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
-    ("connection.connect_tcp.started", "connection.connect_tcp.complete"):
-        "that is the connect alone; go on until the response's headers had been received.",
-    ("connection.connect_tcp.complete", "http11.receive_response_headers.complete"):
-        "that starts once the connection was open; start when the client began to connect.",
-    ("http11.send_request_headers.started", "http11.receive_response_headers.complete"):
-        "that starts when the request was sent, after the connect; start when the client began to connect.",
-    ("resolve.started", "http11.receive_response_headers.complete"):
-        "that includes resolving the name, which happens before the connect; start when the client began to "
-        "connect.",
+    (
+        "connection.connect_tcp.started",
+        "http11.receive_response_headers.started",
+    ): "that ends when httpx began to wait for the answer (…receive_response_headers.started), before anything "
+    "had come back; end when the headers had been received.",
+    (
+        "connection.connect_tcp.started",
+        "http11.receive_response_body.complete",
+    ): "that runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
+    (
+        "connection.connect_tcp.started",
+        "connection.connect_tcp.complete",
+    ): "that is the connect alone; go on until the response's headers had been received.",
+    (
+        "connection.connect_tcp.complete",
+        "http11.receive_response_headers.complete",
+    ): "that starts once the connection was open; start when the client began to connect.",
+    (
+        "http11.send_request_headers.started",
+        "http11.receive_response_headers.complete",
+    ): "that starts when the request was sent, after the connect; start when the client began to connect.",
+    (
+        "resolve.started",
+        "http11.receive_response_headers.complete",
+    ): "that includes resolving the name, which happens before the connect; start when the client began to connect.",
 }
 
 
@@ -78,21 +89,27 @@ def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping
 
     expected = ms(FIRST_BYTE)
     if _near(answer, expected):
-        return correct(f"{expected:.3f} ms from the first packet of the connect to the last byte of the headers: "
-                       "the connect, the sending, and the whole time the server worked on the answer.")
+        return correct(
+            f"{expected:.3f} ms from the first packet of the connect to the last byte of the headers: "
+            "the connect, the sending, and the whole time the server worked on the answer."
+        )
     if _near(-answer, expected):
         return hint("the sign is wrong: subtract the earlier time (…started) from the later one (…complete).")
     if _near(answer * 1000, expected):
         return hint("that is in seconds (perf_counter counts seconds); multiply by 1000 for milliseconds.")
     for name, ms_shown in (table or {}).items():
         if isinstance(ms_shown, int | float) and _near(answer, ms_shown):
-            return hint(f"that is the {name!r} row of the table above. This exercise asks for a time the table does "
-                        "not show: compute it from two of the events.")
+            return hint(
+                f"that is the {name!r} row of the table above. This exercise asks for a time the table does "
+                "not show: compute it from two of the events."
+            )
     for pair, says in _FIRST_BYTE_MIX_UPS.items():
         if all(name in events for name in pair) and _near(answer, ms(pair)):
             return hint(says)
-    return hint("start at the event that opens the TCP connect, and end at the event that says the response's "
-                "headers have been received; the later time minus the earlier, times 1000.")
+    return hint(
+        "start at the event that opens the TCP connect, and end at the event that says the response's "
+        "headers have been received; the later time minus the earlier, times 1000."
+    )
 
 
 POOL_QUESTIONS = {
@@ -126,8 +143,10 @@ def check_pool_prediction(answers: Any) -> Feedback:
         if given != expected:
             specific = _POOL_HINTS.get((index, given), "think about what the pool keeps and what it may add.")
             return hint(f"{question!r}: not {given}; {specific}")
-    return correct("20 and 15: without a pool every request pays for a new connection; with one, "
-                   "at most pool_size + max_overflow are open and the rest wait their turn.")
+    return correct(
+        "20 and 15: without a pool every request pays for a new connection; with one, "
+        "at most pool_size + max_overflow are open and the rest wait their turn."
+    )
 
 
 def check_gather(responses: Any, n: int = 20) -> Feedback:
@@ -139,8 +158,10 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
         return hint("that is a coroutine: nothing has been sent yet. Put `await` in front of it.")
     if isinstance(responses, asyncio.Future):
         _abandon(responses)
-        return hint("asyncio.gather(...) gives something to wait for, and nothing waited for it (the checker "
-                    "cancelled it); write `await asyncio.gather(...)` to get the responses.")
+        return hint(
+            "asyncio.gather(...) gives something to wait for, and nothing waited for it (the checker "
+            "cancelled it); write `await asyncio.gather(...)` to get the responses."
+        )
     if isinstance(responses, httpx.Response):
         return hint(f"that is one response; the exercise wants the list of all {n}.")
     if not isinstance(responses, list | tuple):
@@ -148,18 +169,23 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
     if any(inspect.iscoroutine(item) for item in responses):
         for item in responses:
             _close(item)
-        return hint("a list of coroutines: none of them has run. `await asyncio.gather(*coroutines)` runs them "
-                    "all at once and gives the responses.")
+        return hint(
+            "a list of coroutines: none of them has run. `await asyncio.gather(*coroutines)` runs them "
+            "all at once and gives the responses."
+        )
     if len(responses) != n:
         return hint(f"{len(responses)} responses; the exercise asks for {n}.")
     if not all(isinstance(item, httpx.Response) for item in responses):
         return hint("some items are not responses; gather the results of `aclient.get(...)` calls.")
     if any(isinstance(item.stream, httpx.SyncByteStream) for item in responses):
-        return hint("these came from the sync `client`, one after another. Open an httpx.AsyncClient "
-                    "(`async with httpx.AsyncClient(base_url=server.url) as aclient:`) and send them at once "
-                    "with `await asyncio.gather(...)`.")
+        return hint(
+            "these came from the sync `client`, one after another. Open an httpx.AsyncClient "
+            "(`async with httpx.AsyncClient(base_url=server.url) as aclient:`) and send them at once "
+            "with `await asyncio.gather(...)`."
+        )
     statuses = sorted({item.status_code for item in responses})
     if statuses != [200]:
-        return hint(f"not every request succeeded (status codes {statuses}); ask for a route that exists, "
-                    "such as /videos/1.")
+        return hint(
+            f"not every request succeeded (status codes {statuses}); ask for a route that exists, such as /videos/1."
+        )
     return correct(f"{n} requests sent at once, {n} answers 200 OK, all awaited together with asyncio.gather.")
