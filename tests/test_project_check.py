@@ -88,6 +88,13 @@ BROKEN = {
         "PATCH views -5: 422",
         "Field(default=None, ge=0)",
     ),
+    "patch_without_exclude_unset": (
+        "main.py",
+        "changes.model_dump(exclude_unset=True, exclude_none=True)",
+        "changes.model_dump()",
+        "PATCH changes only what was sent",
+        "model_dump(exclude_unset=True)",
+    ),
     "create_raises_type_error": (
         "main.py",
         "video = Youtube(**video_in.model_dump())",
@@ -195,6 +202,22 @@ def test_check_project_crashing_create_never_hints_201(broken_card) -> None:
     card = broken_card("create_raises_type_error")
     row = next(row for row in card.rows if row.name == "create: 201 + Location")
     assert "status_code=201" not in row.hint and "TypeError" in row.log
+
+
+def test_check_project_patch_409_never_hints_adding_the_route(broken_card) -> None:
+    # model_dump() writes title=None: NOT NULL fails, and the reference's IntegrityError handler answers 409.
+    card = broken_card("patch_without_exclude_unset")
+    row = next(row for row in card.rows if row.name == "PATCH changes only what was sent")
+    assert "answered 409" in row.hint and "@app.patch" not in row.hint, str(card)
+
+
+def test_check_project_model_ahead_of_migrations_blames_migrations(broken_card) -> None:
+    # A column added to the model without a migration: every query fails with UndefinedColumn (500).
+    card = broken_card("model_changed_without_migration")
+    rows = {row.name: row for row in card.rows}
+    for name in ("create: 201 + Location", "missing id: 404", "sessions are closed"):
+        assert "make a migration first" in rows[name].hint, str(card)
+        assert "get_db" not in rows[name].hint and "HTTPException" not in rows[name].hint, str(card)
 
 
 def test_check_project_notes_async_def_routes_with_a_session(tmp_path: Path) -> None:

@@ -10,17 +10,27 @@ from lesson_app.project_check.probe import Probe, answered, json_or_none, list_i
 UNCHANGED = ("title", "url", "channel", "is_published")
 
 
+def _patch_extra(status: int | None) -> str:
+    """The end of the hint for a PATCH {'views': 7} that failed; a route that answered exists."""
+    if status == 422:
+        return " to {'views': 7}: make every field of the update schema optional"
+    if status in (404, 405):
+        return ": add @app.patch('/videos/{video_id}')"
+    if status in (409, 500):  # NOT NULL or a default broke: the fields not sent were written too
+        return (
+            " to {'views': 7}: fields not sent were probably written as None or defaults; apply only "
+            "changes.model_dump(exclude_unset=True) to the row"
+        )
+    return " to {'views': 7}: it should change views and answer 200 with the row"
+
+
 def check_patch(probe: Probe, row: dict[str, Any]) -> None:
     """PATCH only `views`: 200, views changed, every other field as it was, and still so on a fresh GET."""
     name, path = "PATCH changes only what was sent", f"/videos/{row['id']}"
     response = probe.send("PATCH", path, json={"views": 7})
     body = json_or_none(response)
     if response is None or response.status_code != 200 or not isinstance(body, dict):
-        extra = (
-            " to {'views': 7}: make every field of the update schema optional"
-            if response is not None and response.status_code == 422
-            else ": add @app.patch('/videos/{video_id}')"
-        )
+        extra = _patch_extra(response.status_code if response is not None else None)
         probe.failed(name, f"{answered('PATCH', path, response)}{extra}.", response)
         return
     changed = [key for key in UNCHANGED if body.get(key) != row.get(key)]

@@ -15,6 +15,12 @@ BARE_URL_HINT = (
     "postgresql+psycopg2://... in config/database.py before create_engine."
 )
 
+MODELS_DIFFER_HINT = (
+    "your models and your migrations differ: make a migration first (`alembic revision --autogenerate -m "
+    '"..."`, check the new file, then `alembic upgrade head`).'
+)
+MISSING_IN_DATABASE = ("UndefinedColumn", "UndefinedTable")  # in a server log: a model ahead of its migrations
+
 ELSEWHERE_HINT = (
     "`alembic upgrade head` migrated a database other than the one in DATABASE_URL: in alembic/env.py, "
     "set sqlalchemy.url from os.environ['DATABASE_URL'] instead of a pasted URL."
@@ -42,10 +48,7 @@ def check_hint(output: str) -> str:
             "your models in alembic/env.py and use its Base.metadata."
         )
     if "New upgrade operations detected" in output:
-        return (
-            'Your models differ from your migrations: run `alembic revision --autogenerate -m "..."`, check the '
-            "new file, then `alembic upgrade head`."
-        )
+        return MODELS_DIFFER_HINT
     return failure_hint(output, "`alembic check`")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from lesson_app.project_check.migration_rows import MISSING_IN_DATABASE, MODELS_DIFFER_HINT
 from lesson_app.project_check.process import ProjectServer
 from lesson_app.project_check.scorecard import Scorecard
 
@@ -36,7 +37,18 @@ class Probe:
             log = response is None or response.status_code >= 500
         if log:
             time.sleep(0.3)  # Uvicorn writes the traceback just after it sends the 500
-        return self.card.add(name, False, hint, self.server.log_tail() if log else "")
+        tail = self.server.log_tail() if log else ""
+        crashed = response is None or response.status_code >= 500
+        if crashed and self.models_differ(tail):  # the cause is the schema, not the route or get_db
+            hint = MODELS_DIFFER_HINT
+        return self.card.add(name, False, hint, tail)
+
+    def models_differ(self, tail: str) -> bool:
+        """Say whether `alembic check` found models ahead of migrations, or the log shows a missing column/table."""
+        check = self.card.row("migrations match models")
+        if check is not None and check.hint == MODELS_DIFFER_HINT:
+            return True
+        return any(word in (tail or self.server.log_tail()) for word in MISSING_IN_DATABASE)
 
 
 def answered(method: str, path: str, response: httpx.Response | None) -> str:

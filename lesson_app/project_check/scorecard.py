@@ -54,6 +54,10 @@ class Scorecard:
         self._rows[name] = Row(name, passed, "" if passed else hint, log)
         return passed
 
+    def row(self, name: str) -> Row | None:
+        """Return the recorded row of this name, or None when it has not run yet."""
+        return self._rows.get(name)
+
     def skip_remaining(self, reason: str) -> None:
         """Mark every row not recorded yet as failed because an earlier step did."""
         for name in ROWS:
