@@ -60,6 +60,16 @@ def test_main_missing_file_says_which(project: Path) -> None:
     assert "no main.py" in check_main(project).message
 
 
+def test_wrong_folder_says_where_it_looked_not_alembic_init(tmp_path: Path, empty_db_url: URL) -> None:
+    # From notebooks/, "projects/my_api" names a folder that does not exist: `alembic init` would not help.
+    folder = tmp_path / "projects" / "my_api"
+    for feedback in (check_env_py(folder, empty_db_url), check_migration(folder, empty_db_url), check_main(folder)):
+        assert f"looked in {folder}, which does not exist" in feedback.message
+        assert "alembic init" not in feedback.message and "project_folder()" in feedback.message
+    folder.mkdir(parents=True)
+    assert "which is empty" in check_env_py(folder, empty_db_url).message
+
+
 def test_main_without_app_hints_at_the_name(project: Path) -> None:
     replace_in(project / "main.py", "app = FastAPI(", "api = FastAPI(")
     replace_in(project / "main.py", "@app.get", "@api.get")

@@ -96,6 +96,18 @@ def test_database_py_usual_mistakes_get_their_hint(project: Path, old: str, new:
     assert feedback.passed is False and expected in feedback.message
 
 
+def test_database_py_accepts_a_sessionmaker_of_another_name(project: Path) -> None:
+    # A newcomer's correct file: another name, the tutorials' autocommit/autoflush, a try/finally of its own.
+    replace_in(
+        project / "config" / "database.py",
+        "SessionLocal = sessionmaker(bind=engine, expire_on_commit=False)",
+        "MakeSession = sessionmaker(autocommit=False, autoflush=False, bind=engine)",
+    )
+    replace_in(project / "config" / "database.py", "    db = SessionLocal()\n", "    db = MakeSession()\n")
+    feedback = check_database_py(project)
+    assert feedback.passed, feedback.message
+
+
 def test_database_py_missing_file_says_which(project: Path) -> None:
     (project / "config" / "database.py").unlink()
     assert "no config/database.py" in check_database_py(project).message
@@ -150,6 +162,14 @@ def test_crud_patch_negative_views_needs_422(project: Path, migrated: URL) -> No
     feedback = check_crud(project, migrated)
     assert feedback.passed is False and "PATCH {'views': -5} answered 500" in feedback.message
     assert "ge=0" in feedback.message
+
+
+def test_crud_patch_without_exclude_unset_names_it(project: Path, migrated: URL) -> None:
+    # model_dump() writes title=None: NOT NULL fails at commit and the IntegrityError handler answers 409.
+    replace_in(project / "main.py", "model_dump(exclude_unset=True, exclude_none=True)", "model_dump()")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "answered 409" in feedback.message
+    assert "model_dump(exclude_unset=True)" in feedback.message
 
 
 def test_crud_deletes_its_rows_when_a_step_fails(project: Path, migrated: URL) -> None:

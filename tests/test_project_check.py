@@ -335,10 +335,22 @@ def test_check_project_stops_when_rows_go_elsewhere(tmp_path: Path, learners_own
 
 
 def test_check_project_missing_files(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("a project without its files yet\n")
     card = check_project(tmp_path)
     rows = card.rows
     assert rows[0].name == "project files" and "main.py, alembic.ini, alembic/env.py" in rows[0].hint
     assert all(row.hint == "skipped: the project files are missing" for row in rows[1:])
+
+
+@pytest.mark.parametrize("made", [False, True])
+def test_check_project_wrong_folder_says_where_it_looked(tmp_path: Path, made: bool) -> None:
+    # From notebooks/, "projects/my_api" names notebooks/projects/my_api, which does not exist.
+    folder = tmp_path / "notebooks" / "projects" / "my_api"
+    if made:
+        folder.mkdir(parents=True)
+    row = check_project(folder).rows[0]
+    assert f"looked in {folder}, which {'is empty' if made else 'does not exist'}" in row.hint
+    assert "../projects/my_api" in row.hint and "project_folder()" in row.hint and "alembic init" not in row.hint
 
 
 def test_cli_check_project_exit_status(tmp_path: Path) -> None:

@@ -54,12 +54,15 @@ def check_database_py(project: Path) -> Feedback:
         return hint(
             f"the engine's driver is {engine.url.drivername!r}: turn postgresql:// into postgresql+psycopg2://."
         )
-    if not isinstance(getattr(module, "SessionLocal", None), sessionmaker):
+    # Found by what it is, not by its name: `MakeSession = sessionmaker(...)` is as right as SessionLocal.
+    makers = [name for name, value in vars(module).items() if isinstance(value, sessionmaker)]
+    if not makers:
         return hint("config/database.py needs `SessionLocal = sessionmaker(bind=engine)`: the notes' last line.")
     get_db = getattr(module, "get_db", None)
     if not inspect.isgeneratorfunction(get_db):
         return hint("get_db must be a generator: open a session, `yield` it, and close it in `finally:`.")
-    module.SessionLocal = sessionmaker(bind=engine, class_=_ClosingSession)
+    for name in makers:  # get_db calls one of them: each now makes sessions that record their close()
+        setattr(module, name, sessionmaker(bind=engine, class_=_ClosingSession))
     _ClosingSession.closed = False
     steps = get_db()
     if not isinstance(next(steps), Session):

@@ -37,6 +37,8 @@ def import_failure(relative: str, exc: BaseException) -> Feedback:
 def load_module(project: Path, module: str, database_url: str = PLACEHOLDER_URL) -> Any:
     """Import `module` from the project afresh; return the module or a Feedback saying why it failed."""
     relative = module.replace(".", "/") + ".py"
+    if (problem := folder_problem(project, empty_too=False)) is not None:  # empty: lesson 12's start
+        return problem
     if not (Path(project) / relative).exists():
         return hint(f"there is no {relative} in the project yet: run the cell that writes it.")
     try:
@@ -126,8 +128,22 @@ def alembic_check(project: Path, database_url: str) -> BaseException | None:
     return None
 
 
+def folder_problem(project: Path, empty_too: bool = True) -> Feedback | None:
+    """Say where the checker looked when the folder is missing (or empty), instead of asking for `alembic init`."""
+    folder = Path(project).resolve()
+    if folder.is_dir() and (not empty_too or any(folder.iterdir())):
+        return None
+    state = "is empty" if folder.is_dir() else "does not exist"
+    return hint(
+        f"looked in {folder}, which {state}: pass your project folder, `project` from the first cells, or "
+        "`project_folder()` with `from lesson_app.your_project import project_folder`."
+    )
+
+
 def check_env_py(project: Path, database_url: URL | str) -> Feedback:
     """Check that alembic/env.py reaches the database (with psycopg2) and compares it with the models."""
+    if (problem := folder_problem(project)) is not None:
+        return problem
     if not (Path(project) / "alembic.ini").exists():
         return hint("there is no alembic.ini yet: run `alembic init alembic` in the project first.")
     outcome = alembic_check(Path(project), _plain(database_url))
@@ -158,6 +174,8 @@ def _plain(database_url: URL | str) -> str:
 def check_migration(project: Path, database_url: URL | str) -> Feedback:
     """Check that the database is at the project's head revision, has the youtube table, and matches the models."""
     folder, url = Path(project), make_url(_plain(database_url))
+    if (problem := folder_problem(folder)) is not None:
+        return problem
     if not (folder / "alembic.ini").exists():
         return hint("there is no alembic.ini yet: run `alembic init alembic` in the project first.")
     with contextlib.chdir(folder):

@@ -26,8 +26,19 @@ ELSEWHERE_HINT = (
 )
 
 
+def folder_hint(path: Path) -> str:
+    """Say where the check looked when nothing is there: a relative path is read from the working folder."""
+    state = "is empty" if path.is_dir() else "does not exist"
+    return (
+        f"looked in {path}, which {state}: give your project folder, `../projects/my_api` from a notebook, or "
+        "`check_project(project_folder())` with `from lesson_app.your_project import project_folder`."
+    )
+
+
 def check_files(card: Scorecard, path: Path) -> bool:
     """Say whether the folder holds main.py, alembic.ini and alembic/env.py."""
+    if not path.is_dir() or not any(path.iterdir()):
+        return card.add("project files", False, folder_hint(path))
     missing = [name for name in NEEDED if not (path / name).is_file()]
     hint = (
         f"{path} has no {', '.join(missing)}: give the project folder (where main.py is), after `alembic init alembic`."
