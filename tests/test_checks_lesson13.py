@@ -220,6 +220,11 @@ def test_codes_wrong_predictions_get_their_hint(changes: dict, expected: str) ->
     assert feedback.passed is False and expected in feedback.message
 
 
+def test_codes_given_as_strings_asks_for_numbers() -> None:
+    feedback = check_predicted_codes({**RIGHT, "POST the same url again": "409"})
+    assert feedback.passed is False and "give a number (409), not a string" in feedback.message
+
+
 def test_codes_renamed_key_asks_to_keep_the_keys() -> None:
     assert "keep the dictionary's keys" in check_predicted_codes({"POST": 409}).message
 
@@ -240,6 +245,15 @@ def test_by_url_appended_after_video_id_names_route_order(project: Path, migrate
     (project / "main.py").write_text((project / "main.py").read_text() + BY_URL_ROUTE)
     feedback = check_by_url(project, migrated)
     assert feedback.passed is False and "route" in feedback.message and "above" in feedback.message
+
+
+def test_by_url_422_with_another_parameter_name_names_route_order(project: Path, migrated: URL) -> None:
+    # The learner's own path parameter name: the 422 does not say video_id, yet the cause is the same.
+    main = project / "main.py"
+    main.write_text(main.read_text().replace("video_id", "vid") + BY_URL_ROUTE)
+    feedback = check_by_url(project, migrated)
+    assert feedback.passed is False and "answered 422" in feedback.message
+    assert "declared first" in feedback.message and "lesson 04" in feedback.message
 
 
 def test_by_url_declared_first_passes(project: Path, migrated: URL) -> None:

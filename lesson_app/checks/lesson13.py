@@ -113,6 +113,8 @@ def check_predicted_codes(prediction: Any) -> Feedback:
     if not isinstance(prediction, dict) or set(prediction) != set(EXPECTED_CODES):
         return hint(f"keep the dictionary's keys as given ({', '.join(EXPECTED_CODES)}) and give each an int.")
     for request, expected in EXPECTED_CODES.items():
+        if isinstance(prediction[request], str):  # "409" == 409 is False in Python: "not 409" would read wrong
+            return hint(f"{request!r}: give a number ({prediction[request].strip()}), not a string.")
         if prediction[request] != expected:
             extra = " (the second DELETE finds nothing to delete)" if request == "DELETE twice" else ""
             return hint(f"{request!r}: not {prediction[request]}{extra}; Step 4 sends it: see the answers there.")
@@ -149,7 +151,15 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
             "order (lesson 04), so declare the by-url route above it."
         )
     if found.status_code != 200 or found.json().get("url") != body["url"]:
-        return hint(f"GET /videos/by-url?url=... answered {found.status_code}; it should answer 200 with that video.")
+        route_order = (
+            ": a 422 here usually means /videos/{video_id} took the request (declared first): route order, lesson 04"
+            if found.status_code == 422
+            else ""
+        )
+        return hint(
+            f"GET /videos/by-url?url=... answered {found.status_code}; it should answer 200 with that video"
+            f"{route_order}."
+        )
     if missing.status_code != 404:
         return hint(f"an unknown url answered {missing.status_code}; raise HTTPException(404) when there is none.")
     return correct("GET /videos/by-url finds a video by its url (declared above /videos/{video_id}), 404 otherwise.")
