@@ -126,7 +126,7 @@ def test_crud_solution_passes(project: Path, migrated: URL) -> None:
     [
         ('@app.post("/videos", status_code=201', '@app.post("/videos"', "answered 200"),
         ('    response.headers["Location"] = f"/videos/{video.id}"\n', "", "Location"),
-        ("    try:\n        db.commit()\n    except IntegrityError:", "    db.commit()\n    if False:", "409"),
+        ("    try:\n        db.commit()\n    except IntegrityError as exc:", "    db.commit()\n    if False:", "409"),
         (
             '@app.delete("/videos/{video_id}", status_code=204)',
             '@app.delete("/videos/{video_id}")',
@@ -166,10 +166,20 @@ def test_crud_patch_negative_views_needs_422(project: Path, migrated: URL) -> No
 
 def test_crud_patch_without_exclude_unset_names_it(project: Path, migrated: URL) -> None:
     # model_dump() writes title=None: NOT NULL fails at commit and the IntegrityError handler answers 409.
-    replace_in(project / "main.py", "model_dump(exclude_unset=True, exclude_none=True)", "model_dump()")
+    replace_in(project / "main.py", "model_dump(exclude_unset=True)", "model_dump()")
     feedback = check_crud(project, migrated)
-    assert feedback.passed is False and "answered 409" in feedback.message
+    assert feedback.passed is False and "crashed (500)" in feedback.message
     assert "model_dump(exclude_unset=True)" in feedback.message
+
+
+def test_crud_patch_title_null_answered_409_gets_a_hint(project: Path, migrated: URL) -> None:
+    # The newcomer's project: only exclude_unset, no validator for null, every IntegrityError answered as 409.
+    replace_in(project / "schemas.py", '@field_validator("title", "url", "channel", "views", "is_published")', "")
+    replace_in(project / "schemas.py", "    @classmethod\n    def not_null", "    def not_null")
+    replace_in(project / "main.py", "isinstance(exc.orig, UniqueViolation)", "True")
+    feedback = check_crud(project, migrated)
+    assert feedback.passed is False and "PATCH {'title': null} answered 409, not 422" in feedback.message
+    assert "UniqueViolation" in feedback.message
 
 
 def test_crud_deletes_its_rows_when_a_step_fails(project: Path, migrated: URL) -> None:

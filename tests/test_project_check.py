@@ -32,9 +32,11 @@ BROKEN = {
     ),
     "duplicate_raises_500": (
         "main.py",
-        "    try:\n        db.commit()\n    except IntegrityError:\n        db.rollback()\n"
-        '        raise HTTPException(status.HTTP_409_CONFLICT, f"A video with url {video.url!r} already exists.") '
-        "from None\n",
+        "    try:\n        db.commit()\n    except IntegrityError as exc:\n        db.rollback()\n"
+        "        if isinstance(exc.orig, UniqueViolation):  # only the unique url is a conflict; "
+        "any other is a bug (500)\n"
+        '            raise HTTPException(status.HTTP_409_CONFLICT, f"A video with url {video.url!r} already exists.") '
+        "from None\n        raise\n",
         "    db.commit()\n",
         "duplicate url: 409",
         "catch IntegrityError",
@@ -90,10 +92,17 @@ BROKEN = {
     ),
     "patch_without_exclude_unset": (
         "main.py",
-        "changes.model_dump(exclude_unset=True, exclude_none=True)",
+        "changes.model_dump(exclude_unset=True)",
         "changes.model_dump()",
         "PATCH changes only what was sent",
         "model_dump(exclude_unset=True)",
+    ),
+    "patch_title_null_accepted": (
+        "schemas.py",
+        '@field_validator("title", "url", "channel", "views", "is_published")',
+        '@field_validator("views")',
+        "PATCH title null: 422",
+        "validator that raises ValueError for None",
     ),
     "create_raises_type_error": (
         "main.py",
@@ -112,6 +121,7 @@ ONLY_ROW_FAILS = {
     "target_metadata_none",
     "model_not_imported_in_env",
     "session_never_closed",
+    "patch_title_null_accepted",
 }
 
 
@@ -161,7 +171,7 @@ def test_scorecard_renders_as_table(reference_card) -> None:
     assert markdown.startswith("| check | result | hint |")
     assert "| row survives a restart | ✅ pass |  |" in markdown
     assert str(card).splitlines()[0].split() == ["check", "|", "result", "|", "hint"]
-    assert "15 of 15 checks passed" in str(card)
+    assert "16 of 16 checks passed" in str(card)
     assert "Note:" not in str(card)
 
 
@@ -205,10 +215,19 @@ def test_check_project_crashing_create_never_hints_201(broken_card) -> None:
 
 
 def test_check_project_patch_409_never_hints_adding_the_route(broken_card) -> None:
-    # model_dump() writes title=None: NOT NULL fails, and the reference's IntegrityError handler answers 409.
+    # model_dump() writes title=None: NOT NULL fails at commit (a 500 now; a 409 with a catch-all handler).
     card = broken_card("patch_without_exclude_unset")
     row = next(row for row in card.rows if row.name == "PATCH changes only what was sent")
-    assert "answered 409" in row.hint and "@app.patch" not in row.hint, str(card)
+    assert "answered 500" in row.hint and "@app.patch" not in row.hint, str(card)
+
+
+def test_check_project_null_title_answered_409_names_the_handler(tmp_path: Path) -> None:
+    # The newcomer's project: no validator for null, and every IntegrityError answered "url already exists".
+    project = broken_copy(tmp_path / "my_api", "patch_title_null_accepted")
+    main = project / "main.py"
+    main.write_text(main.read_text().replace("isinstance(exc.orig, UniqueViolation)", "True"))
+    row = next(row for row in check_project(project).rows if row.name == "PATCH title null: 422")
+    assert "answered 409" in row.hint and "UniqueViolation" in row.hint
 
 
 def test_check_project_model_ahead_of_migrations_blames_migrations(broken_card) -> None:
@@ -362,4 +381,4 @@ def test_cli_check_project_exit_status(tmp_path: Path) -> None:
 def test_cli_check_project_reference_exits_0(tmp_path: Path) -> None:
     result = run_cli("check-project", str(copy_reference(tmp_path / "my_api")), timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "15 of 15 checks passed: every check passed." in result.stdout
+    assert "16 of 16 checks passed: every check passed." in result.stdout

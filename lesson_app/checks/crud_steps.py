@@ -104,7 +104,22 @@ class CrudSteps:
                 f"PATCH {{'views': -5}} answered {negative.status_code}: the update schema needs the same rule as "
                 "the create one, `views: int | None = Field(default=None, ge=0)`, so it answers 422."
             )
-        return None
+        return self.patch_null(path)
+
+    def patch_null(self, path: str) -> str | None:
+        """PATCH title null: 422 from the schema, not a NOT NULL IntegrityError answered as 409 (or a 500)."""
+        nulled = self.client.patch(path, json={"title": None})
+        if nulled.status_code == 422:
+            return None
+        claim = (
+            " (and your 409 says the url exists: answer 409 only when isinstance(exc.orig, UniqueViolation))"
+            if nulled.status_code == 409
+            else ""
+        )
+        return (
+            f"PATCH {{'title': null}} answered {nulled.status_code}, not 422: title is NOT NULL, so VideoUpdate "
+            f"must refuse null with a validator that raises ValueError for None{claim}."
+        )
 
     def delete(self, video_id: int) -> str | None:
         """DELETE: 204 with an empty body, then GET answers 404."""

@@ -71,6 +71,27 @@ def check_patch_negative(probe: Probe, row: dict[str, Any]) -> None:
     )
 
 
+NULL_HINT = (
+    "a field sent as null must be refused (422), not written to a NOT NULL column: give the update schema a "
+    "validator that raises ValueError for None (lesson 13's VideoUpdate)"
+)
+
+
+def check_patch_null(probe: Probe, row: dict[str, Any]) -> None:
+    """PATCH title null: 422 from the schema, never a NOT NULL error answered as 409 or 500."""
+    name, path = "PATCH title null: 422", f"/videos/{row['id']}"
+    response = probe.send("PATCH", path, json={"title": None})
+    if response is not None and response.status_code == 422:
+        probe.passed(name)
+        return
+    extra = (
+        "; and answer 409 only for the unique url (isinstance(exc.orig, UniqueViolation)), not for every IntegrityError"
+        if response is not None and response.status_code == 409
+        else ""
+    )
+    probe.failed(name, f"{answered('PATCH', path, response)} to title = null: {NULL_HINT}{extra}.", response)
+
+
 def check_delete(probe: Probe) -> None:
     """DELETE a fresh row: 204 with an empty body, then a GET of it answers 404."""
     name = "DELETE: 204, then 404"

@@ -73,6 +73,7 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
         api_rows.check_duplicate(probe)
         change_rows.check_patch(probe, row)
         change_rows.check_patch_negative(probe, row)
+        change_rows.check_patch_null(probe, row)
         change_rows.check_delete(probe)
         change_rows.check_list(probe)
         server_rows.check_restart(probe, row)

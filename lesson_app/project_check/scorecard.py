@@ -20,6 +20,7 @@ ROWS = (
     "invalid body: 422",
     "PATCH changes only what was sent",
     "PATCH views -5: 422",
+    "PATCH title null: 422",
     "DELETE: 204, then 404",
     "list is bounded",
     "sessions are closed",

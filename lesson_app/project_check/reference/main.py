@@ -6,6 +6,7 @@ Run it with `uvicorn main:app --reload` after `alembic upgrade head`.
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Response, status
+from psycopg2.errors import UniqueViolation
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,9 +31,11 @@ def save(db: Session, video: Youtube) -> Youtube:
     """Commit the video; a url that another video already has answers 409 instead of 500."""
     try:
         db.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, f"A video with url {video.url!r} already exists.") from None
+        if isinstance(exc.orig, UniqueViolation):  # only the unique url is a conflict; any other is a bug (500)
+            raise HTTPException(status.HTTP_409_CONFLICT, f"A video with url {video.url!r} already exists.") from None
+        raise
     db.refresh(video)
     return video
 
@@ -63,7 +66,7 @@ def read_video(video_id: int, db: DB) -> Youtube:
 def update_video(video_id: int, changes: VideoUpdate, db: DB) -> Youtube:
     """Change only the fields the client sent."""
     video = find_video(db, video_id)
-    for field, value in changes.model_dump(exclude_unset=True, exclude_none=True).items():
+    for field, value in changes.model_dump(exclude_unset=True).items():
         setattr(video, field, value)
     return save(db, video)
 

@@ -1,6 +1,7 @@
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from psycopg2.errors import UniqueViolation
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,9 +32,11 @@ def save(db: Session) -> None:
     """Commit; the unique url turns a duplicate into an IntegrityError, answered as 409 Conflict."""
     try:
         db.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.rollback()
-        raise HTTPException(status_code=409, detail="A video with this url is already stored.") from None
+        if isinstance(exc.orig, UniqueViolation):  # only the unique url is a conflict; any other is a bug (500)
+            raise HTTPException(status_code=409, detail="A video with this url is already stored.") from None
+        raise
 
 
 @app.post("/videos", status_code=201, response_model=VideoRead)
@@ -62,7 +65,7 @@ def read_video(video_id: int, db: DB):
 def update_video(video_id: int, video_in: VideoUpdate, db: DB):
     """Change only the fields the client sent."""
     video = find_video(db, video_id)
-    for field, value in video_in.model_dump(exclude_unset=True, exclude_none=True).items():
+    for field, value in video_in.model_dump(exclude_unset=True).items():
         setattr(video, field, value)
     save(db)
     return video

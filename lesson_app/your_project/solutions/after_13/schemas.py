@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class VideoCreate(BaseModel):
@@ -21,6 +21,14 @@ class VideoUpdate(BaseModel):
     channel: str | None = Field(default=None, min_length=1, max_length=100)
     views: int | None = Field(default=None, ge=0)
     is_published: bool | None = None
+
+    @field_validator("title", "url", "channel", "views", "is_published")
+    @classmethod
+    def not_null(cls, value):
+        """Refuse a field sent as null (422): its column is NOT NULL. A field left out keeps its value."""
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 class VideoRead(VideoCreate):
