@@ -94,7 +94,7 @@ def check_crud(project: Path, database_url: URL | str) -> Feedback:
         return hint(problem)
     return correct(
         "201 + Location, 409 for a duplicate url, 200 and 404, 422 for views -1, PATCH changes only "
-        "views and refuses -5 (422), DELETE 204 with an empty body, then 404, and the list is bounded."
+        "views and refuses -5 and a null title (422), DELETE 204 with an empty body, then 404, and the list is bounded."
     )
 
 
