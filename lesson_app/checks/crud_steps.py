@@ -6,6 +6,7 @@ afterwards, whichever step failed.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -41,13 +42,22 @@ class CrudSteps:
 
     def __init__(self, server: LessonServer, client: httpx.Client, tag: str) -> None:
         self.server, self.client, self.tag = server, client, tag
+        self._seen = len(server.errors())  # exceptions logged before this check: not the learner's route's
 
     def crashed(self, response: httpx.Response, request: str) -> str | None:
         """Return the hint for a 500 (the exception the route raised), or None for any other status."""
         if response.status_code < 500:
             return None
+        # Uvicorn logs the route's exception just after it sends the 500: wait for it (up to two seconds).
+        deadline = time.monotonic() + 2
         errors = self.server.errors()
-        raised = f"{type(errors[-1]).__name__}: {str(errors[-1]).splitlines()[0][:200]}" if errors else "an exception"
+        while len(errors) <= self._seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+            errors = self.server.errors()
+        fresh = len(errors) > self._seen
+        self._seen = len(errors)
+        last = errors[-1] if fresh else None
+        raised = f"{type(last).__name__}: {str(last).splitlines()[0][:200]}" if last else "an exception"
         return f"{request} crashed (500) with {raised}: fix that line in your route and write the file again."
 
     def create(self) -> tuple[str | None, dict[str, Any]]:
