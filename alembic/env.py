@@ -3,9 +3,9 @@ from logging.config import fileConfig
 from sqlalchemy import engine_from_config, pool
 
 from alembic import context
-from lesson_app.databases import migration_url
+from lesson_app.config.settings import escape_for_alembic
 from lesson_app.models import Base
-from lesson_app.settings import escape_for_alembic
+from lesson_app.runtime.databases import migration_url
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

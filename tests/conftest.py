@@ -19,11 +19,11 @@ import trustme
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 
-# The tests and the notebooks nbval runs use a PostgreSQL server of their own: lesson_app.pytest_isolation,
+# The tests and the notebooks nbval runs use a PostgreSQL server of their own: lesson_app.runtime.pytest_isolation,
 # which pyproject's addopts loads for every run, has already pointed the environment at it.
 from lesson_app import create_app, start_server
-from lesson_app.databases import create_database, drop_database, lesson_database, server_url
-from lesson_app.settings import PROJECT_ROOT, get_settings
+from lesson_app.config.settings import PROJECT_ROOT, get_settings
+from lesson_app.runtime.databases import create_database, drop_database, lesson_database, server_url
 
 TEMPLATE = "test_template"
 
@@ -145,7 +145,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
 @pytest.fixture
 def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     """A second embedded server with its own data folder, so lifecycle tests never stop the shared one."""
-    from lesson_app import embedded
+    from lesson_app.runtime import embedded
 
     # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
     root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
@@ -162,7 +162,7 @@ def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
 def copy_bundled_binaries(destination: Path) -> Path:
     """Copy the bundled PostgreSQL as the wheel lays it out (vendored libpq in `<package>.libs` beside the
     package, found through RPATH), and return the copy's bin folder."""
-    from lesson_app.pg_programs import bin_dir
+    from lesson_app.runtime.pg_programs import bin_dir
 
     install, package = bin_dir().parent, bin_dir().parent.parent
     shutil.copytree(install, destination / package.name / install.name, ignore=shutil.ignore_patterns("include"))
@@ -182,7 +182,7 @@ def tls_server(private_pg: dict[str, str], fresh_settings, tmp_path) -> dict:
     if not SYSTEM_BINARIES:
         pytest.skip("needs a PostgreSQL built with SSL: `apt-get install postgresql` (.ci/run does)")
     fresh_settings.setenv("PG_BIN_DIR", str(SYSTEM_BINARIES[-1]))
-    from lesson_app import embedded
+    from lesson_app.runtime import embedded
 
     server = embedded.ensure_running()
     embedded.stop()

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from lesson_app.settings import get_settings
+from lesson_app.config.settings import get_settings
 
 
 def make_engine(url: URL | str) -> Engine:

@@ -1,0 +1,97 @@
+"""One settings object: everything configurable comes from the environment or `.env`, read here once."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+# The repository root when lesson_app runs from a checkout (uv, `pip install -e .`, Poetry); notebooks run
+# with `notebooks/` as their working directory, so `.env` is looked up here as well as in the cwd.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # lesson_app/config/settings.py -> the project folder
+# The tests' own embedded server keeps its data here, apart from the learner's (.postgres/data).
+TESTS_PG_DIR = PROJECT_ROOT / ".postgres" / "tests"
+# Set by lesson_app.runtime.pytest_isolation for a test run and the processes it starts: no `.env` file is read.
+TEST_RUN_VARIABLE = "LESSON_APP_TEST_RUN"
+
+
+class Settings(BaseSettings):
+    """What a learner or an instructor may change, with the defaults the lessons assume."""
+
+    model_config = SettingsConfigDict(
+        env_file=(PROJECT_ROOT / ".env", ".env"), env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None, description="Any PostgreSQL URL, such as Neon's; unset means the embedded server."
+    )
+    direct_database_url: str | None = Field(
+        default=None, description="A direct (unpooled) URL for migrations; Neon's pooled endpoint is not for them."
+    )
+    pg_dir: Path = Field(default=PROJECT_ROOT / ".postgres", description="Where the embedded server keeps data.")
+    tests_pg_dir: Path | None = Field(
+        default=TESTS_PG_DIR,
+        description="The tests' own server's folder, which `db status` and `db stop` check; blank in a test run.",
+    )
+    pg_bin_dir: Path | None = Field(
+        default=None, description="Other PostgreSQL binaries to run instead of the bundled ones (e.g. with TLS)."
+    )
+    projects_dir: Path = Field(
+        default=PROJECT_ROOT / "projects", description="Where lessons 12 and up build the learner's own project."
+    )
+    pg_port: int = Field(
+        default=5432, description="The port a new embedded data folder starts on when free; it keeps the one it got."
+    )
+    pg_system_user: str = Field(default="lessonpg", description="Who runs PostgreSQL when we are root.")
+    pg_shared_bin_dir: Path = Field(
+        default=Path("/var/cache/request-journey"),
+        description="As root: where binaries the system user cannot reach in the project are copied.",
+    )
+    pg_shared_data_dir: Path = Field(
+        default=Path("/var/lib/request-journey"),
+        description="As root: where the data lives when the system user cannot enter PG_DIR.",
+    )
+    default_database: str = "request_journey"
+    admin_token: str = "admin-token"
+    learner_token: str = "learner-token"
+    maintenance_mode: bool = False
+    retry_after_seconds: int = 30
+    connect_timeout_seconds: int = 3
+
+    @field_validator("database_url", "direct_database_url", "tests_pg_dir", mode="before")
+    @classmethod
+    def _blank_means_unset(cls, value: object) -> object:
+        # `DATABASE_URL=` (in .env, or exported empty, as the test run does) means "no URL", not a URL "".
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once (tests clear the cache to change them)."""
+    if os.environ.get(TEST_RUN_VARIABLE):
+        return Settings(_env_file=None)  # a learner's .env must not send a test run to their server
+    return Settings()
+
+
+def normalize_url(raw: str) -> URL:
+    """Turn a pasted PostgreSQL URL into one SQLAlchemy connects with through psycopg2.
+
+    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, which this project does not install, and
+    Heroku-style ``postgres://`` to nothing at all; query options such as Neon's ``sslmode=require`` and
+    ``channel_binding=require`` pass through to libpq unchanged.
+    """
+    url = make_url(raw.strip())
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg2")
+    if not url.drivername.startswith("postgresql"):
+        raise ValueError(f"{url.drivername!r} is not a PostgreSQL URL: the series needs PostgreSQL.")
+    return url
+
+
+def escape_for_alembic(url: URL) -> str:
+    """Render a URL with its password for `config.set_main_option`, which treats `%` as interpolation."""
+    return url.render_as_string(hide_password=False).replace("%", "%%")

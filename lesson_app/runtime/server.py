@@ -1,0 +1,218 @@
+"""Run Uvicorn inside the notebook's own process, on a real port, on a background thread."""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import errno
+import logging
+import socket
+import sys
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+from lesson_app.runtime.status_phrases import use_rfc9110_phrases
+
+DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
+
+
+class PortInUseError(OSError):
+    """Another program (or another server of this notebook) already listens on the port."""
+
+
+class PrivilegedPortError(PermissionError):
+    """Ports below 1024 are reserved for the administrator, and we are an ordinary user."""
+
+
+class ServerStartError(RuntimeError):
+    """Uvicorn stopped before it was ready; the message carries its last log line."""
+
+
+THREAD_PREFIX = "lesson-server-"
+LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "lesson_app")
+
+
+class _ServerLogs(logging.Filter):
+    """Take every log record our server threads make, keep it in memory, and print it only if asked.
+
+    A filter on the loggers themselves, not a handler: `logging.config.dictConfig` (which a plain
+    `uvicorn.Config(...)` in a cell runs) replaces a logger's handlers but keeps its filters, so no later
+    cell can make the access log spill into the notebook.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: collections.deque[str] = collections.deque(maxlen=500)
+        # (thread name, exception) of each error a server logged, so a checker can show what really failed
+        self.errors: collections.deque[tuple[str, BaseException]] = collections.deque(maxlen=50)
+        self.echo = False
+        self.formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.threadName or not record.threadName.startswith(THREAD_PREFIX):
+            return True  # not from one of our servers: leave it to whatever is configured
+        if record.exc_info and record.exc_info[1] is not None:
+            self.errors.append((record.threadName, record.exc_info[1]))
+        line = self.formatter.format(record)
+        self.lines.append(line)
+        if self.echo:
+            print(line, file=sys.stderr)
+        return False
+
+
+_logs = _ServerLogs()
+for _name in LOGGERS:
+    logging.getLogger(_name).addFilter(_logs)
+logging.getLogger("uvicorn").setLevel(logging.INFO)
+logging.getLogger("lesson_app").setLevel(logging.INFO)
+_servers: dict[str, LessonServer] = {}
+_last_ports: dict[str, int] = {}  # per cell key, even after a stop: a re-run keeps its URL while the port is free
+
+
+class LessonServer:
+    """A running Uvicorn server: `.url`, `.port`, `.stop()`, and a context manager that stops it."""
+
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, key: str):
+        self._server, self._thread, self._socket, self.key = server, thread, sock, key
+        self.host, self.port = sock.getsockname()[:2]
+        scheme = "https" if server.config.ssl_certfile else "http"
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        self.url = f"{scheme}://{shown}:{self.port}"
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<LessonServer {self.url} ({state})>"
+
+    @property
+    def running(self) -> bool:
+        """Say whether the server thread is still serving."""
+        return self._thread.is_alive()
+
+    def logs(self) -> list[str]:
+        """Return the recent log lines of the in-process servers (Uvicorn's and lesson_app's)."""
+        return list(_logs.lines)
+
+    def errors(self) -> list[BaseException]:
+        """Return the exceptions this server logged, oldest first (e.g. a route that raised: a 500)."""
+        return [exc for thread, exc in _logs.errors if thread == f"{THREAD_PREFIX}{self.port}"]
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving and free the port; calling it twice is harmless."""
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self._socket.close()
+        if _servers.get(self.key) is self:
+            del _servers[self.key]
+
+    def __enter__(self) -> LessonServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Listen on host:port ourselves, so a busy port fails here at once instead of inside Uvicorn's thread."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio turns off Nagle's algorithm (TCP_NODELAY) only on sockets that say
+    # so, and without it every response waits ~40 ms for the client's delayed ACK (measured: 44 ms vs 0.7 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Uvicorn does: restart without waiting
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EACCES:
+            raise PrivilegedPortError(
+                exc.errno,
+                f"Port {port} is below 1024, where only an administrator (root) may listen: use a port such "
+                "as 8000, e.g. start_server(app, port=8000).",
+            ) from None
+        if exc.errno == errno.EADDRINUSE:
+            ours = [s for s in _servers.values() if s.port == port]
+            who = f"this notebook's server {ours[0].key!r}" if ours else "another program"
+            raise PortInUseError(
+                exc.errno,
+                f"{host}:{port} is already in use by {who}, so a second server cannot listen there: "
+                f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
+            ) from None
+        raise
+    return sock
+
+
+def _bind_default(host: str, previous: int | None) -> socket.socket:
+    """Listen where this cell's server was before, else on 8000, else on any free port."""
+    for candidate in (previous, DEFAULT_PORT):
+        if candidate is not None:
+            try:
+                return _bind(host, candidate)
+            except PortInUseError:
+                pass
+    return _bind(host, 0)  # the operating system picks a free port
+
+
+def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
+    """Run Uvicorn; if it gives up (it calls sys.exit), log why instead of printing a thread traceback."""
+    try:
+        server.run(sockets=[sock])
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from Uvicorn must not reach threading's excepthook
+        logging.getLogger("uvicorn.error").error("server thread ended: %r", exc)
+
+
+def start_server(
+    app: Any,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    *,
+    name: str | None = None,
+    log: bool = False,
+    timeout: float = 5.0,
+    **config: Any,
+) -> LessonServer:
+    """Start `app` on a real port in this process and return once it is ready to answer.
+
+    With no port, it takes 8000 (Uvicorn's default) when free and any free port otherwise. Running the
+    same cell again replaces the server that cell started (same `name`, or same port) instead of failing,
+    and keeps that server's port while it is free, so a client made in a later cell still reaches it.
+    `log=True` prints Uvicorn's log lines, access log included, as they happen. Other keyword arguments go
+    to `uvicorn.Config`: `ssl_certfile=` and `ssl_keyfile=` serve HTTPS (then `.url` starts with https).
+    """
+    key = name or ("default" if port is None else f"port {port}")
+    if key in _servers:
+        _servers[key].stop()
+    _logs.echo = log
+    sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
+    use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
+    uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
+    server = uvicorn.Server(uv_config)
+    thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
+    thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=thread_name)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            last = _logs.lines[-1] if _logs.lines else "no log line"
+            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
+        time.sleep(0.001)
+    running = LessonServer(server, thread, sock, key)
+    _servers[key] = running
+    _last_ports[key] = running.port
+    return running
+
+
+def stop_all() -> None:
+    """Stop every server this process started (also done when the kernel exits)."""
+    servers = list(_servers.values())
+    for server in servers:  # signal all first: each takes up to Uvicorn's 0.1 s tick to notice
+        server._server.should_exit = True
+    for server in servers:
+        server.stop()
+
+
+atexit.register(stop_all)

@@ -1,0 +1,143 @@
+"""Measure what a learner waits for: database start, server start, requests. `python -m lesson_app bench`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from lesson_app.config.settings import PROJECT_ROOT, get_settings
+from lesson_app.runtime import embedded
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def _median(fn: Callable[[], float], runs: int) -> float:
+    return statistics.median(fn() for _ in range(runs))
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def database_figures() -> list[tuple[str, float]]:
+    """Start a scratch embedded server from nothing, then again from stopped, then reuse it."""
+    scratch = Path(tempfile.mkdtemp(prefix="rj-bench-"))
+    scratch.chmod(0o755)  # the PostgreSQL system user must reach it when we run as root
+    saved = {key: os.environ.get(key) for key in ("PG_DIR", "PG_PORT")}
+    os.environ["PG_DIR"], os.environ["PG_PORT"] = str(scratch / "pg"), str(embedded.free_port())
+    get_settings.cache_clear()
+    try:
+        cold = _timed(embedded.ensure_running)
+        warm = []
+        for _ in range(3):
+            embedded.stop()
+            warm.append(_timed(embedded.ensure_running))
+        reuse = _median(lambda: _timed(embedded.ensure_running), 20)
+        embedded.stop()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [
+        ("PostgreSQL cold start (initdb + start)", cold),
+        ("PostgreSQL warm start (from stopped)", statistics.median(warm)),
+        ("PostgreSQL reuse (already running)", reuse),
+    ]
+
+
+def server_figures() -> list[tuple[str, float]]:
+    """Start the lesson API on a bench database and time requests the way the notebooks make them."""
+    from lesson_app import create_app, lesson_database, start_server
+
+    url = lesson_database("bench")
+    app = create_app(url)
+
+    def start_stop() -> float:
+        started = time.perf_counter()
+        server = start_server(app, port=0, name="bench-ready")
+        ready = time.perf_counter() - started
+        server.stop()
+        return ready
+
+    ready = _median(start_stop, 5)
+    server = start_server(app, port=0, name="bench")
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            first = _timed(lambda: client.get("/"))
+            video = client.post("/videos", json={"title": "bench", "url": "https://bench.example/1", "channel": "b"})
+            path = video.headers.get("location") or "/videos?limit=1"
+
+            def per_request(target: str, n: int = 300) -> float:
+                for _ in range(20):
+                    client.get(target)
+                started = time.perf_counter()
+                for _ in range(n):
+                    client.get(target)
+                return (time.perf_counter() - started) / n
+
+            home = per_request("/")
+            row = per_request(path)
+        bare = _median(lambda: _timed(lambda: httpx.get(f"{server.url}/")), 30)
+    finally:
+        server.stop()
+    return [
+        ("server ready (start_server returns)", ready),
+        ("first request (new connection)", first),
+        ("per request, reused client, GET /", home),
+        ("per request, reused client, GET one row", row),
+        ("per request, bare httpx.get (new client)", bare),
+    ]
+
+
+def notebook_figures() -> list[tuple[str, float]]:
+    """Run each notebook alone through nbval: the time pytest reports, kernel start and every cell included.
+
+    pytest's own start-up (imports, collection) is left out: a learner's Restart & Run All does not pay it.
+    """
+    rows = []
+    for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
+        reported = re.search(r" in ([\d.]+)s", result.stdout)
+        outcome = "passed" if result.returncode == 0 else "FAILED"
+        rows.append((f"notebook {notebook.stem} ({outcome})", float(reported.group(1)) if reported else float("nan")))
+    return rows
+
+
+def pytest_figure() -> list[tuple[str, float]]:
+    """Time the whole test suite, as `uv run pytest` runs it."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    return [(f"whole pytest run ({tail})", elapsed)]
+
+
+def main(with_pytest: bool = False, with_notebooks: bool = False) -> int:
+    """Print every figure, one per line."""
+    rows = database_figures() + server_figures()
+    rows += notebook_figures() if with_notebooks else []
+    rows += pytest_figure() if with_pytest else []
+    width = max(len(name) for name, _ in rows)
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {_ms(seconds)}")
+    return 0

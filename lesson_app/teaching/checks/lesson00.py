@@ -1,0 +1,24 @@
+"""Checker for notebook 00: the learner's first request of their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+
+def check_first_request(response: Any) -> Feedback:
+    """Check that `response` is the answer to a GET request for the route /c."""
+    if not_attempted(response):
+        return waiting("a GET request for the route /c, sent with `client`")
+    if not isinstance(response, httpx.Response):
+        return hint(f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}.")
+    if response.request.method != "GET":
+        return hint(f"that was a {response.request.method} request; use `client.get`.")
+    if response.request.url.path != "/c":
+        return hint(f"that request went to {response.request.url.path!r}; the route to ask for is '/c'.")
+    if response.status_code != 200:
+        return hint(f"the server answered {response.status_code}; is the server from the cells above running?")
+    return correct(f"GET /c answered 200, and FastAPI says it called {response.json()['function']}().")

@@ -1,0 +1,155 @@
+"""Checkers for notebook 03: how many ports there are, the well-known ones, two servers at once, a safe host."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from lesson_app.runtime.server import LessonServer
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+
+def check_port_count(answer: Any) -> Feedback:
+    """Check how many TCP port numbers one address has: 0 to 65535, which is 65536."""
+    if not_attempted(answer):
+        return waiting("a number, e.g. `port_count = 1000`")
+    if isinstance(answer, str) and answer.strip().isdigit():
+        return hint(f"write it as a number, without quotes: `port_count = {answer.strip()}`.")
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return hint(f"expected a whole number, got {answer!r}.")
+    if answer == 65536:
+        return correct("65536 = 2 ** 16: the numbers 0 to 65535, for TCP (and as many again for UDP).")
+    if answer == 65535:
+        return hint(
+            "65535 is the highest port number, but the count starts at 0: 0, 1, 2, ... 65535 is one more "
+            "number than 65535. A port is 16 bits: how many numbers do 16 bits hold?"
+        )
+    if answer == 2 * 65536:
+        return hint("that counts TCP and UDP together; the question asks about TCP only, which has its own set.")
+    if answer == 65534:
+        return hint(
+            "port 0 cannot be listened on (it means 'any free port') but it is still a port number, and so is "
+            "65535: count every number from 0 to 65535."
+        )
+    if answer == 1024:
+        return hint("0 to 1023 are the well-known ports, only the start of the range: it runs up to 65535.")
+    return hint(f"{answer} is not it. Port numbers are 16 bits, from 0 to 65535: how many numbers is that?")
+
+
+WELL_KNOWN = {"http": 80, "https": 443, "ssh": 22, "smtp": 25, "postgresql": 5432, "uvicorn": 8000}
+CLUES = {
+    "http": "the default of http:// URLs",
+    "https": "the default of https:// URLs (the hidden port of lesson 01)",
+    "ssh": "remote login; the `getservbyname` cell under Well-known ports prints it",
+    "smtp": "sending email; the `getservbyname` cell under Well-known ports prints it",
+    "postgresql": "PostgreSQL's default, in the services file as 'postgresql'",
+    "uvicorn": "not well-known, just Uvicorn's default, the one `uvicorn main:app` listens on",
+}
+SUBMISSION = {587: "the mail *submission* port", 465: "the mail *submission* port inside TLS"}
+SWAPS = [
+    ("http", "https", "80 is plain http and 443 is https (the s)"),
+    ("postgresql", "uvicorn", "5432 is PostgreSQL's and 8000 is Uvicorn's"),
+]
+
+
+def check_well_known(answer: Any) -> Feedback:
+    """Check the dictionary of services and their ports."""
+    if not_attempted(answer) or (isinstance(answer, dict) and answer and all(v is Ellipsis for v in answer.values())):
+        return waiting("each service's port number (one `...` per service)")
+    if not isinstance(answer, dict):
+        return hint(f"expected the dictionary from the cell, with a number for each service; got {answer!r}.")
+    missing = [name for name in WELL_KNOWN if name not in answer]
+    if missing:
+        return hint(f"keep every name from the cell; missing: {', '.join(missing)}.")
+    for first, second, why in SWAPS:
+        if answer[first] == WELL_KNOWN[second] and answer[second] == WELL_KNOWN[first]:
+            return hint(f"{first} and {second} are swapped: {why}.")
+    for name, port in WELL_KNOWN.items():
+        value = answer[name]
+        if value is Ellipsis:
+            return hint(f"{name} still has `...`: fill in its port ({CLUES[name]}).")
+        if isinstance(value, str) and value.strip().isdigit():
+            return hint(f"{name}: write the port as a number, without quotes: {value.strip()}.")
+        if name == "smtp" and isinstance(value, int) and value in SUBMISSION:
+            return hint(
+                f"smtp: {value} is {SUBMISSION[value]}, where a mail program hands your outgoing mail to its "
+                "provider's server. The well-known SMTP port, on which mail servers pass mail to each other, is 25."
+            )
+        if value != port or isinstance(value, bool):
+            return hint(f"{name}: {value!r} is not it. Clue: {CLUES[name]}.")
+    return correct("80 http, 443 https, 22 ssh, 25 smtp: well-known (below 1024); 5432 and 8000 are the series' own.")
+
+
+def check_second_server(second: Any, first: Any) -> Feedback:
+    """Check that `second` is another running lesson server, with `first` still running beside it."""
+    if not_attempted(second):
+        return waiting("a second server, started with `start_server(...)`")
+    if not isinstance(second, LessonServer):
+        return hint(f"expected what `start_server(...)` returns, got a {type(second).__name__}.")
+    if second is first:
+        return hint("that is the first server itself; start a new one with `start_server(...)`.")
+    if not first.running:
+        if second.key == first.key:
+            return hint(
+                f"your new server replaced the first one: start_server stops a running server with the same name "
+                f"({first.key!r}) before it starts the new one, and a server given neither name= nor port= is "
+                f"called {first.key!r} too. Give the second server a name of its own, "
+                '`start_server(app, name="second")`, or a port: `port=0` takes any free one.'
+            )
+        return hint("the first server has stopped; both should run at once. Run the setup cell again, then this one.")
+    if not second.running:
+        return hint("the second server is not running (was it stopped?); start it again.")
+    if second.port == first.port and second.host == first.host:
+        return hint("both report the same address and port, which cannot be: start the second on another port.")
+    if second.port == first.port:
+        return correct(
+            f"two servers at once, on the same port number but different addresses ({first.host} and "
+            f"{second.host}): the rule is one listener per address, port and protocol."
+        )
+    return correct(
+        "two servers at once, each on its own port: one listener per address, port and protocol, so "
+        "different ports never collide."
+    )
+
+
+def check_safe_host(answer: Any) -> Feedback:
+    """Check a listening address that only this machine can reach: a loopback address."""
+    if not_attempted(answer):
+        return waiting('an address as a string, e.g. `safe_host = "1.2.3.4"`')
+    if not isinstance(answer, str):
+        return hint(f"write the address as a string in quotes; got {answer!r}.")
+    text = answer.strip()
+    if text.lower() == "localhost":
+        return correct(
+            "localhost is the name of the loopback address (127.0.0.1, and ::1 on most machines): only "
+            "this machine can connect. Servers usually take the address itself, 127.0.0.1."
+        )
+    try:
+        address = ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return hint(f"{text!r} is not an IP address; the address the lesson server listens on is one.")
+    if address.is_unspecified:
+        return hint(
+            f"{address} means every address of this machine, the network card's included: other computers "
+            "on your network (the café's Wi-Fi, too) could connect. Only-this-machine is loopback."
+        )
+    if address == ipaddress.ip_address("127.0.0.1"):
+        return correct(
+            f"{address} is loopback: only programs on this machine can connect, which is why the lesson server "
+            "and the embedded PostgreSQL listen there."
+        )
+    if address == ipaddress.ip_address("::1"):
+        return correct(
+            f"{address} is IPv6's loopback: only programs on this machine can connect, over IPv6 (a client that "
+            "tries 127.0.0.1 will not find the server there). The lesson server and the embedded PostgreSQL "
+            "use 127.0.0.1, IPv4's loopback."
+        )
+    if address.is_loopback:
+        return correct(
+            f"{address} is loopback too (all of 127.0.0.0/8 is): only programs on this machine can connect. "
+            "The usual choice is 127.0.0.1, which the lesson server and the embedded PostgreSQL use."
+        )
+    return hint(
+        f"{address} is one network card's address: other computers on that network can reach it. "
+        "Only-this-machine is the loopback address."
+    )

@@ -1,0 +1,146 @@
+"""Checkers for notebook 06, HTTPS: a client that verifies, the right fix for an untrusted certificate, and
+what an eavesdropper still sees."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+
+def _tls(response: httpx.Response) -> ssl.SSLObject | None:
+    stream = response.extensions.get("network_stream")
+    return stream.get_extra_info("ssl_object") if stream is not None else None
+
+
+def check_https_client(client: Any, url: str) -> Feedback:
+    """Send GET /health to the HTTPS server at `url` with the learner's `client`; it must verify the certificate."""
+    if not_attempted(client):
+        return waiting("an `httpx.Client` whose `verify=` is an `ssl.SSLContext` that trusts the lesson CA")
+    if isinstance(client, ssl.SSLContext):
+        return hint("that is the SSL context; now make the client with it: `httpx.Client(verify=that_context)`.")
+    if isinstance(client, httpx.Response):
+        return hint("expected the client itself (`httpx.Client(...)`), not a response: the checker sends the request.")
+    if not isinstance(client, httpx.Client):
+        return hint(f"expected an `httpx.Client(...)`, got a {type(client).__name__}.")
+    context = getattr(getattr(getattr(client, "_transport", None), "_pool", None), "_ssl_context", None)
+    if context is not None and not isinstance(context, ssl.SSLContext):
+        return hint(
+            f"`verify=` got a {type(context).__name__} object; it wants an `ssl.SSLContext` (or True, False, "
+            "or the path of a CA file). Make a context, let the CA add itself to it with "
+            "`ca.configure_trust(context)`, and pass `verify=context`."
+        )
+    target = httpx.URL(url).join("/health")
+    try:
+        response = client.get(target)
+    except httpx.ConnectError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return hint(
+                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
+                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
+                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
+            )
+        return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
+    except httpx.HTTPError as exc:
+        return hint(f"the request failed: {type(exc).__name__}: {exc}.")
+    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
+        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
+    tls = _tls(response)
+    if tls is None:
+        return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
+    if tls.context.verify_mode == ssl.CERT_NONE:
+        return hint(
+            "the request worked, but this client checks nothing (`verify=False`): it would talk to an "
+            "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead."
+        )
+    if not tls.context.check_hostname:
+        return hint(
+            "the request worked and the certificate's signature was checked, but not the host name "
+            "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
+            "Leave the host-name check on, as `ssl.create_default_context(...)` sets it."
+        )
+    if response.status_code != 200:
+        return hint(f"the server answered {response.status_code}; GET /health should answer 200.")
+    return correct(
+        f"200 over {tls.version()}, and the client checked the certificate: signed by a CA it trusts, "
+        f"for the name {response.url.host!r}."
+    )
+
+
+FIXES = {
+    "a": "pass verify=False to httpx",
+    "b": "make the client trust the CA that signed the server's certificate",
+    "c": "use http:// instead of https://",
+}
+
+
+def check_fix(choice: Any) -> Feedback:
+    """Check the learner's choice among `FIXES` for CERTIFICATE_VERIFY_FAILED."""
+    if not_attempted(choice):
+        return waiting('the letter of the right fix, e.g. `"a"`')
+    letter = str(choice).strip().strip("()").lower()[:1]
+    if letter == "b":
+        return correct(
+            "trust the CA, and nothing else. For a real site that means the server sends a certificate "
+            "from a public CA your system already trusts; for a private CA (a company's, or this "
+            "lesson's), you add that CA to the client, as `ca.configure_trust` did."
+        )
+    if letter == "a":
+        return hint(
+            "verify=False makes the error go away by not checking anything: the connection is still "
+            "encrypted, but to whoever answered, impostor included (see the impostor above). Which "
+            "choice keeps the check and makes it pass?"
+        )
+    if letter == "c":
+        return hint(
+            "plain http removes the error together with the encryption: the wiretap above read the path "
+            "and the token in clear. Which choice keeps both the encryption and the check?"
+        )
+    return hint(f"answer with one of the letters {', '.join(sorted(FIXES))}.")
+
+
+# What a wiretap on the path between client and server sees of an HTTPS request (exercise 3).
+VISIBLE = {
+    "the server's IP address and port": True,
+    "the host name (localhost)": True,
+    "the path (/admin/stats)": False,
+    "the Authorization header (the token)": False,
+    "the JSON body of the response": False,
+}
+_WHY_VISIBLE = {
+    "the server's IP address and port": "every packet carries them in its IP and TCP headers, outside TLS: the "
+    "network needs them to deliver the packet (the wiretap had to know where to connect).",
+    "the host name (localhost)": "the client sends it in clear in the ClientHello (SNI), so that the server knows "
+    "which certificate to present: the wiretap found b'localhost' in the bytes.",
+    "the path (/admin/stats)": "the path is in the request line, which travels inside the encrypted connection: "
+    "the wiretap did not find it over https.",
+    "the Authorization header (the token)": "headers travel inside the encrypted connection with the request "
+    "line: the wiretap did not find the token over https.",
+    "the JSON body of the response": "the response (status line, headers and body) is encrypted like the request: "
+    'the wiretap did not find "published" in it over https.',
+}
+
+
+def check_visible(answers: Any) -> Feedback:
+    """Check which parts of an HTTPS request the learner says an eavesdropper can read."""
+    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+        return waiting("True (readable on the network) or False (encrypted) for each item")
+    if not isinstance(answers, dict) or set(answers) != set(VISIBLE):
+        return hint("keep the dictionary as it was given, with the same five items, and fill in True or False.")
+    for right, (item, visible) in enumerate(VISIBLE.items()):
+        given = answers[item]
+        if not_attempted(given):
+            return hint(f"{right} right so far; {item!r} is still `...`.")
+        if not isinstance(given, bool):
+            return hint(f"for {item!r}, write True (readable) or False (encrypted).")
+        if given != visible:
+            state = "readable" if visible else "encrypted"
+            why = _WHY_VISIBLE[item]
+            return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
+    return correct(
+        "HTTPS hides what you ask and what you get (path, headers, body), not whom you talk to "
+        "(address, port, and the host name in SNI)."
+    )

@@ -1,0 +1,189 @@
+"""Checkers for notebook 08: a model of one's own, a row stored through a Session, and which columns take NULL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, inspect, select
+from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.orm import Mapper
+
+from lesson_app.models import Youtube
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# --- exercise 1: the Playlist model -------------------------------------------------------------------------------
+
+PLAYLIST_COLUMNS = ("id", "name", "description", "is_public")
+
+
+def _is_unique(table: Any, column: Any) -> bool:
+    if column.unique:
+        return True
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint) and [c.name for c in constraint.columns] == [column.name]:
+            return True
+    return any(index.unique and [c.name for c in index.columns] == [column.name] for index in table.indexes)
+
+
+def _defaults_to_true(column: Any) -> bool:
+    if column.default is not None and getattr(column.default, "arg", None) is True:
+        return True
+    server_default = column.server_default
+    if server_default is None:
+        return False
+    value = getattr(server_default.arg, "text", server_default.arg)
+    return str(value).strip("'").lower() in {"true", "t", "1"}
+
+
+def check_playlist_model(model: Any) -> Feedback:
+    """Check the learner's `Playlist` model: table `playlist`, and the four columns the exercise describes."""
+    if not_attempted(model):
+        return waiting("your model class, e.g. `my_model = Playlist`")
+    if not isinstance(model, type):
+        if inspect(model, raiseerr=False) is not None:
+            return hint("give the class, not an object made from it: `my_model = Playlist`, without parentheses.")
+        return hint(f"expected the model class itself (`my_model = Playlist`), got {model!r}.")
+    try:
+        # A mapped class inspects to its Mapper; said here, since SQLAlchemy's overloads find none for a bare `type`.
+        mapper: Mapper[Any] = inspect(model)
+        table = mapper.local_table
+    except NoInspectionAvailable:
+        return hint(
+            f"{model.__name__} is a plain class: it must inherit from the base, `class {model.__name__}"
+            "(ExerciseBase):`, to become a model."
+        )
+    if not isinstance(table, Table):  # declarative can also map a class onto a query, which is no table to check
+        return hint(f'{model.__name__} must have a table of its own: `__tablename__ = "playlist"` and its columns.')
+    if table.name != "playlist":
+        return hint(f'the table is called {table.name!r}; set `__tablename__ = "playlist"`.')
+    names = list(table.columns.keys())
+    missing = [name for name in PLAYLIST_COLUMNS if name not in names]
+    if missing:
+        return hint(f"the model has no column {', '.join(repr(m) for m in missing)} (it has {', '.join(names)}).")
+    extra = [name for name in names if name not in PLAYLIST_COLUMNS]
+    if extra:
+        return hint(f"the exercise asks for exactly {', '.join(PLAYLIST_COLUMNS)}; remove {', '.join(extra)}.")
+    c = table.columns
+    if not c.id.primary_key or not isinstance(c.id.type, Integer):
+        return hint("`id` should be the primary key, an integer: `id: Mapped[int] = mapped_column(primary_key=True)`.")
+    if [col.name for col in table.primary_key.columns] != ["id"]:
+        return hint("only `id` is the primary key; take `primary_key=True` off the other columns.")
+    if not isinstance(c.name.type, String) or isinstance(c.name.type, Boolean):
+        return hint(f"`name` holds text: `String(100)`, not {c.name.type!r}.")
+    if c.name.type.length != 100:
+        return hint(f"`name` should be at most 100 characters: `String(100)` (it is {c.name.type!r}).")
+    if c.name.nullable:
+        return hint(
+            "`name` must be required (NOT NULL): annotate it `Mapped[str]`, without `| None`, and leave out "
+            "`nullable=True`."
+        )
+    if not _is_unique(table, c.name):
+        return hint("two playlists may not share a name: add `unique=True` to `mapped_column` for `name`.")
+    if not isinstance(c.description.type, String) or c.description.type.length != 500:
+        return hint(f"`description` should be `String(500)` (it is {c.description.type!r}).")
+    if not c.description.nullable:
+        return hint("`description` may be missing, so it must accept NULL: annotate it `Mapped[str | None]`.")
+    if not isinstance(c.is_public.type, Boolean):
+        return hint(f"`is_public` is yes or no: `Boolean` (or just `Mapped[bool]`), not {c.is_public.type!r}.")
+    if c.is_public.nullable:
+        return hint("`is_public` must always be true or false, never NULL: annotate it `Mapped[bool]`.")
+    if not _defaults_to_true(c.is_public):
+        return hint(
+            "a new playlist should be public unless said otherwise: give `is_public` `default=True` "
+            '(or `server_default="true"`).'
+        )
+    return correct(
+        "table playlist with id (primary key), name (VARCHAR(100), NOT NULL, UNIQUE), description "
+        "(VARCHAR(500), may be NULL) and is_public (BOOLEAN, NOT NULL, true by default)."
+    )
+
+
+# --- exercise 2: a row stored through a Session -------------------------------------------------------------------
+
+TITLE = "Models in ten minutes"
+URL = "https://videos.example/watch/models-10"
+CHANNEL = "Request Journey"
+
+
+def _state(video: Youtube) -> str:
+    state = inspect(video)
+    return next(name for name in ("transient", "pending", "persistent", "deleted", "detached") if getattr(state, name))
+
+
+def check_saved_video(video: Any, engine: Engine) -> Feedback:
+    """Check that `video` is a Youtube object whose row is committed in the database `engine` points at."""
+    if not_attempted(video):
+        return waiting("the Youtube object you stored, e.g. `my_video = Youtube(...)` added and committed")
+    if isinstance(video, dict):
+        return hint("that is a dict; make the object with the model: `Youtube(title=..., url=..., channel=...)`.")
+    if not isinstance(video, Youtube):
+        return hint(f"expected a `Youtube` object (made with `Youtube(...)`), got a {type(video).__name__}.")
+    state = _state(video)
+    if state == "transient":
+        return hint(
+            "the object exists only in Python: add it to a session and commit, "
+            "`session.add(my_video)` then `session.commit()`."
+        )
+    if state == "pending":
+        return hint("it is added but not sent: `session.commit()` sends the INSERT and makes it permanent.")
+    identity = inspect(video).identity
+    if identity is None:
+        return hint("this object has no id: add it to a session and commit.")
+    with engine.connect() as conn:
+        row = conn.execute(select(Youtube.__table__).where(Youtube.id == identity[0])).mappings().first()
+    if row is None:
+        if state == "persistent":
+            return hint(
+                "the INSERT was sent (flushed) but not committed, so no other connection can see the row: "
+                "call `session.commit()`."
+            )
+        return hint(f"no row with id {identity[0]} is in the database any more: was it rolled back or deleted?")
+    for field, expected in (("title", TITLE), ("url", URL), ("channel", CHANNEL)):
+        if row[field] != expected:
+            return hint(f"the stored {field} is {row[field]!r}; the exercise asks for {expected!r}.")
+    return correct(
+        f"row {row['id']} is committed; views={row['views']} and is_published={row['is_published']} "
+        "came from the model's defaults, which you did not have to give."
+    )
+
+
+# --- exercise 3: which columns take NULL --------------------------------------------------------------------------
+
+COMMENT_COLUMNS = ("id", "body", "author", "likes", "edited_at", "video_url")
+NULLABLE = {"author", "edited_at", "video_url"}
+
+
+def check_nullable_columns(answer: Any) -> Feedback:
+    """Check the set of Comment's columns that accept NULL: {'author', 'edited_at', 'video_url'}."""
+    if not_attempted(answer):
+        return waiting('a set of column names, e.g. `{"author"}`')
+    if isinstance(answer, str) or not isinstance(answer, Iterable):
+        return hint('give a set of column names, e.g. `{"author", "..."}`, not a single value.')
+    names = set(answer)
+    if not all(isinstance(name, str) for name in names):
+        return hint('give the column names as strings, e.g. `{"author"}`.')
+    unknown = sorted(names - set(COMMENT_COLUMNS))
+    if unknown:
+        return hint(f"Comment has no column {', '.join(unknown)}; its columns are {', '.join(COMMENT_COLUMNS)}.")
+    if "id" in names:
+        return hint("`id` is the primary key, and a primary key is never NULL.")
+    if "likes" in names:
+        return hint(
+            "`likes` has `default=0`, which fills in a value when you give none; it does not allow NULL. "
+            "`Mapped[int]` makes it NOT NULL."
+        )
+    if "body" in names:
+        return hint("`body` is `Mapped[str]`, without `| None`: NOT NULL.")
+    if "video_url" not in names:
+        return hint(
+            "look at `video_url` again: it has no `Mapped[...]` annotation, so `mapped_column` falls back to "
+            "the old `Column` rule, which is nullable unless you say `nullable=False`."
+        )
+    missing = sorted(NULLABLE - names)
+    if missing:
+        return hint(f"{' and '.join(missing)} accept(s) NULL too: `Mapped[X | None]` is what makes a column nullable.")
+    return correct(
+        "author and edited_at through `| None`, video_url because an unannotated `mapped_column` is "
+        "nullable by default. CreateTable(Comment.__table__) shows the same."
+    )

@@ -1,0 +1,191 @@
+"""Checkers for notebook 11 (the whole journey): time to the first byte, a pool predicted, requests sent at once."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# Exercise 1: from the start of the connect to the response headers, the part of the answer that comes first.
+FIRST_BYTE = ("connection.connect_tcp.started", "http11.receive_response_headers.complete")
+_FIRST_BYTE_MIX_UPS = {
+    (
+        "connection.connect_tcp.started",
+        "http11.receive_response_headers.started",
+    ): "that ends when httpx began to wait for the answer (…receive_response_headers.started), before anything "
+    "had come back; end when the headers had been received.",
+    (
+        "connection.connect_tcp.started",
+        "http11.receive_response_body.complete",
+    ): "that runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
+    (
+        "connection.connect_tcp.started",
+        "connection.connect_tcp.complete",
+    ): "that is the connect alone; go on until the response's headers had been received.",
+    (
+        "connection.connect_tcp.complete",
+        "http11.receive_response_headers.complete",
+    ): "that starts once the connection was open; start when the client began to connect.",
+    (
+        "http11.send_request_headers.started",
+        "http11.receive_response_headers.complete",
+    ): "that starts when the request was sent, after the connect; start when the client began to connect.",
+    (
+        "resolve.started",
+        "http11.receive_response_headers.complete",
+    ): "that includes resolving the name, which happens before the connect; start when the client began to connect.",
+}
+
+
+def _close(thing: Any) -> None:
+    """Close a coroutine that will never run, so Python does not warn that it was never awaited."""
+    if inspect.iscoroutine(thing):
+        thing.close()
+
+
+def _abandon(future: asyncio.Future) -> None:
+    """Cancel a future nobody will await, and take its outcome, so asyncio never logs "exception was never retrieved".
+
+    An un-awaited `asyncio.gather(...)` still runs its requests later; they fail once the `async with` block has
+    closed the client, and the unread error would be printed in whichever cell runs at that moment.
+    """
+
+    def take_outcome(done: asyncio.Future) -> None:
+        if not done.cancelled():
+            done.exception()
+
+    future.cancel()
+    if future.done():
+        take_outcome(future)
+    else:
+        future.add_done_callback(take_outcome)
+
+
+def _near(value: float, expected: float) -> bool:
+    return math.isclose(value, expected, rel_tol=0.01, abs_tol=0.0005)
+
+
+def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping[str, float] | None = None) -> Feedback:
+    """Check `answer`: the milliseconds from the start of the TCP connect to the arrival of the response headers.
+
+    `events` is the trace (event name: `perf_counter()` seconds). `table`, the step times the lesson printed, lets
+    the checker tell a number copied from that table from one computed from the events.
+    """
+    if not_attempted(answer):
+        return waiting("the time in milliseconds, computed from `events`")
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        return hint(f"expected a number of milliseconds (a float), got a {type(answer).__name__}: {answer!r}.")
+    if not isinstance(events, Mapping) or not all(name in events for name in FIRST_BYTE):
+        return hint("`events` holds no connect: run the cell that records the trace with a new client first.")
+
+    def ms(pair: tuple[str, str]) -> float:
+        return (events[pair[1]] - events[pair[0]]) * 1000
+
+    expected = ms(FIRST_BYTE)
+    if _near(answer, expected):
+        return correct(
+            f"{expected:.3f} ms from the first packet of the connect to the last byte of the headers: "
+            "the connect, the sending, and the whole time the server worked on the answer."
+        )
+    if _near(-answer, expected):
+        return hint("the sign is wrong: subtract the earlier time (…started) from the later one (…complete).")
+    if _near(answer * 1000, expected):
+        return hint("that is in seconds (perf_counter counts seconds); multiply by 1000 for milliseconds.")
+    for name, ms_shown in (table or {}).items():
+        if isinstance(ms_shown, int | float) and _near(answer, ms_shown):
+            return hint(
+                f"that is the {name!r} row of the table above. This exercise asks for a time the table does "
+                "not show: compute it from two of the events."
+            )
+    for pair, says in _FIRST_BYTE_MIX_UPS.items():
+        if all(name in events for name in pair) and _near(answer, ms(pair)):
+            return hint(says)
+    return hint(
+        "start at the event that opens the TCP connect, and end at the event that says the response's "
+        "headers have been received; the later time minus the earlier, times 1000."
+    )
+
+
+POOL_QUESTIONS = {
+    "NullPool: PostgreSQL connections opened for 20 requests, one after another": 20,
+    "QueuePool (pool_size=5, max_overflow=10): most connections open at once during 40 requests at once": 15,
+}
+
+_POOL_HINTS = {
+    (0, 1): "one (or none) is what a pool opens; NullPool keeps no connection, so every request opens its own.",
+    (0, 40): "one per request, not two: each request uses a single session, and so a single connection.",
+    (1, 40): "the pool never has more than pool_size + max_overflow connections; the other requests wait "
+    "(up to pool_timeout, 30 s) for one to come back.",
+    (1, 5): "5 connections stay in the pool, but under load it opens up to max_overflow = 10 more, "
+    "and closes those when they come back.",
+    (1, 10): "10 is the overflow alone; add the pool_size of 5 that the pool keeps.",
+}
+
+
+def check_pool_prediction(answers: Any) -> Feedback:
+    """Check the learner's numbers for each situation in POOL_QUESTIONS."""
+    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+        return waiting("a number for each situation")
+    if not isinstance(answers, dict):
+        return hint(f"expected the dictionary of situations and numbers, got a {type(answers).__name__}.")
+    for index, (question, expected) in enumerate(POOL_QUESTIONS.items()):
+        given = answers.get(question, ...)
+        if not_attempted(given):
+            return hint(f"still to fill in: {question!r}.")
+        if isinstance(given, bool) or not isinstance(given, int):
+            return hint(f"{question!r}: write a whole number, not {given!r}.")
+        if given != expected:
+            specific = _POOL_HINTS.get((index, given), "think about what the pool keeps and what it may add.")
+            return hint(f"{question!r}: not {given}; {specific}")
+    return correct(
+        "20 and 15: without a pool every request pays for a new connection; with one, "
+        "at most pool_size + max_overflow are open and the rest wait their turn."
+    )
+
+
+def check_gather(responses: Any, n: int = 20) -> Feedback:
+    """Check that `responses` is the list of `n` responses of requests sent at once with an AsyncClient."""
+    if not_attempted(responses):
+        return waiting(f"the list of {n} responses, e.g. `await asyncio.gather(...)`")
+    if inspect.iscoroutine(responses):
+        _close(responses)
+        return hint("that is a coroutine: nothing has been sent yet. Put `await` in front of it.")
+    if isinstance(responses, asyncio.Future):
+        _abandon(responses)
+        return hint(
+            "asyncio.gather(...) gives something to wait for, and nothing waited for it (the checker "
+            "cancelled it); write `await asyncio.gather(...)` to get the responses."
+        )
+    if isinstance(responses, httpx.Response):
+        return hint(f"that is one response; the exercise wants the list of all {n}.")
+    if not isinstance(responses, list | tuple):
+        return hint(f"expected a list of responses, got a {type(responses).__name__}.")
+    if any(inspect.iscoroutine(item) for item in responses):
+        for item in responses:
+            _close(item)
+        return hint(
+            "a list of coroutines: none of them has run. `await asyncio.gather(*coroutines)` runs them "
+            "all at once and gives the responses."
+        )
+    if len(responses) != n:
+        return hint(f"{len(responses)} responses; the exercise asks for {n}.")
+    if not all(isinstance(item, httpx.Response) for item in responses):
+        return hint("some items are not responses; gather the results of `aclient.get(...)` calls.")
+    if any(isinstance(item.stream, httpx.SyncByteStream) for item in responses):
+        return hint(
+            "these came from the sync `client`, one after another. Open an httpx.AsyncClient "
+            "(`async with httpx.AsyncClient(base_url=server.url) as aclient:`) and send them at once "
+            "with `await asyncio.gather(...)`."
+        )
+    statuses = sorted({item.status_code for item in responses})
+    if statuses != [200]:
+        return hint(
+            f"not every request succeeded (status codes {statuses}); ask for a route that exists, such as /videos/1."
+        )
+    return correct(f"{n} requests sent at once, {n} answers 200 OK, all awaited together with asyncio.gather.")

@@ -1,0 +1,86 @@
+"""Checkers for notebook 15 (async and tests): a prediction about concurrency, and the learner's own tests.
+
+`check_tests` runs the learner's pytest in the project folder as a separate process, and reads both databases
+before and after: tests that pass but wrote to the app's own database have no working override of get_db.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+
+from lesson_app.config.settings import normalize_url
+from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.your_project import run_pytest
+
+EXPECTED = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
+WORDS = {
+    "one at a time": ("one at a time", "one after another", "serial", "sequential", "in turn"),
+    "together": ("together", "at once", "at the same time", "concurrent", "concurrently", "parallel", "side by side"),
+}
+WHY = {
+    "blocking-async": "time.sleep inside async def holds the only event loop, so the ten requests take turns",
+    "blocking-def": "FastAPI runs a def route in a worker thread, so ten threads sleep side by side",
+    "awaiting": "await asyncio.sleep hands the loop back, so ten coroutines wait side by side",
+}
+
+
+def _meaning(answer: Any) -> str | None:
+    words = str(answer).strip().lower().rstrip(".")
+    return next((meaning for meaning, spellings in WORDS.items() if words in spellings), None)
+
+
+def check_concurrency(prediction: Any) -> Feedback:
+    """Check the prediction of which routes serve ten requests at once together, and which one at a time."""
+    if not_attempted(prediction) or (isinstance(prediction, dict) and ... in prediction.values()):
+        return waiting('"together" or "one at a time" for each of the three routes')
+    if not isinstance(prediction, dict) or set(prediction) != set(EXPECTED):
+        return hint(f"keep the dictionary's keys as given ({', '.join(EXPECTED)}).")
+    for route, expected in EXPECTED.items():
+        meaning = _meaning(prediction[route])
+        if meaning is None:
+            return hint(f'{route}: answer "together" or "one at a time", not {prediction[route]!r}.')
+        if meaning != expected:
+            return hint(f"{route}: not {meaning}. Look at what the route does while it waits, then run the next cell.")
+    return correct("; ".join(WHY.values()) + ".")
+
+
+def _count(url: URL | str) -> int:
+    engine = create_engine(normalize_url(url if isinstance(url, str) else plain_url(url)))
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT count(*) FROM youtube"))
+    finally:
+        engine.dispose()
+
+
+def check_tests(project: Path, database_url: URL | str, test_database_url: URL | str) -> Feedback:
+    """Run the project's tests; check that at least two pass and that they wrote only to the test database."""
+    app_url, test_url = (plain_url(u) if isinstance(u, URL) else u for u in (database_url, test_database_url))
+    if not any((Path(project) / "tests").glob("test_*.py")):
+        return hint("there is no tests/test_*.py in the project yet: write the test file first.")
+    before = _count(app_url), _count(test_url)
+    result = run_pytest(Path(project), app_url, test_url)
+    after = _count(app_url), _count(test_url)
+    last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    if result.returncode == 5:
+        return hint("pytest collected no tests: name the functions test_... in files named tests/test_*.py.")
+    if result.returncode != 0:
+        return hint(f"pytest failed ({last}): read its output above, fix the test or the app, and run again.")
+    if after[0] != before[0]:
+        return hint(
+            "the tests passed but wrote to the app's own database: override get_db with "
+            "app.dependency_overrides[get_db] = override_get_db."
+        )
+    if after[1] == before[1]:
+        return hint("the tests passed but stored nothing in the test database: does a test create a video?")
+    counted = re.search(r"(\d+) passed", last)
+    passed = int(counted.group(1)) if counted else 0
+    if passed < 2:
+        return hint(f"only {passed} test passed: write at least two (201 with Location, and 409 or 404).")
+    return correct(f"{passed} tests passed, and they wrote to the test database only, through the override.")

@@ -1,0 +1,266 @@
+"""The checkers of notebook 04 against the solutions, the usual wrong answers, and an untouched `...`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from lesson_app.teaching.checks.lesson04 import (
+    FUNCTIONS,
+    check_functions,
+    check_method_not_allowed,
+    check_next_video,
+    check_route_order,
+)
+
+
+def response(method: str, path: str, status: int, **headers: str) -> httpx.Response:
+    """A response as httpx hands it back, without a server: enough for checks that only read it."""
+    return httpx.Response(status, headers=headers, request=httpx.Request(method, f"http://127.0.0.1:8000{path}"))
+
+
+# --- exercise 1: which function runs -------------------------------------------------------------------------
+
+
+def test_functions_solution_passes() -> None:
+    feedback = check_functions(dict(FUNCTIONS))
+    assert feedback.passed is True
+    assert "update_video" in feedback.message
+
+
+def test_functions_accepts_parentheses_and_function_objects() -> None:
+    from lesson_app.api.routers import videos
+
+    answers = {"GET /videos/5": "read_video()", "PATCH /videos/5": videos.update_video, "GET /videos": " list_videos "}
+    assert check_functions(answers).passed is True
+
+
+def test_functions_not_attempted() -> None:
+    assert check_functions(...).passed is None
+    assert check_functions(dict.fromkeys(FUNCTIONS, ...)).passed is None
+
+
+@pytest.mark.parametrize(
+    ("request_line", "wrong", "expected_hint"),
+    [
+        ("PATCH /videos/5", "read_video", "only answers GET"),  # path matched, method ignored
+        ("PATCH /videos/5", "replace_video", "PUT"),  # PUT and PATCH mixed up
+        ("GET /videos", "create_video", "answers POST"),
+        ("GET /videos", "read_video", "needs an id"),
+        ("GET /videos/5", "list_videos", "id segment"),
+        ("GET /videos/5", "get_video", "route table"),  # a name that is no route's function
+    ],
+)
+def test_functions_usual_mistakes(request_line: str, wrong: str, expected_hint: str) -> None:
+    feedback = check_functions({**FUNCTIONS, request_line: wrong})
+    assert feedback.passed is False
+    assert request_line in feedback.message and expected_hint in feedback.message
+
+
+def test_functions_partly_answered_and_wrong_shape() -> None:
+    partly = {**FUNCTIONS, "GET /videos": ...}
+    feedback = check_functions(partly)
+    assert feedback.passed is False and "still `...`" in feedback.message
+    assert "keep the dictionary" in check_functions({"GET /videos/5": "read_video"}).message
+    assert "as text" in check_functions({**FUNCTIONS, "GET /videos": 3}).message
+
+
+# --- exercise 2: 405 and Allow ------------------------------------------------------------------------------
+
+
+def test_method_not_allowed_solution_passes_on_the_live_api(client: httpx.Client) -> None:
+    feedback = check_method_not_allowed(client.get("/admin/maintenance"))
+    assert feedback.passed is True
+    assert "Allow: PUT" in feedback.message
+
+
+def test_method_not_allowed_not_attempted() -> None:
+    assert check_method_not_allowed(...).passed is None
+
+
+def test_method_not_allowed_put_without_token_explains_routing_comes_first(client: httpx.Client) -> None:
+    feedback = check_method_not_allowed(client.put("/admin/maintenance", json={"enabled": False}))
+    assert feedback.passed is False
+    assert "401" in feedback.message and "405 comes earlier" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [
+        (response("GET", "/admin/maintainance", 404), "no route has that path"),
+        (response("GET", "/admin/stats", 200), "this exercise is about"),
+        (response("PUT", "/admin/maintenance", 403), "asked for the admin token"),
+        (response("PUT", "/admin/maintenance", 422), "wanted a body"),
+        (response("PUT", "/admin/maintenance", 200), "changed maintenance mode"),
+        (response("GET", "/admin/maintenance", 503), "maintenance mode is on"),
+        ("GET", "expected the response object"),
+        (405, "expected the response object"),
+    ],
+)
+def test_method_not_allowed_usual_mistakes(answer: object, expected_hint: str) -> None:
+    feedback = check_method_not_allowed(answer)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+# --- exercise 3: route order --------------------------------------------------------------------------------
+
+
+def test_route_order_solution_passes() -> None:
+    feedback = check_route_order(["/videos/latest", "/videos/{video_id}"])
+    assert feedback.passed is True
+    assert "read_latest()" in feedback.message
+
+
+def test_route_order_as_written_in_the_notebook_is_the_usual_mistake() -> None:
+    feedback = check_route_order(["/videos/{video_id}", "/videos/latest"])
+    assert feedback.passed is False
+    assert "422" in feedback.message and "Put the fixed path first" in feedback.message
+
+
+def test_route_order_not_attempted() -> None:
+    assert check_route_order(...).passed is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [["/videos/latest"], ["/videos/latest", "/videos/{id}"], "/videos/latest, /videos/{video_id}", None],
+)
+def test_route_order_wrong_shape(answer: object) -> None:
+    feedback = check_route_order(answer)
+    assert feedback.passed is False
+    assert "exactly the two paths" in feedback.message
+
+
+def test_route_order_given_the_functions_instead_of_their_paths() -> None:
+    def read_latest() -> None: ...
+
+    def read_video() -> None: ...
+
+    feedback = check_route_order([read_latest, read_video])
+    assert feedback.passed is False
+    assert 'give the paths as text, e.g. "/videos/latest"' in feedback.message and "read_latest" in feedback.message
+
+
+# --- exercise 4: a route with a path parameter, run for real -----------------------------------------------
+
+
+def app_with(path: str, method: str = "get"):
+    """Decorate `endpoint` with `@app.<method>(path)` on a fresh app, as the learner's cell would."""
+
+    def add(endpoint):
+        app = FastAPI()
+        getattr(app, method)(path)(endpoint)
+        return app
+
+    return add
+
+
+def test_next_video_solution_passes() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is True
+    assert "the integer 7" in feedback.message
+
+
+def test_next_video_not_attempted() -> None:
+    assert check_next_video(...).passed is None
+    assert check_next_video(FastAPI()).passed is None  # the cell as given: an app with no route of its own
+
+
+def test_next_video_without_a_type_fails_on_text_plus_one() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "500" in feedback.message and "declare `video_id: int`" in feedback.message
+
+
+def test_next_video_that_converts_by_hand_still_lets_text_in() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: str):
+        return {"next": int(video_id) + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "/videos/seven/next answered 500" in feedback.message and "422" in feedback.message
+
+
+def test_next_video_without_braces() -> None:
+    @app_with("/videos/video_id/next")
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "written in braces" in feedback.message
+
+
+def test_next_video_parameter_named_otherwise() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(id: int):  # the usual mistake: another name than the one in braces
+        return {"next": id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "same name as the braces" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "expected_hint"),
+    [
+        ("/video/{video_id}/next", "get", "should be /videos/{video_id}/next"),
+        ("/videos/{video_id}/next", "post", "@my_app.get"),
+    ],
+)
+def test_next_video_wrong_path_or_method(path: str, method: str, expected_hint: str) -> None:
+    @app_with(path, method)
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and expected_hint in feedback.message
+
+
+def test_next_video_wrong_answer_and_wrong_kind() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": video_id}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False and "{'next': 8}" in feedback.message
+    assert "expected the app itself" in check_next_video(lambda video_id: video_id + 1).message
+
+
+def test_next_video_with_a_typo_shows_the_real_exception_not_the_type_hint() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": vide_id + 1}  # noqa: F821 - the learner's typo is the point
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "raised `NameError: name 'vide_id' is not defined`" in feedback.message
+    assert "declare `video_id: int`" not in feedback.message
+
+
+def test_next_video_without_a_type_shows_the_type_error_and_the_type_hint() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert "raised `TypeError: can only concatenate str" in feedback.message
+    assert "declare `video_id: int`" in feedback.message
+
+
+def test_next_video_names_the_exception_of_the_text_segment() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: str):
+        return {"next": int(video_id) + 1}
+
+    feedback = check_next_video(my_app)
+    assert "raised `ValueError: invalid literal for int() with base 10: 'seven'`" in feedback.message

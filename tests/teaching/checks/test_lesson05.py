@@ -1,0 +1,311 @@
+"""The checkers of notebook 05 against the solutions, the usual wrong answers, and an untouched `...`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI, HTTPException
+
+from lesson_app.config.settings import get_settings
+from lesson_app.teaching.checks.lesson05 import (
+    SCENARIOS,
+    check_clip_route,
+    check_forbidden,
+    check_status_codes,
+    check_validation_error,
+)
+
+
+def response(method: str, path: str, status: int, *, auth: str | None = None, json: object = None) -> httpx.Response:
+    """A response as httpx hands it back, without a server: enough for checks that only read it."""
+    headers = {"Authorization": auth} if auth else {}
+    request = httpx.Request(method, f"http://127.0.0.1:8000{path}", headers=headers)
+    return httpx.Response(status, json=json, request=request)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# --- exercise 1: pick the code ------------------------------------------------------------------------------
+
+
+def test_status_codes_solution_passes() -> None:
+    assert check_status_codes(dict(SCENARIOS)).passed is True
+
+
+def test_status_codes_accepts_httpx_codes() -> None:
+    answers = {**SCENARIOS, "GET /admin/stats with the learner's token": httpx.codes.FORBIDDEN}
+    assert check_status_codes(answers).passed is True
+
+
+def test_status_codes_not_attempted() -> None:
+    assert check_status_codes(...).passed is None
+    assert check_status_codes(dict.fromkeys(SCENARIOS, ...)).passed is None
+
+
+@pytest.mark.parametrize(
+    ("situation", "wrong", "expected_hint"),
+    [
+        ('POST /videos with "views": "lots"', 400, "refuses it first"),  # the classic: 400 for FastAPI's validation
+        ("GET /videos?min_views=10&max_views=2", 422, "the function that sees"),  # and the reverse
+        ("GET /admin/stats with no Authorization header", 403, "does not know who you are yet"),  # 401/403 swapped
+        ("GET /admin/stats with the learner's token", 401, "not allowed in"),
+        ("POST /videos with a url another video already has", 400, "clash with the server's current state"),
+        ("POST /videos with a url another video already has", 500, "not a bug"),
+        ("DELETE /videos/{id} of a video that exists", 200, "nothing to send"),
+        ("DELETE /videos/{id} of a video that exists", 418, "this API sends nothing back"),  # no specific hint
+        ("GET /admin/stats with the learner's token", 400, "known, and still not allowed"),
+    ],
+)
+def test_status_codes_usual_mistakes(situation: str, wrong: int, expected_hint: str) -> None:
+    feedback = check_status_codes({**SCENARIOS, situation: wrong})
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+@pytest.mark.parametrize("situation", list(SCENARIOS))
+@pytest.mark.parametrize("wrong", [200, 201, 204, 400, 401, 403, 404, 409, 422, 500, 503])
+def test_status_codes_hints_never_give_the_answer_away(situation: str, wrong: int) -> None:
+    """A first wrong try gets a nudge towards the reasoning; the right code appears only in the solution."""
+    if wrong == SCENARIOS[situation]:
+        return
+    feedback = check_status_codes({**SCENARIOS, situation: wrong})
+    assert feedback.passed is False
+    assert str(SCENARIOS[situation]) not in feedback.message
+
+
+def test_status_codes_partial_and_malformed() -> None:
+    first = next(iter(SCENARIOS))
+    assert "still `...`" in check_status_codes({**SCENARIOS, "DELETE /videos/{id} of a video that exists": ...}).message
+    for not_a_number in ("unprocessable", "422", 422.0, True):
+        assert "write the code as a number" in check_status_codes({**SCENARIOS, first: not_a_number}).message
+    assert "keep the dictionary" in check_status_codes({first: 422}).message
+
+
+def test_status_codes_answers_are_what_the_live_api_says(client: httpx.Client) -> None:
+    """The answer key is not an opinion: every situation, sent for real, gets its code."""
+    settings = get_settings()
+    video = {"title": "t", "url": "https://videos.example/watch/answer-key", "channel": "c"}
+    created = client.post("/videos", json=video)
+    live = {
+        'POST /videos with "views": "lots"': client.post("/videos", json={**video, "views": "lots"}),
+        "GET /videos?min_views=10&max_views=2": client.get("/videos", params={"min_views": 10, "max_views": 2}),
+        "GET /admin/stats with no Authorization header": client.get("/admin/stats"),
+        "GET /admin/stats with the learner's token": client.get("/admin/stats", headers=bearer(settings.learner_token)),
+        "POST /videos with a url another video already has": client.post("/videos", json=video),
+        "DELETE /videos/{id} of a video that exists": client.delete(created.headers["Location"]),
+    }
+    assert {situation: r.status_code for situation, r in live.items()} == SCENARIOS
+
+
+# --- exercise 2: a 403 --------------------------------------------------------------------------------------
+
+
+def test_forbidden_solution_passes_on_the_live_api(client: httpx.Client) -> None:
+    feedback = check_forbidden(client.get("/admin/stats", headers=bearer(get_settings().learner_token)))
+    assert feedback.passed is True
+
+
+def test_forbidden_not_attempted() -> None:
+    assert check_forbidden(...).passed is None
+
+
+def test_forbidden_usual_mistakes_on_the_live_api(client: httpx.Client) -> None:
+    no_token = check_forbidden(client.get("/admin/stats"))
+    assert no_token.passed is False and "you sent no token" in no_token.message
+    bad_token = check_forbidden(client.get("/admin/stats", headers=bearer("nope")))
+    assert bad_token.passed is False and "does not know the token 'nope'" in bad_token.message
+    no_scheme = check_forbidden(client.get("/admin/stats", headers={"Authorization": "learner-token"}))
+    assert no_scheme.passed is False and "must follow the word Bearer" in no_scheme.message
+    admin = check_forbidden(client.get("/admin/stats", headers=bearer(get_settings().admin_token)))
+    assert admin.passed is False and "admin role, so you were let in" in admin.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [
+        (response("GET", "/admin/stat", 404), "ask for '/admin/stats'"),
+        (response("POST", "/admin/stats", 405), "only takes GET"),
+        (response("GET", "/admin/stats", 503), "maintenance mode is on"),
+        (403, "expected the response object"),
+    ],
+)
+def test_forbidden_other_mistakes(answer: object, expected_hint: str) -> None:
+    feedback = check_forbidden(answer)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+# --- exercise 3: a 422 --------------------------------------------------------------------------------------
+
+
+def test_validation_error_solution_passes_on_the_live_api(client: httpx.Client) -> None:
+    feedback = check_validation_error(client.get("/videos", params={"limit": "abc"}))
+    assert feedback.passed is True
+    assert "query → limit" in feedback.message
+
+
+def test_validation_error_not_attempted() -> None:
+    assert check_validation_error(...).passed is None
+
+
+def test_validation_error_near_miss_is_the_400(client: httpx.Client) -> None:
+    feedback = check_validation_error(client.get("/videos", params={"min_views": 10, "max_views": 2}))
+    assert feedback.passed is False
+    assert "400 came from inside list_videos" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [
+        (response("GET", "/videos", 200, json={"items": []}), "every value was valid"),
+        (response("POST", "/videos", 409, json={"detail": "dup"}), "create_video's route"),
+        (response("DELETE", "/videos", 405, json={"detail": "no"}), "/videos has no DELETE route"),
+        (response("GET", "/videos", 422, json={"detail": "channel must not hold NUL"}), "came from inside"),
+        (response("GET", "/videos/abc", 422, json={"detail": []}), "this exercise is about '/videos'"),
+        ("422", "expected the response object"),
+    ],
+)
+def test_validation_error_other_mistakes(answer: object, expected_hint: str) -> None:
+    feedback = check_validation_error(answer)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_validation_error_on_create_video_names_the_function_it_reached(client: httpx.Client) -> None:
+    feedback = check_validation_error(client.post("/videos", json={}))
+    assert feedback.passed is False
+    assert "create_video" in feedback.message and "list_videos" in feedback.message
+    assert "never ran" not in feedback.message
+
+
+# --- exercise 4: raise a 400 of your own, run for real ------------------------------------------------------
+
+
+def clip_app(endpoint, method: str = "get", path: str = "/clips") -> FastAPI:
+    """A fresh app with `endpoint` added as the learner's cell would: `@app.<method>(path)`."""
+    app = FastAPI()
+    getattr(app, method)(path)(endpoint)
+    return app
+
+
+def solution(start: int, end: int):
+    if start > end:
+        raise HTTPException(400, f"start ({start}) is after end ({end}).")
+    return {"seconds": end - start}
+
+
+def test_clip_route_solution_passes() -> None:
+    feedback = check_clip_route(clip_app(solution))
+    assert feedback.passed is True
+    assert "start (30) is after end (5)." in feedback.message
+
+
+def test_clip_route_not_attempted() -> None:
+    assert check_clip_route(...).passed is None
+    assert check_clip_route(FastAPI()).passed is None  # the cell as given: an app with no route of its own
+
+
+def no_check(start: int, end: int):
+    return {"seconds": end - start}
+
+
+def returns_the_exception(start: int, end: int):
+    if start > end:
+        return HTTPException(400, "start is after end")
+    return {"seconds": end - start}
+
+
+def raises_value_error(start: int, end: int):
+    if start > end:
+        raise ValueError("start is after end")
+    return {"seconds": end - start}
+
+
+def raises_422(start: int, end: int):
+    if start > end:
+        raise HTTPException(422, "start is after end")
+    return {"seconds": end - start}
+
+
+def no_reason(start: int, end: int):
+    if start > end:
+        raise HTTPException(400)
+    return {"seconds": end - start}
+
+
+def untyped(start, end):
+    return {"seconds": end - start}
+
+
+def other_names(begin: int, finish: int):
+    return {"seconds": finish - begin}
+
+
+def wrong_answer(start: int, end: int):
+    return {"length": end - start}
+
+
+@pytest.mark.parametrize(
+    ("app", "expected_hint"),
+    [
+        (clip_app(no_check), "if start > end: raise HTTPException(400"),
+        (clip_app(returns_the_exception), "*returned* the HTTPException"),
+        (clip_app(raises_value_error), "an exception FastAPI does not know"),
+        (clip_app(raises_422), "the code for a request that makes no sense is 400"),
+        (clip_app(no_reason), "without a sentence"),
+        (clip_app(untyped), "declare `start: int, end: int`"),
+        (clip_app(other_names), "matched by name"),
+        (clip_app(wrong_answer), "{'seconds': 15}"),
+        (clip_app(solution, path="/clip"), "no route has that path"),
+        (clip_app(solution, method="post"), "@my_app.get"),
+        (solution, "expected the app itself"),
+    ],
+)
+def test_clip_route_usual_mistakes(app: object, expected_hint: str) -> None:
+    feedback = check_clip_route(app)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def raises_without_importing(start: int, end: int):
+    if start > end:
+        raise HTTPExceptoin(400, "start is after end")  # noqa: F821 - a typo: the name does not exist
+    return {"seconds": end - start}
+
+
+def typo_in_the_sum(start: int, end: int):
+    return {"seconds": end - strat}  # noqa: F821 - a typo
+
+
+def test_clip_route_blames_a_missing_import_only_when_the_name_is_httpexception() -> None:
+    namespace: dict = {}
+    exec(  # a cell that uses HTTPException without `from fastapi import HTTPException`
+        "def read_clip(start: int, end: int):\n"
+        "    if start > end:\n"
+        "        raise HTTPException(400, 'start is after end')\n"
+        "    return {'seconds': end - start}\n",
+        namespace,
+    )
+    feedback = check_clip_route(clip_app(namespace["read_clip"]))
+    assert "raised `NameError: name 'HTTPException' is not defined`" in feedback.message
+    assert "`from fastapi import HTTPException`" in feedback.message
+
+    feedback = check_clip_route(clip_app(raises_without_importing))
+    assert "raised `NameError: name 'HTTPExceptoin' is not defined`" in feedback.message
+    assert "import" not in feedback.message and "FastAPI does not know" not in feedback.message
+
+
+def test_clip_route_shows_a_typo_instead_of_asking_for_types() -> None:
+    feedback = check_clip_route(clip_app(typo_in_the_sum))
+    assert feedback.passed is False
+    assert "raised `NameError: name 'strat' is not defined`" in feedback.message
+    assert "declare" not in feedback.message
+
+
+def test_clip_route_names_the_exception_it_does_not_know() -> None:
+    feedback = check_clip_route(clip_app(raises_value_error))
+    assert "raised `ValueError: start is after end`, an exception FastAPI does not know" in feedback.message
+    untyped_feedback = check_clip_route(clip_app(untyped))
+    assert "raised `TypeError: unsupported operand type(s) for -: 'str' and 'str'`" in untyped_feedback.message

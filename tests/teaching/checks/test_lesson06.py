@@ -1,0 +1,149 @@
+"""The checkers of notebook 06 against the solutions, the usual wrong answers, and an untouched `...`."""
+
+from __future__ import annotations
+
+import ssl
+
+import httpx
+import pytest
+import trustme
+
+from lesson_app.teaching.checks.lesson06 import VISIBLE, check_fix, check_https_client, check_visible
+from tests.conftest import trusting_context
+
+
+@pytest.fixture
+def https_url(https_server) -> str:
+    assert https_server.url.startswith("https://")
+    return https_server.url
+
+
+# --- exercise 1: a client that checks -----------------------------------------------------------------------
+
+
+def test_https_client_solution_passes(ca: trustme.CA, https_url: str) -> None:
+    with httpx.Client(verify=trusting_context(ca)) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is True
+    assert "TLSv1" in feedback.message
+
+
+def test_https_client_with_a_base_url_of_its_own_passes(ca: trustme.CA, https_url: str) -> None:
+    with httpx.Client(base_url=https_url, verify=trusting_context(ca)) as client:
+        assert check_https_client(client, https_url).passed is True
+
+
+def test_https_client_not_attempted(https_url: str) -> None:
+    assert check_https_client(..., https_url).passed is None
+
+
+def test_https_client_that_trusts_only_the_public_cas(https_url: str) -> None:
+    with httpx.Client() as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "does not trust the lesson CA" in feedback.message and "configure_trust" in feedback.message
+    assert "cafile=certifi.where()" in feedback.message
+
+
+def test_https_client_with_verify_false_is_not_accepted(https_url: str) -> None:
+    with httpx.Client(verify=False) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "verify=False" in feedback.message and "impostor" in feedback.message
+
+
+def test_https_client_that_skips_the_host_name_check(ca: trustme.CA, https_url: str) -> None:
+    context = trusting_context(ca)
+    context.check_hostname = False
+    with httpx.Client(verify=context) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "not the host name" in feedback.message and "verify=False" not in feedback.message
+
+
+def test_https_client_given_the_ca_object_instead_of_a_context(ca: trustme.CA, https_url: str) -> None:
+    with httpx.Client(verify=ca) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "got a CA object" in feedback.message and "ssl.SSLContext" in feedback.message
+
+
+def test_https_client_that_trusts_another_ca(https_url: str) -> None:
+    with httpx.Client(verify=trusting_context(trustme.CA())) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False and "CERTIFICATE_VERIFY_FAILED" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [
+        (ssl.create_default_context(), "now make the client with it"),
+        (httpx.Response(200), "not a response"),
+        ("httpx.Client(verify=context)", "expected an `httpx.Client(...)`"),
+    ],
+)
+def test_https_client_wrong_kind_of_answer(answer: object, expected_hint: str, https_url: str) -> None:
+    feedback = check_https_client(answer, https_url)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_https_client_against_plain_http(client: httpx.Client, server) -> None:
+    feedback = check_https_client(client, server.url)
+    assert feedback.passed is False and "did not use TLS" in feedback.message
+
+
+# --- exercise 2: the right fix ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)"])
+def test_fix_solution_passes(answer: str) -> None:
+    assert check_fix(answer).passed is True
+
+
+def test_fix_not_attempted() -> None:
+    assert check_fix(...).passed is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [("a", "by not checking anything"), ("c", "together with the encryption"), ("d", "one of the letters")],
+)
+def test_fix_usual_mistakes(answer: str, expected_hint: str) -> None:
+    feedback = check_fix(answer)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+# --- exercise 3: what the wiretap reads ---------------------------------------------------------------------
+
+
+def test_visible_solution_passes() -> None:
+    assert check_visible(dict(VISIBLE)).passed is True
+
+
+def test_visible_not_attempted() -> None:
+    assert check_visible(...).passed is None
+    assert check_visible(dict.fromkeys(VISIBLE, ...)).passed is None
+
+
+@pytest.mark.parametrize(
+    ("item", "expected_hint"),
+    [
+        ("the host name (localhost)", "SNI"),  # the usual belief: HTTPS hides the site you visit
+        ("the server's IP address and port", "IP and TCP headers"),
+        ("the path (/admin/stats)", "inside the encrypted connection"),  # the usual belief: only the body is hidden
+        ("the Authorization header (the token)", "did not find the token"),
+        ("the JSON body of the response", "encrypted like the request"),
+    ],
+)
+def test_visible_usual_mistakes(item: str, expected_hint: str) -> None:
+    feedback = check_visible({**VISIBLE, item: not VISIBLE[item]})
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_visible_partial_and_malformed() -> None:
+    assert "still `...`" in check_visible({**VISIBLE, "the JSON body of the response": ...}).message
+    assert "True (readable) or False" in check_visible({**VISIBLE, "the path (/admin/stats)": "no"}).message
+    assert "keep the dictionary" in check_visible({"the path": False}).message

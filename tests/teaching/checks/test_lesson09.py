@@ -1,0 +1,253 @@
+"""The checkers of notebook 09 pass the solutions, and answer the usual mistakes with the hint meant for them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from alembic import op
+from lesson_app.config.settings import PROJECT_ROOT
+from lesson_app.teaching.checks.lesson09 import (
+    check_current_revision,
+    check_downgrade,
+    check_rename,
+    explain_op_outside_migration,
+)
+
+
+@pytest.fixture(scope="module")
+def engine(empty_engine: Engine) -> Engine:
+    """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
+    return empty_engine
+
+
+def no_trace(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT to_regclass('youtube')")).scalar() is None
+
+
+# --- exercise 1: the downgrade ------------------------------------------------------------------------------------
+
+
+def downgrade_solution():
+    op.drop_column("youtube", "duration_seconds")
+
+
+def downgrade_drops_table():
+    op.drop_table("youtube")
+
+
+def downgrade_does_nothing():
+    pass
+
+
+def downgrade_wrong_column():
+    op.drop_column("youtube", "title")
+
+
+def downgrade_without_table_name():
+    op.drop_column("duration_seconds")
+
+
+def downgrade_deletes_rows():
+    op.execute("DELETE FROM youtube")
+    op.drop_column("youtube", "duration_seconds")
+
+
+def downgrade_without_import():
+    operations.drop_column("youtube", "duration_seconds")  # noqa: F821 - the learner forgot an import
+
+
+def test_downgrade_solution_passes(engine: Engine) -> None:
+    feedback = check_downgrade(downgrade_solution, engine)
+    assert feedback.passed is True, feedback.message
+    assert no_trace(engine)
+
+
+def test_downgrade_not_attempted(engine: Engine) -> None:
+    assert check_downgrade(..., engine).passed is None
+
+
+@pytest.mark.parametrize(
+    ("downgrade", "expected"),
+    [
+        (downgrade_drops_table, "whole `youtube` table is gone"),
+        (downgrade_does_nothing, "is still there"),
+        (downgrade_wrong_column, "you dropped title"),
+        (downgrade_without_table_name, "table name comes first"),
+        (downgrade_deletes_rows, "rows are gone"),
+        (downgrade_without_import, "from alembic import op"),
+        (None, "the function itself"),  # `my_downgrade = downgrade()` would keep what it returns
+    ],
+)
+def test_downgrade_usual_mistakes(engine: Engine, downgrade: object, expected: str) -> None:
+    feedback = check_downgrade(downgrade, engine)
+    assert feedback.passed is False
+    assert expected in feedback.message
+    assert no_trace(engine)
+
+
+def test_downgrade_called_instead_of_passed_gets_a_hint(engine: Engine) -> None:
+    """`check_downgrade(downgrade(), ...)` fails in `op` before the checker runs; the error is explained."""
+    with engine.connect() as conn, Operations.context(MigrationContext.configure(conn)):
+        pass  # once a migration has run, `op` is left as None ...
+    with pytest.raises(AttributeError) as raised:
+        downgrade_solution()
+    feedback = explain_op_outside_migration(raised.value)
+    assert feedback is not None and feedback.passed is False
+    assert "Pass the function itself, without ()" in feedback.message
+    with pytest.raises(AttributeError) as other:
+        None.drop_column  # noqa: B018 - the same message, but not from `op`: no hint
+    assert explain_op_outside_migration(other.value) is None
+
+
+IPYTHON_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("from tests.teaching.checks.test_lesson09 import downgrade_solution")
+shell.run_cell("from lesson_app.teaching.checks.lesson09 import check_downgrade")
+print("--- cell 1")
+shell.run_cell("check_downgrade(downgrade_solution(), None)")   # no migration has run yet: op raises NameError
+print("--- cell 2")
+shell.run_cell("x = None\\nx.drop_column")                   # the same kind of error, not from op
+"""
+
+
+def test_in_ipython_the_hint_replaces_the_traceback() -> None:
+    """In a notebook `downgrade()` fails in the learner's own cell, before any checker runs: IPython shows the
+    error's last line and the hint instead of a traceback. Other errors keep theirs. (A fresh process, so that
+    no migration has run yet and `op` raises NameError.)"""
+    result = subprocess.run(
+        [sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT
+    )
+    first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
+    assert "NameError: Can't invoke function 'drop_column'" in first, result.stdout + result.stderr
+    assert "❌ Not yet: `op` works only while Alembic runs a migration" in first
+    assert "Traceback" not in first
+    assert "Traceback (most recent call last)" in second and "Not yet" not in second
+
+
+# --- exercise 2: the rename ---------------------------------------------------------------------------------------
+
+
+def rename_solution():
+    op.alter_column("youtube", "channel", new_column_name="channel_name")
+
+
+def rename_as_autogenerated():
+    op.add_column("youtube", sa.Column("channel_name", sa.String(length=100), nullable=True))
+    op.drop_column("youtube", "channel")
+
+
+def rename_nothing():
+    pass
+
+
+def rename_backwards():
+    op.alter_column("youtube", "channel_name", new_column_name="channel")
+
+
+def rename_to_wrong_name():
+    op.alter_column("youtube", "channel", new_column_name="channelname")
+
+
+def rename_keeping_both():
+    op.add_column("youtube", sa.Column("channel_name", sa.String(length=100), nullable=True))
+    op.execute("UPDATE youtube SET channel_name = channel")
+
+
+def test_rename_solution_passes(engine: Engine) -> None:
+    feedback = check_rename(rename_solution, engine)
+    assert feedback.passed is True, feedback.message
+    assert no_trace(engine)
+
+
+def test_rename_by_copying_also_passes(engine: Engine) -> None:
+    def copy_then_drop():
+        op.add_column("youtube", sa.Column("channel_name", sa.String(length=100), nullable=True))
+        op.execute("UPDATE youtube SET channel_name = channel")
+        op.drop_column("youtube", "channel")
+
+    assert check_rename(copy_then_drop, engine).passed is True
+
+
+def test_rename_not_attempted(engine: Engine) -> None:
+    assert check_rename(..., engine).passed is None
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "expected"),
+    [
+        (rename_as_autogenerated, "the data is lost"),
+        (rename_nothing, "nothing was renamed"),
+        (rename_backwards, "is called `channel` before the upgrade"),
+        (rename_to_wrong_name, "no `channel_name` column"),
+        (rename_keeping_both, "both `channel` and `channel_name`"),
+        (downgrade_drops_table, "table is gone"),
+        ("upgrade", "the function itself"),
+    ],
+)
+def test_rename_usual_mistakes(engine: Engine, upgrade: object, expected: str) -> None:
+    feedback = check_rename(upgrade, engine)
+    assert feedback.passed is False
+    assert expected in feedback.message
+    assert no_trace(engine)
+
+
+# --- exercise 3: the revision the database is at ------------------------------------------------------------------
+
+
+def stamp(engine: Engine, revision: str | None) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        if revision:
+            conn.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
+
+
+def test_current_revision_solution_passes(engine: Engine) -> None:
+    stamp(engine, "0002")
+    assert check_current_revision("0002", engine).passed is True
+    assert check_current_revision("0002", engine.url).passed is True  # a URL works as well as an engine
+
+
+def test_current_revision_not_attempted(engine: Engine) -> None:
+    assert check_current_revision(..., engine).passed is None
+
+
+def test_current_revision_database_not_moved(engine: Engine) -> None:
+    stamp(engine, "0004")
+    feedback = check_current_revision("0002", engine)
+    assert feedback.passed is False and "the database is at 0004" in feedback.message
+
+
+def test_current_revision_database_never_migrated(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    assert "no revision at all" in check_current_revision("0002", engine).message
+    stamp(engine, None)
+    assert "no revision at all" in check_current_revision("0002", engine).message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("head", "the database stores a revision id"),
+        ("-1", "the database stores a revision id"),
+        ("0002_add_views_to_youtube.py", "not the script's file name"),
+        (2, "as a string"),
+        ("0001", "holds '0002', not '0001'"),
+    ],
+)
+def test_current_revision_usual_mistakes(engine: Engine, answer: object, expected: str) -> None:
+    stamp(engine, "0002")
+    feedback = check_current_revision(answer, engine)
+    assert feedback.passed is False
+    assert expected in feedback.message

@@ -1,0 +1,284 @@
+"""The checkers of notebook 11 against the solutions, the usual wrong answers, and an untouched `...`."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import re
+import time
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
+
+from lesson_app import create_app, start_server
+from lesson_app.config.database import make_sessionmaker
+from lesson_app.teaching.checks.lesson11 import POOL_QUESTIONS, check_first_byte_ms, check_gather, check_pool_prediction
+
+# --- exercise 1: time to the first byte ---------------------------------------------------------------------
+
+# A trace as the notebook records it (seconds on the client's clock), with round numbers: resolve 0.1 ms,
+# connect 0.5 ms, send 0.3 ms, then 1.2 ms until the headers are in, 0.4 ms more for the body.
+EVENTS = {
+    "resolve.started": 9.9998,
+    "resolve.complete": 9.9999,
+    "connection.connect_tcp.started": 10.0000,
+    "connection.connect_tcp.complete": 10.0005,
+    "http11.send_request_headers.started": 10.0006,
+    "http11.send_request_headers.complete": 10.0008,
+    "http11.send_request_body.started": 10.0008,
+    "http11.send_request_body.complete": 10.0009,
+    "http11.receive_response_headers.started": 10.0009,
+    "http11.receive_response_headers.complete": 10.0021,
+    "http11.receive_response_body.started": 10.0021,
+    "http11.receive_response_body.complete": 10.0025,
+}
+FIRST_BYTE_MS = 2.1
+# The table the lesson prints: each step on its own (route, query and respond come from the server's timing).
+TABLE = {"resolve": 0.1, "connect": 0.5, "send": 0.3, "route": 0.9, "query": 0.15, "respond": 0.17}
+
+
+def recorded_trace(server) -> dict[str, float]:
+    """Trace one real request with a new client, as the notebook's client program does."""
+    events: dict[str, float] = {}
+
+    def trace(name: str, info: dict) -> None:
+        events[name] = time.perf_counter()
+
+    with httpx.Client(base_url=server.url) as fresh:
+        assert fresh.get("/", extensions={"trace": trace}).status_code == 200
+    return events
+
+
+def test_first_byte_solution_passes(server) -> None:
+    events = recorded_trace(server)
+    answer = (events["http11.receive_response_headers.complete"] - events["connection.connect_tcp.started"]) * 1000
+    feedback = check_first_byte_ms(answer, events)
+    assert feedback.passed is True
+    assert re.search(r"^\d+\.\d{3} ms from", feedback.message)  # a duration with its unit: the sanitizer masks it
+
+
+def test_first_byte_accepts_a_rounded_answer() -> None:
+    assert check_first_byte_ms(FIRST_BYTE_MS, EVENTS, TABLE).passed is True
+    assert check_first_byte_ms(round(2.1004, 2), EVENTS, TABLE).passed is True
+
+
+def test_first_byte_not_attempted() -> None:
+    assert check_first_byte_ms(..., EVENTS, TABLE).passed is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_hint"),
+    [
+        (0.0021, "that is in seconds"),  # forgot the * 1000
+        (-2.1, "the sign is wrong"),  # started minus complete
+        (0.9, "the 'route' row of the table above"),  # copied from the table
+        (0.5, "the 'connect' row of the table above"),
+        (2.5, "runs to the last byte of the body"),
+        (0.9 + 1e-9, "the 'route' row"),  # copied with all its digits
+        (1.6, "starts once the connection was open"),
+        (1.5, "starts when the request was sent"),
+        (2.3, "includes resolving the name"),
+        (7.0, "the later time minus the earlier"),
+        ("2.1 ms", "expected a number of milliseconds"),
+        (True, "expected a number of milliseconds"),
+    ],
+)
+def test_first_byte_usual_mistakes(answer: object, expected_hint: str) -> None:
+    feedback = check_first_byte_ms(answer, EVENTS, TABLE)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_first_byte_mix_ups_that_the_table_also_shows() -> None:
+    """The connect alone is in the table, and the hint says so; without a table, the hint names the mix-up."""
+    assert "'connect' row" in check_first_byte_ms(0.5, EVENTS, TABLE).message
+    assert "the connect alone" in check_first_byte_ms(0.5, EVENTS).message
+    waited = {**EVENTS, "http11.receive_response_headers.started": 10.0015}  # ends when the wait began
+    assert "began to wait" in check_first_byte_ms(1.5, waited).message
+
+
+def test_first_byte_without_a_connect() -> None:
+    """A reused connection has no connect events: the checker says so instead of failing."""
+    feedback = check_first_byte_ms(0.5, {"http11.send_request_headers.started": 1.0})
+    assert feedback.passed is False
+    assert "holds no connect" in feedback.message
+    assert check_first_byte_ms(0.5, None).passed is False
+
+
+# --- exercise 2: predict the pool ---------------------------------------------------------------------------
+
+NULLPOOL, QUEUEPOOL = POOL_QUESTIONS
+
+
+def test_pool_prediction_solution_passes() -> None:
+    assert check_pool_prediction(dict(POOL_QUESTIONS)).passed is True
+
+
+def test_pool_prediction_not_attempted() -> None:
+    assert check_pool_prediction(...).passed is None
+    assert check_pool_prediction(dict.fromkeys(POOL_QUESTIONS, ...)).passed is None
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "expected_hint"),
+    [
+        (NULLPOOL, 1, "NullPool keeps no connection"),
+        (NULLPOOL, 40, "one per request, not two"),
+        (NULLPOOL, 3, "think about what the pool keeps"),
+        (QUEUEPOOL, 40, "never has more than pool_size + max_overflow"),
+        (QUEUEPOOL, 5, "max_overflow = 10 more"),
+        (QUEUEPOOL, 10, "the overflow alone"),
+    ],
+)
+def test_pool_prediction_usual_mistakes(question: str, wrong: int, expected_hint: str) -> None:
+    feedback = check_pool_prediction({**POOL_QUESTIONS, question: wrong})
+    assert feedback.passed is False
+    assert expected_hint in feedback.message
+
+
+def test_pool_prediction_partial_and_malformed() -> None:
+    assert "still to fill in" in check_pool_prediction({**POOL_QUESTIONS, QUEUEPOOL: ...}).message
+    assert "whole number" in check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: "20"}).message
+    assert "dictionary" in check_pool_prediction([20, 15]).message
+
+
+def test_pool_answers_are_what_the_live_api_does(db_url: URL, server) -> None:
+    """The answer key is measured: NullPool opens one connection per request; QueuePool never exceeds 15."""
+    app = create_app(db_url)
+    app.state.engine = create_engine(db_url, poolclass=NullPool)
+    app.state.SessionLocal = make_sessionmaker(app.state.engine)
+    with start_server(app, port=0, name="test-lesson11-nullpool") as no_pool, httpx.Client(base_url=no_pool.url) as c:
+        headers = [c.get("/videos/1", headers={"Want-Server-Timing": "1"}).headers["server-timing"] for _ in range(20)]
+    opened = sum(int(re.search(r"(\d+) new PostgreSQL", header).group(1)) for header in headers)
+    assert opened == POOL_QUESTIONS[NULLPOOL]
+
+    pooled = create_app(db_url)
+    in_use, peak = 0, 0
+
+    def checkout(*args: object) -> None:
+        nonlocal in_use, peak
+        in_use += 1
+        peak = max(peak, in_use)
+
+    def checkin(*args: object) -> None:
+        nonlocal in_use
+        in_use -= 1
+
+    event.listen(pooled.state.engine, "checkout", checkout)
+    event.listen(pooled.state.engine, "checkin", checkin)
+
+    async def burst(url: str) -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            return await asyncio.gather(*(client.get("/videos/1") for _ in range(40)))
+
+    with start_server(pooled, port=0, name="test-lesson11-pooled") as running:
+        responses = asyncio.run(burst(running.url))
+    assert {response.status_code for response in responses} == {404}  # an empty table: every request still queries
+    assert 1 <= peak <= POOL_QUESTIONS[QUEUEPOOL]
+    assert pooled.state.engine.pool.size() == 5
+
+
+# --- exercise 3: twenty at once -----------------------------------------------------------------------------
+
+
+def gathered(server, n: int = 20, path: str = "/") -> list[httpx.Response]:
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            return await asyncio.gather(*(aclient.get(path) for _ in range(n)))
+
+    return asyncio.run(burst())
+
+
+def test_gather_solution_passes(server) -> None:
+    feedback = check_gather(gathered(server), n=20)
+    assert feedback.passed is True
+
+
+def test_gather_not_attempted() -> None:
+    assert check_gather(..., n=20).passed is None
+
+
+def test_gather_a_coroutine_is_closed_and_explained(server) -> None:
+    async def fetch_all() -> list[httpx.Response]:
+        return []
+
+    coroutine = fetch_all()  # forgot the await
+    feedback = check_gather(coroutine, n=20)
+    assert feedback.passed is False and "Put `await` in front" in feedback.message
+    assert inspect.getcoroutinestate(coroutine) == inspect.CORO_CLOSED  # no "never awaited" warning later
+
+
+def test_gather_a_list_of_coroutines(server) -> None:
+    async def scenario() -> tuple[object, list]:
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            coroutines = [aclient.get("/") for _ in range(20)]  # forgot asyncio.gather
+            return check_gather(coroutines, n=20), coroutines
+
+    feedback, coroutines = asyncio.run(scenario())
+    assert feedback.passed is False and "a list of coroutines" in feedback.message
+    assert all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in coroutines)
+
+
+def test_gather_not_awaited_is_cancelled_and_leaves_nothing_behind(server) -> None:
+    """Without the checker's cancel, the requests would run after the `async with` closed the client, fail, and
+    asyncio would print "_GatheringFuture exception was never retrieved" into whichever cell ran next."""
+    logged: list[str] = []
+
+    async def scenario() -> tuple[object, asyncio.Future]:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: logged.append(context["message"]))
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            future = asyncio.gather(*(aclient.get("/") for _ in range(20)))  # forgot the await
+            feedback = check_gather(future, n=20)
+        await asyncio.sleep(0.05)  # the loop runs what was scheduled, as the kernel's does after the cell
+        return feedback, future
+
+    feedback, future = asyncio.run(scenario())
+    assert feedback.passed is False and "write `await asyncio.gather(...)`" in feedback.message
+    assert future.done()
+    del future
+    gc.collect()
+    assert logged == []
+
+
+def test_gather_already_finished_and_not_awaited(server) -> None:
+    """A gather that has already failed (its client closed) is read too, so it is not reported later either."""
+    logged: list[str] = []
+
+    async def scenario() -> object:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: logged.append(context["message"]))
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            future = asyncio.gather(*(aclient.get("/") for _ in range(2)))
+        await asyncio.sleep(0.05)  # it ran, after the client closed, and failed
+        assert future.done() and not future.cancelled()
+        return check_gather(future, n=20)
+
+    assert "write `await asyncio.gather(...)`" in asyncio.run(scenario()).message
+    gc.collect()
+    assert logged == []
+
+
+def test_gather_one_after_another_with_the_sync_client(server) -> None:
+    with httpx.Client(base_url=server.url) as sync_client:
+        responses = [sync_client.get("/") for _ in range(20)]
+    feedback = check_gather(responses, n=20)
+    assert feedback.passed is False and "came from the sync `client`" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("make", "expected_hint"),
+    [
+        (lambda server: gathered(server, n=5), "5 responses; the exercise asks for 20"),
+        (lambda server: gathered(server, path="/videos/999"), "not every request succeeded (status codes [404])"),
+        (lambda server: gathered(server, n=1)[0], "that is one response"),
+        (lambda server: {"responses": gathered(server)}, "expected a list of responses, got a dict"),
+        (lambda server: [*gathered(server, n=19), "not a response"], "some items are not responses"),
+    ],
+)
+def test_gather_usual_mistakes(server, make, expected_hint: str) -> None:
+    feedback = check_gather(make(server), n=20)
+    assert feedback.passed is False
+    assert expected_hint in feedback.message

@@ -1,0 +1,108 @@
+"""The checkers of notebook 15 against the solution project, the usual wrong answers, and an untouched `...`.
+
+check_tests runs the project's own pytest as a separate process, against two real databases.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from lesson_app.runtime.databases import create_database, drop_database, plain_url, server_url
+from lesson_app.teaching.alembic_lesson import AlembicProject
+from lesson_app.teaching.checks.lesson15 import check_concurrency, check_tests
+from lesson_app.teaching.your_project.folder import solution_files
+
+RIGHT = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The project as lesson 15 leaves it."""
+    for relative, source in solution_files(15).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / relative)
+    return tmp_path
+
+
+def _migrated(project: Path) -> Iterator[URL]:
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url)
+    scene = AlembicProject(project, plain_url(url))
+    scene.alembic("upgrade head")
+    assert scene.exit_status == 0
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def app_db(project: Path) -> Iterator[URL]:
+    yield from _migrated(project)
+
+
+@pytest.fixture
+def test_db(project: Path) -> Iterator[URL]:
+    yield from _migrated(project)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new))
+
+
+def test_concurrency_right_prediction_passes() -> None:
+    assert check_concurrency(RIGHT).passed
+    assert check_concurrency({**RIGHT, "blocking-async": "One after another.", "awaiting": "at once"}).passed
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"blocking-async": "together"}, "blocking-async: not together"),
+        ({"blocking-def": "one at a time"}, "blocking-def: not one at a time"),
+        ({"awaiting": "fast"}, "not 'fast'"),
+    ],
+)
+def test_concurrency_wrong_predictions_get_their_hint(changes: dict, expected: str) -> None:
+    feedback = check_concurrency({**RIGHT, **changes})
+    assert feedback.passed is False and expected in feedback.message
+
+
+def test_concurrency_renamed_key_and_untouched() -> None:
+    assert "keep the dictionary's keys" in check_concurrency({"def": "together"}).message
+    assert check_concurrency(...).passed is None
+    assert check_concurrency({**RIGHT, "awaiting": ...}).passed is None
+
+
+def test_tests_solution_passes(project: Path, app_db: URL, test_db: URL) -> None:
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed, feedback.message
+
+
+def test_tests_without_override_wrote_to_the_app_database(project: Path, app_db: URL, test_db: URL) -> None:
+    replace_in(project / "tests" / "test_videos.py", "    app.dependency_overrides[get_db] = override_get_db\n", "")
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False and "dependency_overrides" in feedback.message
+
+
+def test_tests_failing_assert_is_reported(project: Path, app_db: URL, test_db: URL) -> None:
+    replace_in(project / "tests" / "test_videos.py", "== 409", "== 400")
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False and "1 failed" in feedback.message
+
+
+def test_tests_none_collected(project: Path, app_db: URL, test_db: URL) -> None:
+    path = project / "tests" / "test_videos.py"
+    path.write_text(path.read_text().replace("def test_", "def check_"))
+    assert "collected no tests" in check_tests(project, app_db, test_db).message
+
+
+def test_tests_missing_file(project: Path, app_db: URL, test_db: URL) -> None:
+    (project / "tests" / "test_videos.py").unlink()
+    assert "no tests/test_*.py" in check_tests(project, app_db, test_db).message

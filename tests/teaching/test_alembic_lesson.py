@@ -1,0 +1,129 @@
+"""Lesson 09's AlembicProject: `alembic ...` typed in a cell behaves as in a terminal in the project folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching.alembic_lesson import AlembicProject
+
+MODEL = """
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(50))
+"""
+
+
+def wire(folder: Path) -> None:
+    """Wire env.py as lesson 09 does: the URL from DATABASE_URL (made psycopg2's), the models' metadata."""
+    env = folder / "alembic" / "env.py"
+    source = env.read_text()
+    source = source.replace(
+        "config = context.config\n",
+        "config = context.config\n"
+        "from lesson_app.config.settings import normalize_url\n"
+        "import os\n"
+        'url = normalize_url(os.environ["DATABASE_URL"])\n'
+        'config.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))\n',
+    )
+    source = source.replace(
+        "target_metadata = None\n", "from models.note import Base\ntarget_metadata = Base.metadata\n"
+    )
+    env.write_text(source)
+    (folder / "models").mkdir()
+    (folder / "models" / "__init__.py").write_text("")
+    (folder / "models" / "note.py").write_text(MODEL)
+
+
+def test_the_notes_path_from_init_to_upgrade(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    cwd, url_before = Path.cwd(), os.environ.get("DATABASE_URL")
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))  # as `db url` prints it: postgresql://
+
+    project.alembic("init alembic")
+    printed = capsys.readouterr().out
+    assert printed.startswith("$ alembic init alembic\n")
+    assert "Generating ./alembic.ini ...  done" in printed
+    assert str(tmp_path) not in printed  # the folder is written as `.`
+    assert project.exit_status == 0
+
+    wire(tmp_path)
+    project.alembic('revision --autogenerate -m "create note table" --rev-id 0001')
+    project.alembic("upgrade head")
+    project.alembic("current")
+    printed = capsys.readouterr().out
+    assert "Detected added table 'note'" in printed
+    assert "Running upgrade  -> 0001, create note table" in printed
+    assert printed.rstrip().endswith("$ alembic current\n0001 (head)")
+    assert "Context impl" not in printed  # the lines every command prints are left out
+
+    engine = sa.create_engine(empty_db_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()
+    assert Path.cwd() == cwd and os.environ.get("DATABASE_URL") == url_before  # the scene ends with the command
+
+
+def test_the_kernels_loggers_survive_env_py(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    """env.py's `fileConfig` disables every logger it does not name; a terminal's process ends, a kernel goes on."""
+    ours = logging.getLogger("lesson_app.test_alembic_lesson")
+    root_handlers, root_level = list(logging.root.handlers), logging.root.level
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))
+    project.alembic("init alembic")
+    wire(tmp_path)
+    project.alembic("current")  # runs env.py, and so fileConfig
+    assert "$ alembic current" in capsys.readouterr().out and project.exit_status == 0
+    assert not ours.disabled
+    assert logging.root.handlers == root_handlers and logging.root.level == root_level
+
+
+def test_a_failing_command_prints_its_last_line_and_exit_status(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))
+    project.alembic("init alembic")
+    capsys.readouterr()
+
+    project.alembic("current")  # alembic.ini still holds the placeholder URL driver://user:pass@localhost/dbname
+    printed = capsys.readouterr().out
+    assert "NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:driver" in printed
+    assert printed.rstrip().endswith("(exit status 1, as a terminal would report it)")
+    assert project.exit_status == 1
+
+    project.alembic("downgrade")  # a missing argument: argparse exits with status 2
+    assert project.exit_status == 2
+    assert "(exit status 2" in capsys.readouterr().out
+
+
+def test_inside_sets_the_scene_and_prints_what_the_block_printed(tmp_path: Path, capsys) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "__init__.py").write_text("WHERE = 'first'\n")
+    project = AlembicProject(tmp_path, "postgresql://u:p@127.0.0.1/x")
+
+    with project.inside():
+        import models
+
+        print(os.environ["DATABASE_URL"], Path.cwd() == tmp_path.resolve(), models.WHERE, Path.cwd())
+    assert capsys.readouterr().out == "postgresql://u:p@127.0.0.1/x True first .\n"
+
+    (tmp_path / "models" / "__init__.py").write_text("WHERE = 'second'\n")
+    with project.inside():
+        import models
+
+        print(models.WHERE)  # imported afresh, as a new process would
+    assert capsys.readouterr().out == "second\n"
+
+    with project.inside(nothing_printed="(no output)"):
+        pass
+    assert capsys.readouterr().out == "(no output)\n"

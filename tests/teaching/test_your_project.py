@@ -1,0 +1,107 @@
+"""The learner's project folder: started empty without deleting anything, caught up without overwriting, run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lesson_app import check_project
+from lesson_app.teaching.your_project import catch_up, load_app, project_folder, run_uvicorn, shown, start_empty
+from lesson_app.teaching.your_project.folder import solution_files
+
+HELLO = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef home():\n    return {"n": N}\n'
+
+
+@pytest.fixture
+def projects(tmp_path: Path, fresh_settings) -> Path:
+    fresh_settings.setenv("PROJECTS_DIR", str(tmp_path / "projects"))
+    return tmp_path / "projects"
+
+
+def test_projects_dir_comes_from_the_setting(projects: Path) -> None:
+    assert project_folder() == projects / "my_api"
+
+
+def test_start_empty_moves_an_earlier_project_aside_and_says_so(projects: Path, capsys) -> None:
+    earlier = projects / "my_api"
+    earlier.mkdir(parents=True)
+    (earlier / "main.py").write_text("mine")
+    folder = start_empty()
+    assert folder == earlier and not any(folder.iterdir())
+    assert (projects / "my_api.old-1" / "main.py").read_text() == "mine"
+    assert "projects/my_api.old-1" in capsys.readouterr().out
+    (folder / "main.py").write_text("again")
+    start_empty()
+    assert (projects / "my_api.old-2" / "main.py").read_text() == "again"
+
+
+def test_catch_up_adds_missing_files_and_keeps_the_learners(projects: Path, capsys) -> None:
+    folder = projects / "my_api"
+    folder.mkdir(parents=True)
+    (folder / "main.py").write_text("my own main")
+    catch_up(13)
+    out = capsys.readouterr().out
+    assert (folder / "main.py").read_text() == "my own main"
+    assert "Kept your own main.py" in out
+    assert all((folder / relative).exists() for relative in solution_files(13))
+    catch_up(13)
+    assert "nothing added" in capsys.readouterr().out
+
+
+def test_solution_files_layer_later_lessons_over_earlier_ones() -> None:
+    files = solution_files(14)
+    assert files[Path("main.py")].parent.name == "after_14"
+    assert files[Path("alembic.ini")].parent.name == "after_12"
+    assert Path("channels.py") not in solution_files(13)
+
+
+def test_shown_never_prints_a_path_of_this_machine(projects: Path) -> None:
+    assert shown(projects / "my_api" / "models") == "projects/my_api/models"
+    assert shown(Path("/somewhere/else")) == "else"
+
+
+def test_load_app_imports_the_changed_file(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(HELLO.replace("N", "1"))
+    first = load_app(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+    (tmp_path / "main.py").write_text(HELLO.replace("N", "2"))
+    second = load_app(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+    assert first is not second
+    assert second.routes[-1].endpoint() == {"n": 2}
+
+
+def test_run_uvicorn_serves_and_stops(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(HELLO.replace("N", "3"))
+    server = run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+    try:
+        assert httpx.get(server.url + "/").json() == {"n": 3}
+    finally:
+        server.stop()
+    assert "stopped" in repr(server)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(server.url + "/", timeout=2)
+
+
+def test_run_uvicorn_that_cannot_start_says_why(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("import nothing_of_that_name\n")
+    with pytest.raises(RuntimeError, match="nothing_of_that_name"):
+        run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+
+
+def test_final_solution_passes_the_project_checker(tmp_path: Path) -> None:
+    """The project as lesson 15 leaves it (channels, tests and all) still passes every row of check_project."""
+    for relative, source in solution_files(15).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, tmp_path / relative)
+    card = check_project(tmp_path)
+    assert card.passed, str(card)
+
+
+def test_catch_up_does_not_report_a_file_from_a_later_lesson(projects: Path, capsys) -> None:
+    folder = projects / "my_api"
+    folder.mkdir(parents=True)
+    shutil.copyfile(solution_files(14)[Path("main.py")], folder / "main.py")
+    catch_up(13)
+    assert "Kept" not in capsys.readouterr().out
