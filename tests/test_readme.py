@@ -1,0 +1,77 @@
+"""The README's map of which notebook uses which module is the one the notebooks' imports make."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import lesson_app
+
+ROOT = Path(__file__).resolve().parents[1]
+MAP_START, MAP_END = "<!-- module-map:start -->", "<!-- module-map:end -->"
+
+
+def _imported_modules(source: str) -> set[str]:
+    """The lesson_app modules a cell imports; a public name counts as the module that defines it."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # a cell written wrong on purpose (a learner's exercise)
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lesson_app"):
+            for alias in node.names:
+                if node.module == "lesson_app":
+                    found.add(lesson_app._WHERE[alias.name])
+                elif (ROOT / f"{node.module}.{alias.name}".replace(".", "/")).with_suffix(".py").exists():
+                    found.add(f"{node.module}.{alias.name}")  # a module: `from lesson_app.runtime import migrations`
+                else:
+                    found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("lesson_app"))
+    return found
+
+
+def notebook_modules() -> dict[str, list[str]]:
+    """Module -> the two-digit numbers of the notebooks that import it.
+
+    Each lesson's own checkers (`checks.lessonNN`, used by notebook NN alone) share one row, `checks.lessonNN`.
+    """
+    uses: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                for module in _imported_modules("".join(cell["source"])):
+                    own = re.fullmatch(r"lesson_app\.teaching\.checks\.lesson(\d\d)", module)
+                    if own and own.group(1) == path.name[:2]:
+                        module = "lesson_app.teaching.checks.lessonNN"
+                    uses[module].add("NN" if module.endswith("lessonNN") else path.name[:2])
+    return {module: sorted(numbers) for module, numbers in uses.items()}
+
+
+def readme_modules() -> dict[str, list[str]]:
+    """The README's table, read back: `lesson_app.x.y` -> the notebook numbers in its last column."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split(MAP_START, 1)[1].split(MAP_END, 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        found = re.match(r"\| `(lesson_app[\w.]*)` \|.*\| ([\dN ,]+) \|$", line)
+        if found:
+            rows[found.group(1)] = [number.strip() for number in found.group(2).split(",")]
+    return rows
+
+
+def test_the_readme_names_every_module_a_notebook_imports_and_which_notebooks() -> None:
+    assert readme_modules() == notebook_modules()
+
+
+def test_public_names_are_the_only_top_level_imports_and_each_resolves() -> None:
+    for name in lesson_app.__all__:
+        assert getattr(lesson_app, name) is not None
+    for module in notebook_modules():
+        assert "._" not in module, f"a notebook imports the private module {module}"
