@@ -27,7 +27,9 @@ def _commit(session: Session, video: Youtube) -> Youtube:
         if getattr(exc.orig, "pgcode", None) == "23505":
             raise DuplicateVideoError(video.url) from exc
         raise
-    session.refresh(video)
+    # No refresh: the sessions keep values after a commit (expire_on_commit=False), RETURNING has brought back
+    # the id and created_at of an INSERT, and an UPDATE changes nothing the database computes, so the object
+    # already holds the stored row.
     return video
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -105,6 +106,27 @@ def test_requests_at_the_same_time_do_not_mix(timed: httpx.Client, video_id: int
     for response in asyncio.run(burst()):
         assert response.status_code == 200
         assert f'desc="{expected[response.request.url.path]}"' in response.headers["server-timing"]
+
+
+def test_writes_send_no_second_read(timed: httpx.Client) -> None:
+    """POST is one INSERT ... RETURNING, PATCH and PUT a SELECT and an UPDATE: no refresh after the commit."""
+    # A URL of its own on every run: the tests' database keeps its rows between runs.
+    body = {"title": "Counted", "url": f"https://videos.example/watch/{uuid.uuid4().hex}", "channel": "Tests"}
+    created = timed.post("/videos", json=body, headers=ASK)
+    assert created.status_code == 201, created.text
+    path = f"/videos/{created.json()['id']}"
+    try:
+        assert 'desc="1 SQL statement"' in timing_of(created)[1]
+        changed = timed.patch(path, json={"views": 7}, headers=ASK)
+        assert 'desc="2 SQL statements"' in timing_of(changed)[1]
+        replaced = timed.put(path, json={**body, "title": "Counted again"}, headers=ASK)
+        assert 'desc="2 SQL statements"' in timing_of(replaced)[1]
+        # What the writes answered is the stored row, as a fresh read returns it.
+        assert replaced.json() == timed.get(path).json()
+        assert created.json()["created_at"] == replaced.json()["created_at"]
+        assert changed.json()["views"] == 7 and replaced.json()["views"] == 0
+    finally:
+        timed.delete(path)
 
 
 def test_new_connections_are_counted(timing_url: URL, video_id: int) -> None:
