@@ -19,6 +19,7 @@ from lesson_app import create_app, start_server
 from lesson_app.config.settings import Settings, get_settings
 from lesson_app.runtime import embedded, pg_access, pg_programs
 from tests.conftest import copy_bundled_binaries, run_cli
+from tests.helpers import run_as_nobody
 
 
 def test_cold_start_then_reuse_by_second_process(private_pg: dict[str, str]) -> None:
@@ -161,28 +162,16 @@ def test_works_as_an_ordinary_user() -> None:
     bins = embedded.bin_dir()
     if not pg_access.reaches(as_nobody, bins, bins / "initdb"):  # a clone in a private folder: a copy it can read
         bins = copy_bundled_binaries(Path(root) / "bins")
-    read_end, write_end = os.pipe()
-    # Fork rather than run a new interpreter: the interpreter may sit under /root, which `nobody` cannot read.
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        try:
-            os.setgroups([])
-            os.setgid(nobody.pw_gid)
-            os.setuid(nobody.pw_uid)
-            os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()), PG_BIN_DIR=str(bins))
-            # The environment carries every setting; `nobody` may not read a `.env` in a private clone.
-            Settings.model_config["env_file"] = None
-            get_settings.cache_clear()
-            server = embedded.ensure_running()
-            report = f"{psutil.Process(server.pid).username()} {embedded.stop()}"
-        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-            report = f"error {exc!r}"
-        os.write(write_end, report.encode())
-        os._exit(0)
-    os.close(write_end)
-    os.waitpid(child, 0)
-    report = os.read(read_end, 4096).decode()
-    os.close(read_end)
+
+    def start_and_stop() -> str:
+        os.environ.update(PG_DIR=f"{root}/pg", PG_PORT=str(embedded.free_port()), PG_BIN_DIR=str(bins))
+        # The environment carries every setting; `nobody` may not read a `.env` in a private clone.
+        Settings.model_config["env_file"] = None
+        get_settings.cache_clear()
+        server = embedded.ensure_running()
+        return f"{psutil.Process(server.pid).username()} {embedded.stop()}"
+
+    report = run_as_nobody(start_and_stop)
     shutil.rmtree(root, ignore_errors=True)
     assert report == "nobody True"  # PostgreSQL ran as the user itself, and stopped
 

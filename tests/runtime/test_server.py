@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 import socket
 import time
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from fastapi import FastAPI
 from lesson_app import PortInUseError, PrivilegedPortError, start_server
 from lesson_app.runtime.ports import free_port, port_is_free
 from lesson_app.runtime.server import DEFAULT_PORT, ServerStartError
+from tests.helpers import run_as_nobody
 
 
 def tiny_app() -> FastAPI:
@@ -187,28 +186,10 @@ def test_rerun_moves_only_when_its_old_port_was_taken_meanwhile() -> None:
                 assert httpx.get(second.url).status_code == 200
 
 
-def _bind_80_as_ordinary_user() -> str:
-    """Try start_server(app, port=80) as `nobody` (forked: the interpreter may sit where `nobody` cannot read)."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        try:
-            if os.geteuid() == 0:
-                nobody = pwd.getpwnam("nobody")
-                os.setgroups([])
-                os.setgid(nobody.pw_gid)
-                os.setuid(nobody.pw_uid)
-            start_server(tiny_app(), port=80, name="t-80").stop()
-            report = "started"
-        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-            report = f"{type(exc).__name__}: {exc}"
-        os.write(write_end, report.encode())
-        os._exit(0)
-    os.close(write_end)
-    os.waitpid(child, 0)
-    report = os.read(read_end, 4096).decode()
-    os.close(read_end)
-    return report
+def _bind_80() -> str:
+    """Start and stop a server on port 80; report "started" when that worked."""
+    start_server(tiny_app(), port=80, name="t-80").stop()
+    return "started"
 
 
 @pytest.mark.skipif(
@@ -217,7 +198,7 @@ def _bind_80_as_ordinary_user() -> str:
     reason="this machine lets every user listen on port 80",
 )
 def test_port_80_as_ordinary_user_says_it_needs_an_administrator() -> None:
-    report = _bind_80_as_ordinary_user()
+    report = run_as_nobody(_bind_80)
     assert report.startswith("PrivilegedPortError:"), report
     assert "Port 80 is below 1024, where only an administrator (root) may listen" in report
     assert "already in use" not in report

@@ -1,9 +1,8 @@
-"""check_project on real projects: the reference passes every row; each usual mistake fails its own row."""
+"""check_project on real projects: lesson 13's solution passes every row; each usual mistake fails its own row."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -16,17 +15,19 @@ from sqlalchemy.engine import URL
 
 from lesson_app import Scorecard, check_project
 from lesson_app.runtime.databases import _admin_cursor, create_database, drop_database, server_url
-from lesson_app.teaching.project_check import REFERENCE, ROWS
+from lesson_app.teaching.project_check import ROWS
 from lesson_app.teaching.project_check.async_routes import async_note
+from lesson_app.teaching.your_project.folder import write_solution
 from tests.conftest import run_cli
+from tests.helpers import replace_in
 
 # Each broken project: the file to change, the text to replace and its replacement, the row that must fail,
 # and words its hint must contain. One thing changed each time, as a learner would get it wrong.
 BROKEN = {
     "create_answers_200": (
         "main.py",
-        "status_code=status.HTTP_201_CREATED",
-        "status_code=status.HTTP_200_OK",
+        "status_code=201",
+        "status_code=200",
         "create: 201 + Location",
         "answered 200",
     ),
@@ -35,7 +36,7 @@ BROKEN = {
         "    try:\n        db.commit()\n    except IntegrityError as exc:\n        db.rollback()\n"
         "        if isinstance(exc.orig, UniqueViolation):  # only the unique url is a conflict; "
         "any other is a bug (500)\n"
-        '            raise HTTPException(status.HTTP_409_CONFLICT, f"A video with url {video.url!r} already exists.") '
+        '            raise HTTPException(status_code=409, detail="A video with this url is already stored.") '
         "from None\n        raise\n",
         "    db.commit()\n",
         "duplicate url: 409",
@@ -70,10 +71,17 @@ BROKEN = {
         "alembic revision --autogenerate",
     ),
     "bare_postgresql_url": (
-        "config/database.py",
-        "DATABASE_URL = database_url()",
-        'DATABASE_URL = os.environ["DATABASE_URL"]',
+        "alembic/env.py",
+        '.set(drivername="postgresql+psycopg2")',
+        "",
         "alembic upgrade head",
+        "psycopg 3",
+    ),
+    "bare_postgresql_url_in_app": (
+        "config/database.py",
+        '.set(drivername="postgresql+psycopg2")',
+        "",
+        "server starts",
         "psycopg 3",
     ),
     "session_never_closed": (
@@ -92,8 +100,8 @@ BROKEN = {
     ),
     "patch_without_exclude_unset": (
         "main.py",
-        "changes.model_dump(exclude_unset=True)",
-        "changes.model_dump()",
+        "video_in.model_dump(exclude_unset=True)",
+        "video_in.model_dump()",
         "PATCH changes only what was sent",
         "model_dump(exclude_unset=True)",
     ),
@@ -125,17 +133,17 @@ ONLY_ROW_FAILS = {
 }
 
 
-def copy_reference(destination: Path) -> Path:
-    """Copy the reference project as a learner's folder would be (no bytecode from other runs)."""
-    return Path(shutil.copytree(REFERENCE, destination, ignore=shutil.ignore_patterns("__pycache__")))
+def lesson13_project(destination: Path) -> Path:
+    """Write the project as lessons 12 and 13 leave it: the one that passes every row."""
+    return write_solution(13, destination)
 
 
 def broken_copy(destination: Path, case: str) -> Path:
-    """Copy the reference and change the one thing the case names."""
+    """Write lesson 13's project and change the one thing the case names."""
     filename, old, new, _, _ = BROKEN[case]
-    project = copy_reference(destination)
+    project = lesson13_project(destination)
     source = (project / filename).read_text()
-    assert source.count(old) == 1, f"{case}: the reference no longer contains the text to change"
+    assert source.count(old) == 1, f"{case}: lesson 13's project no longer contains the text to change"
     (project / filename).write_text(source.replace(old, new))
     return project
 
@@ -147,26 +155,26 @@ def check_databases() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def reference_card(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorecard, set[str], set[str]]:
-    """One check of one copy of the reference, shared by the tests that read it; the databases around it."""
+def solution_card(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorecard, set[str], set[str]]:
+    """One check of one copy of lesson 13's project, shared by the tests that read it; the databases around it."""
     before = check_databases()
-    card = check_project(copy_reference(tmp_path_factory.mktemp("reference") / "my_api"))
+    card = check_project(lesson13_project(tmp_path_factory.mktemp("solution") / "my_api"))
     return card, before, check_databases()
 
 
-def test_check_project_reference_passes_every_row(reference_card) -> None:
-    card, _, _ = reference_card
+def test_check_project_lesson13_solution_passes_every_row(solution_card) -> None:
+    card, _, _ = solution_card
     assert [row.name for row in card.rows] == list(ROWS)
     assert card.passed, str(card)
 
 
-def test_check_project_drops_its_database(reference_card) -> None:
-    _, before, after = reference_card
+def test_check_project_drops_its_database(solution_card) -> None:
+    _, before, after = solution_card
     assert after == before
 
 
-def test_scorecard_renders_as_table(reference_card) -> None:
-    card, _, _ = reference_card
+def test_scorecard_renders_as_table(solution_card) -> None:
+    card, _, _ = solution_card
     markdown = card._repr_markdown_()
     assert markdown.startswith("| check | result | hint |")
     assert "| row survives a restart | ✅ pass |  |" in markdown
@@ -240,7 +248,7 @@ def test_check_project_model_ahead_of_migrations_blames_migrations(broken_card) 
 
 
 def test_check_project_notes_async_def_routes_with_a_session(tmp_path: Path) -> None:
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     main = (project / "main.py").read_text()
     assert main.count("\ndef read_video(") == 1
     (project / "main.py").write_text(main.replace("\ndef read_video(", "\nasync def read_video("))
@@ -252,7 +260,7 @@ def test_check_project_notes_async_def_routes_with_a_session(tmp_path: Path) -> 
 
 
 def test_async_note_ignores_def_routes_and_async_routes_without_a_session(tmp_path: Path) -> None:
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     (project / "slow_demo.py").write_text(
         "import asyncio\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
         '@app.get("/awaiting")\nasync def awaiting():\n    await asyncio.sleep(0.1)\n'
@@ -269,7 +277,7 @@ def test_check_project_bare_url_skips_later_rows(broken_card) -> None:
 
 def test_check_project_accepts_items_and_fixed_page_size(tmp_path: Path) -> None:
     # Another correct design: the list wrapped in {"items": [...]}, no limit parameter, at most 50 rows a page.
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     main = project / "main.py"
     source = main.read_text()
     start, end = source.index('@app.get("/videos", '), source.index('@app.get("/videos/{video_id}"')
@@ -279,17 +287,17 @@ def test_check_project_accepts_items_and_fixed_page_size(tmp_path: Path) -> None
 
 
 PAGED_LIST = '''@app.get("/videos")
-def list_videos(db: DB) -> dict[str, list[VideoOut]]:
+def list_videos(db: DB) -> dict[str, list[VideoRead]]:
     """List the first 50 videos."""
     videos = db.scalars(select(Youtube).order_by(Youtube.id).limit(50)).all()
-    return {"items": [VideoOut.model_validate(video) for video in videos]}
+    return {"items": [VideoRead.model_validate(video) for video in videos]}
 
 
 '''
 
 
 def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None:
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     main = project / "main.py"
     main.write_text('print("loading the models takes a while")\nimport time\ntime.sleep(600)\n' + main.read_text())
     card = check_project(project, start_timeout=8)
@@ -328,11 +336,11 @@ def stored_videos(url: URL) -> int:
 
 def test_check_project_never_downgrades_a_pasted_database(tmp_path: Path, learners_own_database: URL) -> None:
     # The notes say to paste the database URI in env.py: then `alembic` ignores DATABASE_URL.
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     migrate_with_a_row(project, learners_own_database)
     env_py = project / "alembic" / "env.py"
     pasted = learners_own_database.render_as_string(hide_password=False)
-    env_py.write_text(env_py.read_text().replace('DATABASE_URL.replace("%", "%%")', repr(pasted)))
+    replace_in(env_py, 'url.render_as_string(hide_password=False).replace("%", "%%")', repr(pasted))
     card = check_project(project)
     rows = {row.name: row for row in card.rows}
     assert "other than the one in DATABASE_URL" in rows["alembic upgrade head"].hint, str(card)
@@ -341,10 +349,10 @@ def test_check_project_never_downgrades_a_pasted_database(tmp_path: Path, learne
 
 
 def test_check_project_stops_when_rows_go_elsewhere(tmp_path: Path, learners_own_database: URL) -> None:
-    project = copy_reference(tmp_path / "my_api")
+    project = lesson13_project(tmp_path / "my_api")
     database_py = project / "config" / "database.py"
     pasted = learners_own_database.render_as_string(hide_password=False)
-    database_py.write_text(database_py.read_text().replace("create_engine(DATABASE_URL", f"create_engine({pasted!r}"))
+    replace_in(database_py, "create_engine(DATABASE_URL", f"create_engine({pasted!r}")
     migrate_with_a_row(project, learners_own_database)
     card = check_project(project)
     rows = {row.name: row for row in card.rows}
@@ -378,7 +386,7 @@ def test_cli_check_project_exit_status(tmp_path: Path) -> None:
     assert "project files" in result.stdout and "FAIL" in result.stdout
 
 
-def test_cli_check_project_reference_exits_0(tmp_path: Path) -> None:
-    result = run_cli("check-project", str(copy_reference(tmp_path / "my_api")), timeout=120)
+def test_cli_check_project_lesson13_solution_exits_0(tmp_path: Path) -> None:
+    result = run_cli("check-project", str(lesson13_project(tmp_path / "my_api")), timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 of 16 checks passed: every check passed." in result.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
@@ -10,7 +9,7 @@ import pytest
 
 from lesson_app import check_project
 from lesson_app.teaching.your_project import catch_up, load_app, project_folder, run_uvicorn, shown, start_empty
-from lesson_app.teaching.your_project.folder import solution_files
+from lesson_app.teaching.your_project.folder import SOLUTIONS, solution_files, write_solution
 
 HELLO = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef home():\n    return {"n": N}\n'
 
@@ -53,9 +52,33 @@ def test_catch_up_adds_missing_files_and_keeps_the_learners(projects: Path, caps
 
 def test_solution_files_layer_later_lessons_over_earlier_ones() -> None:
     files = solution_files(14)
-    assert files[Path("main.py")].parent.name == "after_14"
-    assert files[Path("alembic.ini")].parent.name == "after_12"
+    assert files[Path("alembic.ini")] == (SOLUTIONS / "after_12" / "alembic.ini").read_bytes()
+    assert files[Path("models/youtube_model.py")] == (SOLUTIONS / "after_14/models/youtube_model.py").read_bytes()
     assert Path("channels.py") not in solution_files(13)
+
+
+def test_solution_files_append_what_a_lesson_appends() -> None:
+    # Lesson 14's `%%writefile -a main.py` cell: lesson 13's main.py, then the lines that include the new router.
+    main = solution_files(14)[Path("main.py")].decode()
+    assert main.startswith(solution_files(13)[Path("main.py")].decode())
+    assert main.endswith(
+        "\n\nfrom channels import router as channels_router  # noqa: E402\n\napp.include_router(channels_router)\n"
+    )
+    assert not (SOLUTIONS / "after_14" / "main.py").exists()
+
+
+def test_no_solution_file_repeats_another() -> None:
+    # Each lesson's folder holds only what that lesson changed: no file is another's copy, or a copy with lines added.
+    stored = {
+        path: path.read_bytes() for path in SOLUTIONS.rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    }
+    repeats = [
+        (one, other)
+        for one in stored
+        for other in stored
+        if one != other and stored[one] and stored[one] in stored[other]
+    ]
+    assert repeats == []
 
 
 def test_shown_never_prints_a_path_of_this_machine(projects: Path) -> None:
@@ -92,16 +115,13 @@ def test_run_uvicorn_that_cannot_start_says_why(tmp_path: Path) -> None:
 
 def test_final_solution_passes_the_project_checker(tmp_path: Path) -> None:
     """The project as lesson 15 leaves it (channels, tests and all) still passes every row of check_project."""
-    for relative, source in solution_files(15).items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, tmp_path / relative)
-    card = check_project(tmp_path)
+    card = check_project(write_solution(15, tmp_path))
     assert card.passed, str(card)
 
 
 def test_catch_up_does_not_report_a_file_from_a_later_lesson(projects: Path, capsys) -> None:
     folder = projects / "my_api"
     folder.mkdir(parents=True)
-    shutil.copyfile(solution_files(14)[Path("main.py")], folder / "main.py")
+    (folder / "main.py").write_bytes(solution_files(14)[Path("main.py")])
     catch_up(13)
     assert "Kept" not in capsys.readouterr().out

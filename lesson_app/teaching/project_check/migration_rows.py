@@ -12,7 +12,7 @@ from lesson_app.teaching.project_check.scorecard import Scorecard
 
 BARE_URL_HINT = (
     "SQLAlchemy 2.1 reads a bare postgresql:// URL as psycopg 3, which is not installed: turn DATABASE_URL into "
-    "postgresql+psycopg2://... in config/database.py before create_engine."
+    "postgresql+psycopg2://... wherever your code reads it (config/database.py, alembic/env.py)."
 )
 
 MODELS_DIFFER_HINT = (

@@ -7,12 +7,13 @@ and catching up writes only the files that are missing.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from lesson_app.config.settings import get_settings
 
 SOLUTIONS = Path(__file__).resolve().parent / "solutions"
+LESSONS = range(12, 16)  # the lessons that build the project, each with its folder solutions/after_NN
+APPENDED = ".append"
 NAME = "my_api"
 
 
@@ -58,21 +59,41 @@ def tree(folder: Path | None = None) -> None:
         print("    " * len(parts) + path.name + ("/" if path.is_dir() else ""))
 
 
-def solution_files(lesson: int) -> dict[Path, Path]:
-    """Map each file of the project as lesson `lesson` leaves it to its solution (each lesson's folder holds
-    only what it adds or changes)."""
-    files: dict[Path, Path] = {}
-    for number in range(12, lesson + 1):
+def solution_files(lesson: int) -> dict[Path, bytes]:
+    """Map each file of the project as lesson `lesson` leaves it to its content.
+
+    Each lesson's folder holds only what that lesson adds or changes, so no file is stored twice; `NAME.append`
+    holds what a lesson appends to NAME (its `%%writefile -a NAME` cell).
+    """
+    files: dict[Path, bytes] = {}
+    for number in range(LESSONS.start, lesson + 1):
         source = SOLUTIONS / f"after_{number}"
-        for path in source.rglob("*"):
+        for path in sorted(source.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(source)] = path
+                relative = path.relative_to(source)
+                if relative.suffix == APPENDED:
+                    relative = relative.with_suffix("")
+                    files[relative] = files[relative] + path.read_bytes()
+                else:
+                    files[relative] = path.read_bytes()
     return files
 
 
-def known_versions(relative: Path) -> set[bytes]:
-    """Return every lesson's solution of one file (a learner ahead of a lesson has a later one)."""
-    return {path.read_bytes() for path in SOLUTIONS.glob(f"after_*/{relative}")}
+def write_solution(lesson: int, folder: Path) -> Path:
+    """Write the project as lesson `lesson` leaves it into `folder`, replacing files of the same name."""
+    for relative, content in solution_files(lesson).items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(content)
+    return folder
+
+
+def known_versions() -> dict[Path, set[bytes]]:
+    """Map each file to every lesson's solution of it (a learner ahead of a lesson has a later one)."""
+    versions: dict[Path, set[bytes]] = {}
+    for lesson in LESSONS:
+        for relative, content in solution_files(lesson).items():
+            versions.setdefault(relative, set()).add(content)
+    return versions
 
 
 def catch_up(lesson: int, name: str = NAME) -> Path:
@@ -80,13 +101,14 @@ def catch_up(lesson: int, name: str = NAME) -> Path:
     folder = project_folder(name)
     folder.mkdir(parents=True, exist_ok=True)
     written, kept = [], []  # files added, and files of the learner's that no lesson's solution has
-    for relative, path in sorted(solution_files(lesson).items()):
+    versions = known_versions()
+    for relative, content in sorted(solution_files(lesson).items()):
         target = folder / relative
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            target.write_bytes(content)
             written.append(str(relative))
-        elif "versions" not in relative.parts and target.read_bytes() not in known_versions(relative):
+        elif "versions" not in relative.parts and target.read_bytes() not in versions[relative]:
             kept.append(str(relative))
     if kept:
         verb = "it differs" if len(kept) == 1 else "they differ"

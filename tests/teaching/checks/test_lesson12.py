@@ -5,7 +5,6 @@ Every project is a real folder (the lesson's solution, copied), checked against 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,10 +26,10 @@ from lesson_app.teaching.your_project.folder import solution_files
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project as lesson 12 leaves it, without its revision (the tests make that themselves)."""
-    for relative, source in solution_files(12).items():
+    for relative, content in solution_files(12).items():
         if "versions" not in relative.parts:
             (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, tmp_path / relative)
+            (tmp_path / relative).write_bytes(content)
     (tmp_path / "alembic" / "versions").mkdir()
     return tmp_path
 

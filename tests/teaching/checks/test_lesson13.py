@@ -5,7 +5,6 @@ Each project is a real folder (the lesson's solution, copied) served on a real p
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import normalize_url
 from lesson_app.runtime.databases import plain_url
-from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks.lesson13 import check_by_url, check_crud, check_database_py, check_predicted_codes
-from lesson_app.teaching.your_project.folder import solution_files
+from lesson_app.teaching.your_project.folder import write_solution
+from tests.helpers import migrate, replace_in
 
 BY_URL_ROUTE = """
 
@@ -50,25 +49,13 @@ def read_video_by_url(url: str, db: Session = Depends(get_db)):
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project as lesson 13 leaves it."""
-    for relative, source in solution_files(13).items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, tmp_path / relative)
-    return tmp_path
+    return write_solution(13, tmp_path)
 
 
 @pytest.fixture
 def migrated(project: Path, empty_db_url: URL) -> URL:
     """The test's empty database, migrated with the project's own `alembic upgrade head`."""
-    scene = AlembicProject(project, plain_url(empty_db_url))
-    scene.alembic("upgrade head")
-    assert scene.exit_status == 0
-    return empty_db_url
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new))
+    return migrate(project, empty_db_url)
 
 
 # --- config/database.py -------------------------------------------------------------------------------------

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
 
-from lesson_app.runtime.databases import plain_url
-from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks.lesson14 import check_channel_model, check_eager, check_query_count
-from lesson_app.teaching.your_project.folder import solution_files
+from lesson_app.teaching.your_project.folder import write_solution
+from tests.helpers import migrate, replace_in
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project as lesson 14 leaves it."""
-    for relative, source in solution_files(14).items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, tmp_path / relative)
-    return tmp_path
+    return write_solution(14, tmp_path)
 
 
 @pytest.fixture
 def migrated(project: Path, empty_db_url: URL) -> URL:
-    scene = AlembicProject(project, plain_url(empty_db_url))
-    scene.alembic("upgrade head")
-    assert scene.exit_status == 0
-    return empty_db_url
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new))
+    """The test's empty database, migrated with the project's own `alembic upgrade head`."""
+    return migrate(project, empty_db_url)
 
 
 def test_channel_model_solution_passes(project: Path) -> None:

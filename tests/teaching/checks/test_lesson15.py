@@ -5,7 +5,6 @@ check_tests runs the project's own pytest as a separate process, against two rea
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy.engine import URL
 from lesson_app.runtime.databases import create_database, drop_database, plain_url, server_url
 from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks.lesson15 import check_concurrency, check_tests
-from lesson_app.teaching.your_project.folder import solution_files
+from lesson_app.teaching.your_project.folder import write_solution
 
 RIGHT = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
 
@@ -24,10 +23,7 @@ RIGHT = {"blocking-async": "one at a time", "blocking-def": "together", "awaitin
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project as lesson 15 leaves it."""
-    for relative, source in solution_files(15).items():
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, tmp_path / relative)
-    return tmp_path
+    return write_solution(15, tmp_path)
 
 
 def _migrated(project: Path) -> Iterator[URL]:
