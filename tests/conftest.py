@@ -9,7 +9,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
@@ -140,6 +141,38 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
         cwd=PROJECT_ROOT,
         stdin=subprocess.DEVNULL,
     )
+
+
+@dataclass
+class CliResult:
+    """What `python -m lesson_app ...` answered: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(fresh_settings: SettingsEnv, capfd: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the command line in this process (`main([...])`), for tests a separate process proves nothing more to.
+
+    A subprocess pays the package's import (seconds) on every call; `run_cli` stays for the tests that are about
+    another process. capfd, not capsys: `db psql` runs psql, which writes to the file descriptors themselves.
+    """
+    from lesson_app.runtime.cli import main
+
+    def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        for key, value in (env or {}).items():
+            fresh_settings.setenv(key, value)
+        capfd.readouterr()  # only what this command prints
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refuses bad arguments by exiting with status 2
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capfd.readouterr()
+        return CliResult(code, out, err)
+
+    return run
 
 
 @pytest.fixture

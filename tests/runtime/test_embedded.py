@@ -54,9 +54,9 @@ def test_restart_keeps_rows(private_pg: dict[str, str]) -> None:
     engine.dispose()
 
 
-def test_stop_when_not_running_says_so(private_pg: dict[str, str]) -> None:
+def test_stop_when_not_running_says_so(private_pg: dict[str, str], cli) -> None:
     assert embedded.stop() is False
-    result = run_cli("db", "status", env=private_pg)
+    result = cli("db", "status", env=private_pg)
     assert result.returncode == 3
     assert "not running" in result.stdout
 
@@ -112,29 +112,29 @@ def test_missing_binaries_are_explained(private_pg: dict[str, str], monkeypatch:
         embedded.ensure_running()
 
 
-def test_cli_errors_are_one_sentence_not_a_traceback(private_pg: dict[str, str]) -> None:
+def test_cli_errors_are_one_sentence_not_a_traceback(private_pg: dict[str, str], cli) -> None:
     data = get_settings().pg_dir / "data"
     data.mkdir(parents=True)
     (data / "PG_VERSION").write_text("15\n")
-    result = run_cli("db", "start", env=private_pg)
+    result = cli("db", "start", env=private_pg)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: The data folder")
 
 
-def test_reset_refuses_without_yes_when_not_interactive(private_pg: dict[str, str]) -> None:
+def test_reset_refuses_without_yes_when_not_interactive(private_pg: dict[str, str], cli) -> None:
     embedded.ensure_running()
-    result = run_cli("db", "reset", env=private_pg)
+    result = cli("db", "reset", env=private_pg)
     assert result.returncode == 2
     assert embedded.status() is not None
 
 
-def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
+def test_reset_with_yes_empties_the_server(private_pg: dict[str, str], cli) -> None:
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE gone (x int)"))
     engine.dispose()
-    result = run_cli("db", "reset", "--yes", env=private_pg)
+    result = cli("db", "reset", "--yes", env=private_pg)
     assert result.returncode == 0, result.stderr
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.connect() as conn:
@@ -142,8 +142,8 @@ def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
     engine.dispose()
 
 
-def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str]) -> None:
-    result = run_cli("db", "url", "--database", "07_postgresql_and_urls", env=private_pg)
+def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str], cli) -> None:
+    result = cli("db", "url", "--database", "07_postgresql_and_urls", env=private_pg)
     port = embedded.ensure_running().port
     assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql_and_urls"
 
