@@ -9,7 +9,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
@@ -142,6 +143,38 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) 
     )
 
 
+@dataclass
+class CliResult:
+    """What `python -m lesson_app ...` answered: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(fresh_settings: SettingsEnv, capfd: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the command line in this process (`main([...])`), for tests a separate process proves nothing more to.
+
+    A subprocess pays the package's import (seconds) on every call; `run_cli` stays for the tests that are about
+    another process. capfd, not capsys: `db psql` runs psql, which writes to the file descriptors themselves.
+    """
+    from lesson_app.runtime.cli import main
+
+    def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        for key, value in (env or {}).items():
+            fresh_settings.setenv(key, value)
+        capfd.readouterr()  # only what this command prints
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refuses bad arguments by exiting with status 2
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capfd.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
 @pytest.fixture
 def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     """A second embedded server with its own data folder, so lifecycle tests never stop the shared one."""
@@ -157,6 +190,43 @@ def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     get_settings.cache_clear()
     embedded.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def _initdb_once(root: Path, bins: Path) -> Path:
+    """Run initdb as the server's user into `root`/data, the way `embedded.ensure_running` does, and return it."""
+    from lesson_app.runtime import pg_access, pg_programs
+
+    who = pg_access.run_as()
+    runnable = pg_access.runnable_binaries(bins, pg_programs.binary_version(bins), who)
+    pg_programs.initdb(runnable, root / "data", who)
+    return root / "data"
+
+
+def copy_data_folder(template: Path, pg_dir: Path) -> None:
+    """Give `pg_dir` a copy of a data folder initdb made, with the same owner and modes (faster than initdb)."""
+    pg_dir.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":  # `cp -a` keeps owner and modes in one pass, about 3x faster than copytree and chown
+        subprocess.run(["cp", "-a", str(template), str(pg_dir / "data")], check=True)
+    else:  # on Windows PostgreSQL runs as the learner, who owns the copy anyway
+        shutil.copytree(template, pg_dir / "data")
+
+
+@pytest.fixture(scope="session")
+def pg_data_template() -> Iterator[Path]:
+    """A data folder made once per run with the bundled binaries, for tests whose subject is not initdb."""
+    from lesson_app.runtime.pg_programs import bin_dir
+
+    root = Path(tempfile.mkdtemp(prefix="rj-pg-template-"))  # not tmp_path_factory: PostgreSQL's user must enter
+    root.chmod(0o755)
+    yield _initdb_once(root, bin_dir())
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def private_pg_data(private_pg: dict[str, str], pg_data_template: Path) -> dict[str, str]:
+    """`private_pg` with a data folder already made (copied from the run's template), not yet started."""
+    copy_data_folder(pg_data_template, Path(private_pg["PG_DIR"]))
+    return private_pg
 
 
 def copy_bundled_binaries(destination: Path) -> Path:
@@ -176,31 +246,39 @@ def copy_bundled_binaries(destination: Path) -> Path:
 SYSTEM_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 
 
-@pytest.fixture
-def tls_server(private_pg: dict[str, str], fresh_settings, tmp_path) -> dict:
-    """A private PostgreSQL that refuses any connection without TLS, with a certificate from a throwaway CA."""
+@pytest.fixture(scope="session")
+def tls_template() -> Iterator[Path]:
+    """A data folder for Debian's PostgreSQL (built with SSL) that refuses connections without TLS, made once."""
     if not SYSTEM_BINARIES:
         pytest.skip("needs a PostgreSQL built with SSL: `apt-get install postgresql` (.ci/run does)")
-    fresh_settings.setenv("PG_BIN_DIR", str(SYSTEM_BINARIES[-1]))
-    from lesson_app.runtime import embedded
-
-    server = embedded.ensure_running()
-    embedded.stop()
-    data = server.data_dir
+    root = Path(tempfile.mkdtemp(prefix="rj-pg-tls-template-"))
+    root.chmod(0o755)
+    data = _initdb_once(root, SYSTEM_BINARIES[-1])
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
     cert.cert_chain_pems[0].write_to_path(data / "server.crt")
     cert.private_key_pem.write_to_path(data / "server.key")
-    ca.cert_pem.write_to_path(tmp_path / "ca.pem")
+    ca.cert_pem.write_to_path(root / "ca.pem")
     (data / "server.key").chmod(0o600)
-    if os.geteuid() == 0:
-        owner = data.stat()
-        for name in ("server.crt", "server.key"):
-            os.chown(data / name, owner.st_uid, owner.st_gid)
+    owner = data.stat()  # PostgreSQL's user must read its key; the copies keep this owner
+    for name in ("server.crt", "server.key"):
+        os.chown(data / name, owner.st_uid, owner.st_gid)
     with (data / "postgresql.conf").open("a") as conf:
         conf.write("\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
     (data / "pg_hba.conf").write_text(
         "local all all trust\nhostnossl all all 127.0.0.1/32 reject\nhostssl all all 127.0.0.1/32 scram-sha-256\n"
     )
+    yield data
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def tls_server(private_pg: dict[str, str], fresh_settings, tls_template: Path, tmp_path) -> dict:
+    """A private PostgreSQL that refuses any connection without TLS, with a certificate from a throwaway CA."""
+    fresh_settings.setenv("PG_BIN_DIR", str(SYSTEM_BINARIES[-1]))
+    from lesson_app.runtime import embedded
+
+    copy_data_folder(tls_template, Path(private_pg["PG_DIR"]))
+    shutil.copy(tls_template.parent / "ca.pem", tmp_path / "ca.pem")
     port = embedded.ensure_running().port
     return {"port": port, "ca": tmp_path / "ca.pem"}

@@ -9,6 +9,8 @@ from lesson_app.runtime.databases import plain_url
 from tests.conftest import run_cli
 
 
+# This one runs `python -m lesson_app` in a process of its own, as a learner's terminal does; the others call the
+# same `main` in this process (the `cli` fixture), which checks the same output without a second import.
 def test_url_of_a_lesson_database_uses_the_notebook_name() -> None:
     result = run_cli("db", "url", "--database", "10_crud")
     assert result.returncode == 0, result.stderr
@@ -16,22 +18,22 @@ def test_url_of_a_lesson_database_uses_the_notebook_name() -> None:
     assert result.stdout.strip().endswith("/rj_10_crud")
 
 
-def test_url_refuses_a_name_no_lesson_uses_and_lists_the_real_ones() -> None:
-    result = run_cli("db", "url", "--database", "07")
+def test_url_refuses_a_name_no_lesson_uses_and_lists_the_real_ones(cli) -> None:
+    result = cli("db", "url", "--database", "07")
     assert result.returncode == 2
     assert "No lesson uses a database called '07'" in result.stderr
     assert "07_postgresql_and_urls" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_psql_runs_the_bundled_client_with_its_arguments() -> None:
-    result = run_cli("db", "psql", "--database", "10_crud", "--", "-At", "-c", "SELECT current_database()")
+def test_psql_runs_the_bundled_client_with_its_arguments(cli) -> None:
+    result = cli("db", "psql", "--database", "10_crud", "--", "-At", "-c", "SELECT current_database()")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "rj_10_crud"
 
 
-def test_other_commands_refuse_stray_arguments() -> None:
-    result = run_cli("db", "status", "--bogus")
+def test_other_commands_refuse_stray_arguments(cli) -> None:
+    result = cli("db", "status", "--bogus")
     assert result.returncode == 2
     assert "unrecognized arguments: --bogus" in result.stderr
 
@@ -42,32 +44,32 @@ def _bundled_major() -> int:
     return embedded.binary_version(embedded.bin_dir())
 
 
-def test_psql_with_database_url_runs_the_bundled_client(template_url: URL) -> None:
+def test_psql_with_database_url_runs_the_bundled_client(template_url: URL, cli) -> None:
     """With DATABASE_URL set (here: the embedded test server's URL), `\\l` works: the bundled psql, not the system's."""
     env = {"DATABASE_URL": plain_url(template_url)}
-    result = run_cli("db", "psql", "--", "-At", "-c", r"\echo :VERSION_NUM", "-c", r"\l", env=env)
+    result = cli("db", "psql", "--", "-At", "-c", r"\echo :VERSION_NUM", "-c", r"\l", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith(str(_bundled_major()))
     assert template_url.database in result.stdout
 
 
-def test_psql_with_a_tls_url_says_the_bundled_client_has_no_tls(template_url: URL) -> None:
+def test_psql_with_a_tls_url_says_the_bundled_client_has_no_tls(template_url: URL, cli) -> None:
     from lesson_app.runtime import embedded, psql_client
 
     if psql_client.has_tls(embedded.bin_dir()):
         pytest.skip("these PostgreSQL binaries were built with TLS, so the bundled psql serves TLS URLs too")
     env = {"DATABASE_URL": plain_url(template_url.update_query_dict({"sslmode": "require"}))}
-    result = run_cli("db", "psql", "--", "-At", "-c", "SELECT 1", env=env)
+    result = cli("db", "psql", "--", "-At", "-c", "SELECT 1", env=env)
     assert "The bundled psql was built without TLS, which this DATABASE_URL asks for (sslmode=require)" in result.stderr
     assert "not compiled in" not in result.stderr  # the bundled psql was not run
     assert "Traceback" not in result.stderr
 
 
-def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, private_pg) -> None:
+def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, private_pg, cli) -> None:
     # Tests run `db stop` on private servers; this run's own server is not one "left behind" by a run.
     from lesson_app.config.settings import TESTS_PG_DIR
     from lesson_app.runtime import embedded
 
-    result = run_cli("db", "stop", env=private_pg)
+    result = cli("db", "stop", env=private_pg)
     assert result.stdout.strip() == "PostgreSQL was not running."
     assert embedded.status(TESTS_PG_DIR) is not None

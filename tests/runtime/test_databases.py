@@ -78,14 +78,13 @@ def test_role_that_may_not_create_databases_shares_its_own(fresh_settings) -> No
         admin.dispose()
 
 
-def test_unreachable_database_url_is_one_sentence_within_seconds(fresh_settings) -> None:
+def test_unreachable_database_url_is_one_sentence_within_seconds(fresh_settings, cli) -> None:
     import time
 
     import pytest
 
     from lesson_app import DatabaseUnavailableError
     from lesson_app.runtime.embedded import free_port
-    from tests.conftest import run_cli
 
     port = free_port()
     fresh_settings.setenv("DATABASE_URL", f"postgresql://u:p@127.0.0.1:{port}/x")
@@ -93,7 +92,7 @@ def test_unreachable_database_url_is_one_sentence_within_seconds(fresh_settings)
     with pytest.raises(DatabaseUnavailableError, match=rf"Cannot reach PostgreSQL at 127.0.0.1:{port} .*DATABASE_URL"):
         lesson_database("07_postgresql")
     assert time.monotonic() - started < 5
-    result = run_cli("load-data", env={"DATABASE_URL": f"postgresql://u:p@127.0.0.1:{port}/x"})
+    result = cli("load-data", env={"DATABASE_URL": f"postgresql://u:p@127.0.0.1:{port}/x"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: Cannot reach PostgreSQL")
 

@@ -32,7 +32,7 @@ def test_cold_start_then_reuse_by_second_process(private_pg: dict[str, str]) -> 
     assert f"(pid {first.pid})" in started.stdout
 
 
-def test_listens_on_loopback_tcp_with_password(private_pg: dict[str, str]) -> None:
+def test_listens_on_loopback_tcp_with_password(private_pg_data: dict[str, str]) -> None:
     server = embedded.ensure_running()
     with socket.create_connection(("127.0.0.1", server.port), timeout=2):
         pass
@@ -41,7 +41,7 @@ def test_listens_on_loopback_tcp_with_password(private_pg: dict[str, str]) -> No
         sa.create_engine(wrong).connect()
 
 
-def test_restart_keeps_rows(private_pg: dict[str, str]) -> None:
+def test_restart_keeps_rows(private_pg_data: dict[str, str]) -> None:
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE kept (note text)"))
@@ -55,23 +55,23 @@ def test_restart_keeps_rows(private_pg: dict[str, str]) -> None:
     engine.dispose()
 
 
-def test_stop_when_not_running_says_so(private_pg: dict[str, str]) -> None:
+def test_stop_when_not_running_says_so(private_pg: dict[str, str], cli) -> None:
     assert embedded.stop() is False
-    result = run_cli("db", "status", env=private_pg)
+    result = cli("db", "status", env=private_pg)
     assert result.returncode == 3
     assert "not running" in result.stdout
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only meaningful when the tests run as root")
-def test_runs_as_system_user_when_root(private_pg: dict[str, str]) -> None:
+def test_runs_as_system_user_when_root(private_pg_data: dict[str, str]) -> None:
     server = embedded.ensure_running()
     owner = psutil.Process(server.pid).username()
     assert owner == get_settings().pg_system_user
     assert owner != "root"
 
 
-def test_preferred_port_taken_falls_back_to_a_free_one(private_pg: dict[str, str]) -> None:
-    taken = int(private_pg["PG_PORT"])
+def test_preferred_port_taken_falls_back_to_a_free_one(private_pg_data: dict[str, str]) -> None:
+    taken = int(private_pg_data["PG_PORT"])
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", taken))
         blocker.listen()
@@ -113,29 +113,29 @@ def test_missing_binaries_are_explained(private_pg: dict[str, str], monkeypatch:
         embedded.ensure_running()
 
 
-def test_cli_errors_are_one_sentence_not_a_traceback(private_pg: dict[str, str]) -> None:
+def test_cli_errors_are_one_sentence_not_a_traceback(private_pg: dict[str, str], cli) -> None:
     data = get_settings().pg_dir / "data"
     data.mkdir(parents=True)
     (data / "PG_VERSION").write_text("15\n")
-    result = run_cli("db", "start", env=private_pg)
+    result = cli("db", "start", env=private_pg)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: The data folder")
 
 
-def test_reset_refuses_without_yes_when_not_interactive(private_pg: dict[str, str]) -> None:
+def test_reset_refuses_without_yes_when_not_interactive(private_pg_data: dict[str, str], cli) -> None:
     embedded.ensure_running()
-    result = run_cli("db", "reset", env=private_pg)
+    result = cli("db", "reset", env=private_pg_data)
     assert result.returncode == 2
     assert embedded.status() is not None
 
 
-def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
+def test_reset_with_yes_empties_the_server(private_pg_data: dict[str, str], cli) -> None:
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE gone (x int)"))
     engine.dispose()
-    result = run_cli("db", "reset", "--yes", env=private_pg)
+    result = cli("db", "reset", "--yes", env=private_pg_data)
     assert result.returncode == 0, result.stderr
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.connect() as conn:
@@ -143,8 +143,8 @@ def test_reset_with_yes_empties_the_server(private_pg: dict[str, str]) -> None:
     engine.dispose()
 
 
-def test_url_command_prints_a_url_psql_accepts(private_pg: dict[str, str]) -> None:
-    result = run_cli("db", "url", "--database", "07_postgresql_and_urls", env=private_pg)
+def test_url_command_prints_a_url_psql_accepts(private_pg_data: dict[str, str], cli) -> None:
+    result = cli("db", "url", "--database", "07_postgresql_and_urls", env=private_pg_data)
     port = embedded.ensure_running().port
     assert result.stdout.strip() == f"postgresql://postgres:postgres@127.0.0.1:{port}/rj_07_postgresql_and_urls"
 
@@ -176,8 +176,8 @@ def test_works_as_an_ordinary_user() -> None:
     assert report == "nobody True"  # PostgreSQL ran as the user itself, and stopped
 
 
-def test_restart_keeps_the_port_it_was_given(private_pg: dict[str, str]) -> None:
-    preferred = int(private_pg["PG_PORT"])
+def test_restart_keeps_the_port_it_was_given(private_pg_data: dict[str, str]) -> None:
+    preferred = int(private_pg_data["PG_PORT"])
     with socket.socket() as blocker:  # 5432 (here: the preferred port) held at the first start only
         blocker.bind(("127.0.0.1", preferred))
         blocker.listen()
@@ -187,7 +187,7 @@ def test_restart_keeps_the_port_it_was_given(private_pg: dict[str, str]) -> None
     assert embedded.ensure_running().port == first.port  # not back to the preferred port, now free
 
 
-def test_port_taken_meanwhile_moves_and_says_so(private_pg: dict[str, str], caplog) -> None:
+def test_port_taken_meanwhile_moves_and_says_so(private_pg_data: dict[str, str], caplog) -> None:
     first = embedded.ensure_running()
     embedded.stop()
     with socket.socket() as other_program:
@@ -203,7 +203,7 @@ def test_port_taken_meanwhile_moves_and_says_so(private_pg: dict[str, str], capl
     assert embedded.ensure_running().port == moved.port  # the new port is the one it keeps
 
 
-def test_app_made_before_a_restart_answers_again(private_pg: dict[str, str]) -> None:
+def test_app_made_before_a_restart_answers_again(private_pg_data: dict[str, str]) -> None:
     app = create_app(embedded.ensure_running().url())
     with start_server(app, port=0, name="t-db-restart") as server, httpx.Client(base_url=server.url) as client:
         assert client.get("/health").status_code == 200  # leaves a pooled connection to the server
@@ -217,7 +217,7 @@ def test_app_made_before_a_restart_answers_again(private_pg: dict[str, str]) -> 
         assert client.get("/health").status_code == 200
 
 
-def test_stale_pid_of_another_process_is_never_signalled(private_pg: dict[str, str]) -> None:
+def test_stale_pid_of_another_process_is_never_signalled(private_pg_data: dict[str, str]) -> None:
     data = embedded.ensure_running().data_dir
     lines = (data / "postmaster.pid").read_text().splitlines()
     embedded.stop()

@@ -57,9 +57,7 @@ def test_verify_full_with_the_ca_certificate(tls_server: dict, fresh_settings) -
     engine.dispose()
 
 
-def test_embedded_commands_step_aside_when_database_url_is_set(fresh_settings) -> None:
-    from tests.conftest import run_cli
-
-    result = run_cli("db", "start", env={"DATABASE_URL": "postgresql://u:p@127.0.0.1:1/x"})
+def test_embedded_commands_step_aside_when_database_url_is_set(cli) -> None:
+    result = cli("db", "start", env={"DATABASE_URL": "postgresql://u:p@127.0.0.1:1/x"})
     assert result.returncode == 0
     assert "DATABASE_URL is set" in result.stdout

@@ -49,7 +49,7 @@ def locked_away(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     shutil.rmtree(shared, ignore_errors=True)
 
 
-def test_private_folder_as_root_runs_from_copies_and_keeps_rows(locked_away: dict[str, str], caplog) -> None:
+def test_private_folder_as_root_runs_from_copies_and_keeps_rows(locked_away: dict[str, str], caplog, cli) -> None:
     private, shared = Path(locked_away["private"]), Path(locked_away["shared"])
     before = _modes(private)
     with caplog.at_level(logging.WARNING, logger="lesson_app.runtime.pg_access"):
@@ -71,7 +71,7 @@ def test_private_folder_as_root_runs_from_copies_and_keeps_rows(locked_away: dic
     assert again.data_dir == server.data_dir and not caplog.records  # said once, the first time only
     with sa.create_engine(again.url()).connect() as conn:
         assert conn.execute(sa.text("SELECT note FROM kept")).scalar_one() == "still here"
-    status = run_cli("db", "status", env=locked_away)
+    status = cli("db", "status", env=locked_away)
     assert f"data in {server.data_dir}." in status.stdout, status.stderr
     embedded.reset()
     assert not server.data_dir.exists()

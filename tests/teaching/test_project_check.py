@@ -18,7 +18,6 @@ from lesson_app.runtime.databases import _admin_cursor, create_database, drop_da
 from lesson_app.teaching.project_check import ROWS
 from lesson_app.teaching.project_check.async_routes import async_note
 from lesson_app.teaching.your_project.folder import write_solution
-from tests.conftest import run_cli
 from tests.helpers import replace_in
 
 # Each broken project: the file to change, the text to replace and its replacement, the row that must fail,
@@ -380,13 +379,13 @@ def test_check_project_wrong_folder_says_where_it_looked(tmp_path: Path, made: b
     assert "../projects/my_api" in row.hint and "project_folder()" in row.hint and "alembic init" not in row.hint
 
 
-def test_cli_check_project_exit_status(tmp_path: Path) -> None:
-    result = run_cli("check-project", str(tmp_path))
+def test_cli_check_project_exit_status(tmp_path: Path, cli) -> None:
+    result = cli("check-project", str(tmp_path))
     assert result.returncode == 1
     assert "project files" in result.stdout and "FAIL" in result.stdout
 
 
-def test_cli_check_project_lesson13_solution_exits_0(tmp_path: Path) -> None:
-    result = run_cli("check-project", str(lesson13_project(tmp_path / "my_api")), timeout=120)
+def test_cli_check_project_lesson13_solution_exits_0(tmp_path: Path, cli) -> None:
+    result = cli("check-project", str(lesson13_project(tmp_path / "my_api")))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 of 16 checks passed: every check passed." in result.stdout

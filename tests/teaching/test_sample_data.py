@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lesson_app.config.database import make_engine, make_sessionmaker
 from lesson_app.teaching.sample_data import load_videos, read_videos
-from tests.conftest import run_cli
 
 
 def test_csv_is_valid_and_invented() -> None:
@@ -36,8 +35,8 @@ def test_invalid_rows_are_reported_not_stored(db_url, tmp_path) -> None:
     assert len(report.invalid) == 1 and report.invalid[0].startswith("line 3:")
 
 
-def test_load_data_command() -> None:
-    first = run_cli("load-data", "--database", "test_load_cli")
-    second = run_cli("load-data", "--database", "test_load_cli")
+def test_load_data_command(cli) -> None:
+    first = cli("load-data", "--database", "test_load_cli")
+    second = cli("load-data", "--database", "test_load_cli")
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert second.stdout.strip() == "added 0, skipped 12 already stored"
