@@ -116,7 +116,10 @@ def _show_op_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_off
 
 
 def hook_into_ipython(shell: Any = None) -> None:
-    """Show `explain_op_outside_migration`'s hint in a notebook, where the error happens before any checker runs."""
+    """Show `explain_op_outside_migration`'s hint in a notebook, where the error happens before any checker runs.
+
+    Notebook 09 calls this in the cell that imports the first checker; importing this module changes nothing.
+    """
     if shell is None:
         try:
             from IPython import get_ipython
@@ -260,6 +263,3 @@ def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
         "the database is at 0002: its alembic_version table holds that one id, and the playlist table "
         "is gone with the downgrade of 0003."
     )
-
-
-hook_into_ipython()
