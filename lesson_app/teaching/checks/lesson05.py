@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from lesson_app.config.settings import get_settings
-from lesson_app.teaching.checks import Feedback, correct, exception_text, get_and_error, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# Notebook 05 imports every checker of its lesson from here; the route check lives in a module of its own.
+from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
+from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
@@ -89,9 +91,9 @@ def _code(answer: Any) -> int | None:
 
 def check_status_codes(answers: Any) -> Feedback:
     """Check the status code the learner picked for each situation in `SCENARIOS`."""
-    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+    if all_placeholders(answers):
         return waiting("the status code the API answers in each situation, e.g. `404`")
-    if not isinstance(answers, dict) or set(answers) != set(SCENARIOS):
+    if not same_keys(answers, SCENARIOS):
         return hint("keep the dictionary as it was given, with the same six situations, and fill in its values.")
     for right, (situation, expected) in enumerate(SCENARIOS.items()):
         given = answers[situation]
@@ -113,10 +115,8 @@ def check_forbidden(response: Any) -> Feedback:
     """Check that `response` is a 403 from GET /admin/stats: a known token without the admin role."""
     if not_attempted(response):
         return waiting("a request to /admin/stats that the server answers with 403")
-    if not isinstance(response, httpx.Response):
-        return hint(
-            f"expected the response object a request returns (`client.get(...)`), got a {type(response).__name__}."
-        )
+    if (refused := not_a_response(response)) is not None:
+        return refused
     path, code = response.request.url.path, response.status_code
     sent = response.request.headers.get("authorization")
     learner = get_settings().learner_token
@@ -160,10 +160,8 @@ def check_validation_error(response: Any) -> Feedback:
     """Check that `response` is a 422 from /videos: FastAPI's validation refused it before the function ran."""
     if not_attempted(response):
         return waiting('a request to /videos that FastAPI rejects with 422, e.g. `client.get("/videos", params={...})`')
-    if not isinstance(response, httpx.Response):
-        return hint(
-            f"expected the response object a request returns (`client.get(...)`), got a {type(response).__name__}."
-        )
+    if (refused := not_a_response(response)) is not None:
+        return refused
     path, code, method = response.request.url.path, response.status_code, response.request.method
     if path != "/videos":
         return hint(f"that request went to {path!r} and got {code}; this exercise is about '/videos'.")
@@ -199,150 +197,3 @@ def check_validation_error(response: Any) -> Feedback:
     if code == 503:
         return hint("503: maintenance mode is on; switch it off with the admin token, then try again.")
     return hint(f"the server answered {code}; a value of the wrong type, e.g. GET /videos?limit=abc, gets 422.")
-
-
-# The routes FastAPI adds to every app by itself: the documentation pages.
-_DOC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-# A plain FastAPI app whose function raises answers 500 and then closes the connection; a fresh connection
-# for each request keeps the next request from landing on the closed one.
-_ONE_REQUEST_PER_CONNECTION = {"Connection": "close"}
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
-
-
-def check_clip_route(app: Any) -> Feedback:
-    """Start the learner's `app` on a real port and check its GET /clips?start=..&end=.. route.
-
-    start=10&end=25 must answer 200 {"seconds": 15}; start=30&end=5 a 400 raised by the function, with a
-    sentence in `detail`; start=ten&end=5 a 422 from FastAPI's validation.
-    """
-    from starlette.applications import Starlette
-
-    if not_attempted(app):
-        return waiting("a FastAPI app, e.g. `my_app = FastAPI()`, with your route on it")
-    if not isinstance(app, Starlette):
-        return hint(
-            f"expected the app itself (`my_app = FastAPI()`, with your route added by `@my_app.get(...)`), "
-            f"got a {type(app).__name__}."
-        )
-    # Starlette's BaseRoute has no path (a Host route has none); Route, WebSocketRoute and Mount do.
-    paths = (getattr(route, "path", None) for route in app.routes)
-    routes = [path for path in paths if path is not None and path not in _DOC_PATHS]
-    if not routes:
-        return waiting('a route on `my_app`: a function with `@my_app.get("/clips")` above it')
-    from lesson_app.runtime.server import start_server
-
-    try:
-        with (
-            start_server(app, port=0, name="lesson05-check-clips") as server,
-            httpx.Client(base_url=server.url, timeout=5, headers=_ONE_REQUEST_PER_CONNECTION) as http,
-        ):
-            fine, fine_error = get_and_error(server, http, "/clips", params={"start": 10, "end": 25})
-            backwards, backwards_error = get_and_error(server, http, "/clips", params={"start": 30, "end": 5})
-            text = http.get("/clips", params={"start": "ten", "end": 5})
-    except Exception as exc:  # noqa: BLE001 - the learner's app may fail in any way; say how, never raise
-        return hint(f"the app could not be started and asked: {type(exc).__name__}: {exc}")
-    if fine.status_code == 500:
-        return _crashed_on_a_clip(fine_error)
-    if backwards.status_code == 500:
-        return _crashed_on_a_backwards_clip(backwards_error)
-    return _judge_clips(routes, fine, backwards, text)
-
-
-# Exceptions that say the route's code has a mistake in it, rather than that it refused the request on purpose.
-_MISTAKES = (NameError, AttributeError, TypeError, ImportError, KeyError, IndexError, ZeroDivisionError)
-
-
-def _crashed_on_a_clip(error: BaseException | None) -> Feedback:
-    """Explain a 500 for start=10&end=25 with the exception the function really raised."""
-    if error is None:
-        return hint(
-            "GET /clips?start=10&end=25 answered 500: your function raised an error; call it yourself in a "
-            "cell, e.g. `read_clip(10, 25)`, to see it."
-        )
-    raised = f"GET /clips?start=10&end=25 answered 500 because your function raised {exception_text(error)}"
-    if isinstance(error, TypeError) and "'str'" in str(error):  # "25" - "10": the values arrived as text
-        return hint(
-            f'{raised}: without a type, start and end arrive as text, and "25" - "10" fails, so '
-            "declare `start: int, end: int`."
-        )
-    return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")
-
-
-def _crashed_on_a_backwards_clip(error: BaseException | None) -> Feedback:
-    """Explain a 500 for start=30&end=5: a missing import, another mistake, or an exception FastAPI does not know."""
-    if error is None:
-        return hint(
-            "start=30&end=5 answered 500: your function raised an error; call it yourself in a cell, e.g. "
-            "`read_clip(30, 5)`, to see it."
-        )
-    raised = f"start=30&end=5 answered 500 because your function raised {exception_text(error)}"
-    if isinstance(error, NameError) and "HTTPException" in str(error):
-        return hint(
-            f"{raised}: the cell uses HTTPException without importing it, so add "
-            "`from fastapi import HTTPException` at its top."
-        )
-    if isinstance(error, _MISTAKES):
-        return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")
-    return hint(
-        f"{raised}, an exception FastAPI does not know, so to the client it is a bug; raise "
-        '`HTTPException(400, "...")` instead, which FastAPI turns into that status code and sends the '
-        "sentence as `detail`."
-    )
-
-
-def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Response, text: httpx.Response) -> Feedback:
-    if fine.status_code == 404:
-        return hint(f"GET /clips answered 404: no route has that path. Your routes: {routes}.")
-    if fine.status_code == 405:
-        return hint(
-            f"GET /clips answered 405: the path is there, but not for GET (Allow: "
-            f'{fine.headers.get("allow")}). Add the route with `@my_app.get("/clips")`.'
-        )
-    if fine.status_code == 422:
-        return hint(
-            f"GET /clips?start=10&end=25 answered 422 {_json(fine)!r}: FastAPI did not find the values it "
-            "wanted. Query parameters are matched by name: call the function's parameters start and end."
-        )
-    if fine.status_code != 200 or _json(fine) != {"seconds": 15}:
-        return hint(
-            f"GET /clips?start=10&end=25 answered {fine.status_code} {_json(fine)!r}; it should answer "
-            "200 {'seconds': 15}: return {\"seconds\": end - start}."
-        )
-    body = _json(backwards)
-    if backwards.status_code == 200 and isinstance(body, dict) and body.get("status_code") == 400:
-        return hint(
-            "start=30&end=5 answered 200, with the exception as its body: the function *returned* the "
-            "HTTPException. Raise it instead: `raise HTTPException(400, ...)`."
-        )
-    if backwards.status_code in (200, 201):
-        return hint(
-            f"start=30&end=5 answered {backwards.status_code} {body!r}: a clip that ends before it starts "
-            "makes no sense, and the function should say so: `if start > end: raise HTTPException(400, "
-            '"...")`.'
-        )
-    if backwards.status_code != 400:
-        return hint(
-            f"start=30&end=5 answered {backwards.status_code}: both values are valid integers, so it is "
-            "your function that refuses the pair, and the code for a request that makes no sense is 400."
-        )
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if not isinstance(detail, str) or detail == "Bad Request":
-        return hint(
-            "start=30&end=5 answered 400, but without a sentence: the client cannot tell what to fix. "
-            'Give the reason as the second argument, e.g. `HTTPException(400, "start is after end")`.'
-        )
-    if text.status_code != 422:
-        return hint(
-            f"start=ten answered {text.status_code} {_json(text)!r}: declare `start: int`, and FastAPI's "
-            "validation refuses text with 422 before your function runs."
-        )
-    return correct(
-        f"start=10&end=25 → 200 {{'seconds': 15}}; start=30&end=5 → 400, raised by your function: "
-        f"{detail!r}; start=ten → 422 from FastAPI, before your function ran."
-    )

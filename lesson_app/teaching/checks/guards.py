@@ -1,0 +1,35 @@
+"""The guards checkers start with: an answer still full of `...`, or not the kind of object the exercise asks for.
+
+Each returns a `Feedback` when the answer cannot be judged yet, else None, so a checker reads
+`if (early := guard(answer)) is not None: return early`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, hint, not_attempted
+
+
+def all_placeholders(answers: Any) -> bool:
+    """Say whether a fill-in dictionary (or the answer itself) still holds nothing but `...`."""
+    return not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values()))
+
+
+def any_placeholder(answers: Any) -> bool:
+    """Say whether a fill-in dictionary (or the answer itself) still holds a `...` anywhere."""
+    return not_attempted(answers) or (isinstance(answers, dict) and ... in answers.values())
+
+
+def same_keys(answers: Any, expected: dict[str, Any]) -> bool:
+    """Say whether `answers` is a dictionary with exactly the keys the exercise gave."""
+    return isinstance(answers, dict) and set(answers) == set(expected)
+
+
+def not_a_response(response: Any) -> Feedback | None:
+    """Refuse anything but the `httpx.Response` a request returns."""
+    if isinstance(response, httpx.Response):
+        return None
+    return hint(f"expected the response object a request returns (`client.get(...)`), got a {type(response).__name__}.")
