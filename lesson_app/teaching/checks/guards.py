@@ -6,6 +6,7 @@ Each returns a `Feedback` when the answer cannot be judged yet, else None, so a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -33,3 +34,19 @@ def not_a_response(response: Any) -> Feedback | None:
     if isinstance(response, httpx.Response):
         return None
     return hint(f"expected the response object a request returns (`client.get(...)`), got a {type(response).__name__}.")
+
+
+def first_wrong(
+    answers: dict[str, Any], expected: dict[str, Any], judge: Callable[[str, Any, Any], Feedback | None]
+) -> Feedback | None:
+    """Walk a fill-in dictionary in the exercise's order; return a hint for the first `...` or refused answer.
+
+    `judge(key, expected, given)` returns a hint for a wrong answer, else None.
+    """
+    for right, (key, wanted) in enumerate(expected.items()):
+        given = answers[key]
+        if not_attempted(given):
+            return hint(f"{right} right so far; {key!r} is still `...`.")
+        if (refused := judge(key, wanted, given)) is not None:
+            return refused
+    return None

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
-from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
 
 # Notebook 04 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.next_video_route import check_next_video as check_next_video
@@ -44,27 +44,30 @@ def _name(answer: Any) -> str | None:
     return None
 
 
+def _judge_function(request: str, expected: str, given: Any) -> Feedback | None:
+    """Refuse a name that is not the function FastAPI calls for `request`, with the usual mistake's hint."""
+    name = _name(given)
+    if name is None:
+        return hint(f'for {request!r}, write the function\'s name as text, e.g. "read_home".')
+    if name == expected:
+        return None
+    specific = _WRONG_FUNCTION.get((request, name))
+    if specific:
+        return hint(f"{request}: {specific}")
+    return hint(
+        f"{request}: {name!r} is not it. Find the row of the route table whose method and path "
+        "both fit this request; the function is in the last column."
+    )
+
+
 def check_functions(answers: Any) -> Feedback:
     """Check the names of the functions FastAPI calls for the three requests in `FUNCTIONS`."""
     if all_placeholders(answers):
         return waiting('the name of the function each request calls, e.g. `"read_home"`')
     if not same_keys(answers, FUNCTIONS):
         return hint(f"keep the dictionary as it was given, with the keys {sorted(FUNCTIONS)}, and fill in its values.")
-    for right, (request, expected) in enumerate(FUNCTIONS.items()):
-        given = answers[request]
-        if not_attempted(given):
-            return hint(f"{right} right so far; {request!r} is still `...`.")
-        name = _name(given)
-        if name is None:
-            return hint(f'for {request!r}, write the function\'s name as text, e.g. "read_home".')
-        if name != expected:
-            specific = _WRONG_FUNCTION.get((request, name))
-            if specific:
-                return hint(f"{request}: {specific}")
-            return hint(
-                f"{request}: {name!r} is not it. Find the row of the route table whose method and path "
-                "both fit this request; the function is in the last column."
-            )
+    if (wrong := first_wrong(answers, FUNCTIONS, _judge_function)) is not None:
+        return wrong
     return correct(
         "FastAPI picks the function by the path and the method together: "
         + ", ".join(f"{request} → {name}()" for request, name in FUNCTIONS.items())

@@ -10,7 +10,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 05 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
-from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
@@ -89,22 +89,25 @@ def _code(answer: Any) -> int | None:
     return None
 
 
+def _judge_code(situation: str, expected: int, given: Any) -> Feedback | None:
+    """Refuse a code that is not a number or not the one the API answers in `situation`."""
+    code = _code(given)
+    if code is None:
+        return hint(f"for {situation!r}, write the code as a number, e.g. 404 (not {given!r}).")
+    if code != expected:
+        why = _WHY[situation].get(code) or _NUDGE[situation]
+        return hint(f"{situation}: not {code}. {why[0].upper()}{why[1:]}")
+    return None
+
+
 def check_status_codes(answers: Any) -> Feedback:
     """Check the status code the learner picked for each situation in `SCENARIOS`."""
     if all_placeholders(answers):
         return waiting("the status code the API answers in each situation, e.g. `404`")
     if not same_keys(answers, SCENARIOS):
         return hint("keep the dictionary as it was given, with the same six situations, and fill in its values.")
-    for right, (situation, expected) in enumerate(SCENARIOS.items()):
-        given = answers[situation]
-        if not_attempted(given):
-            return hint(f"{right} right so far; {situation!r} is still `...`.")
-        code = _code(given)
-        if code is None:
-            return hint(f"for {situation!r}, write the code as a number, e.g. 404 (not {given!r}).")
-        if code != expected:
-            why = _WHY[situation].get(code) or _NUDGE[situation]
-            return hint(f"{situation}: not {code}. {why[0].upper()}{why[1:]}")
+    if (wrong := first_wrong(answers, SCENARIOS, _judge_code)) is not None:
+        return wrong
     return correct(
         "six out of six. The code says what happened so a program can act on it: fix the input "
         "(400, 422), log in (401), give up (403), pick another url (409), or just carry on (204)."

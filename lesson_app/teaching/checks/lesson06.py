@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
 
 
 def _tls(response: httpx.Response) -> ssl.SSLObject | None:
@@ -124,22 +125,25 @@ _WHY_VISIBLE = {
 }
 
 
+def _judge_visible(item: str, visible: bool, given: Any) -> Feedback | None:
+    """Refuse an answer that is not True or False, or says the wrong thing about `item`."""
+    if not isinstance(given, bool):
+        return hint(f"for {item!r}, write True (readable) or False (encrypted).")
+    if given != visible:
+        state = "readable" if visible else "encrypted"
+        why = _WHY_VISIBLE[item]
+        return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
+    return None
+
+
 def check_visible(answers: Any) -> Feedback:
     """Check which parts of an HTTPS request the learner says an eavesdropper can read."""
-    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+    if all_placeholders(answers):
         return waiting("True (readable on the network) or False (encrypted) for each item")
-    if not isinstance(answers, dict) or set(answers) != set(VISIBLE):
+    if not same_keys(answers, VISIBLE):
         return hint("keep the dictionary as it was given, with the same five items, and fill in True or False.")
-    for right, (item, visible) in enumerate(VISIBLE.items()):
-        given = answers[item]
-        if not_attempted(given):
-            return hint(f"{right} right so far; {item!r} is still `...`.")
-        if not isinstance(given, bool):
-            return hint(f"for {item!r}, write True (readable) or False (encrypted).")
-        if given != visible:
-            state = "readable" if visible else "encrypted"
-            why = _WHY_VISIBLE[item]
-            return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
+    if (wrong := first_wrong(answers, VISIBLE, _judge_visible)) is not None:
+        return wrong
     return correct(
         "HTTPS hides what you ask and what you get (path, headers, body), not whom you talk to "
         "(address, port, and the host name in SNI)."

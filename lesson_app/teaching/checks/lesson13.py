@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.server import start_server
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 from lesson_app.teaching.checks.crud_steps import CrudSteps, delete_checker_rows, video
+from lesson_app.teaching.checks.guards import any_placeholder, same_keys
 from lesson_app.teaching.checks.project_steps import load_module
 from lesson_app.teaching.your_project import load_app
 
@@ -108,9 +109,9 @@ WHY = {
 
 def check_predicted_codes(prediction: Any) -> Feedback:
     """Check the predicted status code of each request in EXPECTED_CODES."""
-    if not_attempted(prediction) or (isinstance(prediction, dict) and ... in prediction.values()):
+    if any_placeholder(prediction):
         return waiting("a status code (an int) for every request in the dictionary")
-    if not isinstance(prediction, dict) or set(prediction) != set(EXPECTED_CODES):
+    if not same_keys(prediction, EXPECTED_CODES):
         return hint(f"keep the dictionary's keys as given ({', '.join(EXPECTED_CODES)}) and give each an int.")
     for request, expected in EXPECTED_CODES.items():
         if isinstance(prediction[request], str):  # "409" == 409 is False in Python: "not 409" would read wrong
