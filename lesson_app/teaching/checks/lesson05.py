@@ -11,6 +11,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 # Notebook 05 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
 from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
+from lesson_app.teaching.checks.status_code_hints import NUDGE, WHY
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
@@ -20,65 +21,6 @@ SCENARIOS = {
     "GET /admin/stats with the learner's token": 403,
     "POST /videos with a url another video already has": 409,
     "DELETE /videos/{id} of a video that exists": 204,
-}
-# A first nudge for each situation: what to think about, not which code to write.
-_NUDGE = {
-    'POST /videos with "views": "lots"': "who notices the problem first: FastAPI, which checks every value against "
-    "the types the function declares before calling it, or the function itself? This notebook showed the code "
-    "FastAPI's validation answers with.",
-    "GET /videos?min_views=10&max_views=2": "each value alone is a valid integer. Who can see that together they "
-    "ask for something impossible: FastAPI's validation, or list_videos? And which code is the one a function "
-    "raises itself?",
-    "GET /admin/stats with no Authorization header": "with no token, does the server know who you are yet? One "
-    'code of the table asks "who are you?", another says "I know who you are, and no".',
-    "GET /admin/stats with the learner's token": "the learner's token is valid: the server knows exactly who you "
-    'are. Which code means "known, and still not allowed"?',
-    "POST /videos with a url another video already has": "every field is valid on its own; the problem is a row "
-    "that is already stored. Which code of the table is about a clash with what the server already has?",
-    "DELETE /videos/{id} of a video that exists": "the delete works, and this API sends nothing back after it. "
-    "Which success code says exactly that?",
-}
-# For the usual wrong picks: why that code is not it, still without naming the one that is.
-_WHY = {
-    'POST /videos with "views": "lots"': {
-        400: "400 is what the notes' table says for invalid input, but in FastAPI a value of the wrong type never "
-        "reaches your code: FastAPI's validation refuses it first, with a code of its own. Which one did this "
-        "notebook show for text where an integer goes?",
-        500: "the text never reaches the database, so nothing crashes: FastAPI's validation refuses it before the "
-        "function runs. Which code does validation answer with?",
-    },
-    "GET /videos?min_views=10&max_views=2": {
-        422: "each value alone is a valid integer, so FastAPI's validation passes and list_videos runs. It is the "
-        "function that sees the two contradict each other. Which code does a function raise for a request that "
-        "makes no sense?",
-        404: "the route exists, and a filter that finds nothing would still succeed with an empty list. The problem "
-        "here is the request itself: two values that contradict each other.",
-        200: "the function does not return an empty page here: it refuses a minimum above the maximum, because "
-        "the request makes no sense.",
-    },
-    "GET /admin/stats with no Authorization header": {
-        403: "403 means the server knows who you are and says no. With no token it does not know who you are yet. "
-        "Which code asks you to identify yourself (and comes with a WWW-Authenticate header)?",
-    },
-    "GET /admin/stats with the learner's token": {
-        401: '401 asks "who are you?", and sending the token again would not help: the learner\'s token is '
-        "valid, so the server knows who you are. You are just not allowed in.",
-    },
-    "POST /videos with a url another video already has": {
-        400: "the data is fine on its own; it clashes with a row that is already stored. Is there a code for a "
-        "clash with the server's current state?",
-        422: "every field passes validation; the clash is with a row that is already stored. Is there a code for "
-        "a clash with the server's current state?",
-        500: "the database refusing a second row with the same url is not a bug: the API turns that refusal into "
-        "a 4xx that tells the client its request clashes with what is stored.",
-        200: "nothing was created or returned: the url is already stored.",
-        201: "nothing was created: the url is already stored.",
-    },
-    "DELETE /videos/{id} of a video that exists": {
-        200: "200 is not wrong for a DELETE in general (the notes' table allows it), but this API sends no body "
-        'back after a delete. Which success code says "done, and nothing to send"?',
-        404: "the video exists, so the delete succeeds; 404 would be for an id that is not stored.",
-    },
 }
 
 
@@ -95,7 +37,7 @@ def _judge_code(situation: str, expected: int, given: Any) -> Feedback | None:
     if code is None:
         return hint(f"for {situation!r}, write the code as a number, e.g. 404 (not {given!r}).")
     if code != expected:
-        why = _WHY[situation].get(code) or _NUDGE[situation]
+        why = WHY[situation].get(code) or NUDGE[situation]
         return hint(f"{situation}: not {code}. {why[0].upper()}{why[1:]}")
     return None
 
@@ -130,20 +72,8 @@ def check_forbidden(response: Any) -> Feedback:
             "403 Forbidden: the token is valid, so the server knows who you are (the learner), and "
             "the route needs the admin role. No WWW-Authenticate this time: logging in again won't help."
         )
-    if code == 401 and sent is None:
-        return hint(
-            "401: you sent no token, so the server does not know who you are yet. Send the learner's: "
-            f'headers={{"Authorization": "Bearer {learner}"}}.'
-        )
-    if code == 401 and not sent.startswith("Bearer "):
-        return hint(
-            f'401: the header was {sent!r}; the token must follow the word Bearer and a space: "Bearer {learner}".'
-        )
     if code == 401:
-        return hint(
-            f"401: the server does not know the token {sent.removeprefix('Bearer ')!r} (see its "
-            f"WWW-Authenticate header). A 403 needs a token it knows without the admin role: {learner!r}."
-        )
+        return _unauthorized(sent, learner)
     if code == 200:
         return hint(
             "200: that token has the admin role, so you were let in. A 403 needs a token the server "
@@ -157,6 +87,23 @@ def check_forbidden(response: Any) -> Feedback:
             '(`client.put("/admin/maintenance", json={"enabled": False}, headers=...)`) and try again.'
         )
     return hint(f"the server answered {code}; GET /admin/stats with the learner's token gets 403.")
+
+
+def _unauthorized(sent: str | None, learner: str) -> Feedback:
+    """Explain a 401 from /admin/stats: no token, a token without `Bearer `, or a token the server does not know."""
+    if sent is None:
+        return hint(
+            "401: you sent no token, so the server does not know who you are yet. Send the learner's: "
+            f'headers={{"Authorization": "Bearer {learner}"}}.'
+        )
+    if not sent.startswith("Bearer "):
+        return hint(
+            f'401: the header was {sent!r}; the token must follow the word Bearer and a space: "Bearer {learner}".'
+        )
+    return hint(
+        f"401: the server does not know the token {sent.removeprefix('Bearer ')!r} (see its "
+        f"WWW-Authenticate header). A 403 needs a token it knows without the admin role: {learner!r}."
+    )
 
 
 def check_validation_error(response: Any) -> Feedback:
@@ -176,19 +123,7 @@ def check_validation_error(response: Any) -> Feedback:
             "list_videos, the GET route: send a GET with a query parameter that is wrong on its own."
         )
     if code == 422:
-        try:
-            detail = response.json().get("detail")
-        except ValueError:
-            detail = None
-        if not isinstance(detail, list) or not detail:
-            return hint(
-                f"that 422 came from inside list_videos ({detail!r}): the function ran and refused the "
-                "value itself. Make a value FastAPI's validation refuses before the function runs: text "
-                "where a number goes (limit=abc), or a number out of range (limit=0, limit=1000)."
-            )
-        first = detail[0] if isinstance(detail[0], dict) else {}
-        where = " → ".join(str(part) for part in first.get("loc", [])) or "the request"
-        return correct(f"422, and list_videos never ran: FastAPI refused {where}: {first.get('msg', detail)}.")
+        return _judge_422(response)
     if code == 400:
         return hint(
             "400 came from inside list_videos: every value passed validation on its own, and the function "
@@ -200,3 +135,20 @@ def check_validation_error(response: Any) -> Feedback:
     if code == 503:
         return hint("503: maintenance mode is on; switch it off with the admin token, then try again.")
     return hint(f"the server answered {code}; a value of the wrong type, e.g. GET /videos?limit=abc, gets 422.")
+
+
+def _judge_422(response: Any) -> Feedback:
+    """Tell FastAPI's validation error (a list of problems) from a 422 the function raised itself."""
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if not isinstance(detail, list) or not detail:
+        return hint(
+            f"that 422 came from inside list_videos ({detail!r}): the function ran and refused the "
+            "value itself. Make a value FastAPI's validation refuses before the function runs: text "
+            "where a number goes (limit=abc), or a number out of range (limit=0, limit=1000)."
+        )
+    first = detail[0] if isinstance(detail[0], dict) else {}
+    where = " → ".join(str(part) for part in first.get("loc", [])) or "the request"
+    return correct(f"422, and list_videos never ran: FastAPI refused {where}: {first.get('msg', detail)}.")
