@@ -17,6 +17,24 @@ def _tls(response: httpx.Response) -> ssl.SSLObject | None:
     return stream.get_extra_info("ssl_object") if stream is not None else None
 
 
+def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
+    """Send the request with the learner's client; a hint when the certificate or the connection fails."""
+    try:
+        return client.get(target)
+    except httpx.ConnectError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return hint(
+                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
+                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
+                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
+            )
+        return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
+    except httpx.HTTPError as exc:
+        return hint(f"the request failed: {type(exc).__name__}: {exc}.")
+    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
+        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
+
+
 def check_https_client(client: Any, url: str) -> Feedback:
     """Send GET /health to the HTTPS server at `url` with the learner's `client`; it must verify the certificate."""
     if not_attempted(client):
@@ -35,20 +53,9 @@ def check_https_client(client: Any, url: str) -> Feedback:
             "`ca.configure_trust(context)`, and pass `verify=context`."
         )
     target = httpx.URL(url).join("/health")
-    try:
-        response = client.get(target)
-    except httpx.ConnectError as exc:
-        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return hint(
-                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
-                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
-                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
-            )
-        return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
-    except httpx.HTTPError as exc:
-        return hint(f"the request failed: {type(exc).__name__}: {exc}.")
-    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
-        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
+    response = _send(client, target)
+    if isinstance(response, Feedback):
+        return response
     tls = _tls(response)
     if tls is None:
         return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
