@@ -29,11 +29,19 @@ def same_keys(answers: Any, expected: dict[str, Any]) -> bool:
     return isinstance(answers, dict) and set(answers) == set(expected)
 
 
-def not_a_response(response: Any) -> Feedback | None:
-    """Refuse anything but the `httpx.Response` a request returns."""
+def not_a_response(response: Any, *, then: str | None = None) -> Feedback | None:
+    """Refuse anything but the `httpx.Response` a request returns.
+
+    Lessons 00 to 02 name `client.get(...)` as what returns it and may add `then`, advice for that exercise.
+    """
     if isinstance(response, httpx.Response):
         return None
-    return hint(f"expected the response object a request returns (`client.get(...)`), got a {type(response).__name__}.")
+    got = type(response).__name__
+    if then is None:
+        return hint(f"expected the response object a request returns (`client.get(...)`), got a {got}.")
+    return hint(
+        f"expected the response object that `client.get(...)` returns, got a {got}." + (f" {then}" if then else "")
+    )
 
 
 def first_wrong(

@@ -5,20 +5,16 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import httpx
-
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import not_a_response
 
 
 def check_host_header(response: Any) -> Feedback:
     """Check a request to /echo, on the lesson server's address, that asked for the site shop.test."""
     if not_attempted(response):
         return waiting("a request to /echo that asks for the site shop.test, e.g. `client.get(...)`")
-    if not isinstance(response, httpx.Response):
-        return hint(
-            f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}. "
-            "Keep the whole response: no .json() at the end."
-        )
+    if (refused := not_a_response(response, then="Keep the whole response: no .json() at the end.")) is not None:
+        return refused
     if response.request.url.path != "/echo":
         return hint(f"that request went to {response.request.url.path!r}; send it to '/echo'.")
     if response.status_code != 200:

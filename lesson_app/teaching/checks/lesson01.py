@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import not_a_response
 
 YOUTUBE_LINK = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42#comments"
 
@@ -124,11 +125,10 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
     to "did the server see #comments?" (False: the fragment never leaves the client)."""
     if not_attempted(response):
         return waiting('a request to /echo with the query and fragment, e.g. `client.get("/echo?...")`')
-    if not isinstance(response, httpx.Response):
-        return hint(
-            f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}. "
-            "Keep the whole response: no .json() or .status_code at the end."
-        )
+    if (
+        refused := not_a_response(response, then="Keep the whole response: no .json() or .status_code at the end.")
+    ) is not None:
+        return refused
     method, path = response.request.method, response.request.url.path
     if method != "GET":
         return hint(f"that was a {method} request; /echo answers GET, so use `client.get`.")
