@@ -35,6 +35,8 @@ def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
         return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
 
 
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
 def check_https_client(client: Any, url: str) -> Feedback:
     """Send GET /health to the HTTPS server at `url` with the learner's `client`; it must verify the certificate."""
     if not_attempted(client):

@@ -46,6 +46,8 @@ def _not_a_parts_dict(parts: Any) -> Feedback | None:
     return None
 
 
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
 def check_url_parts(parts: Any) -> Feedback:
     """Check a dict with the user, host, port, database and sslmode of EXERCISE_URL."""
     if (unusable := _not_a_parts_dict(parts)) is not None:

@@ -76,6 +76,8 @@ def check_create(response: Any) -> Feedback:
     return correct(f"201 Created: the video got id {video['id']} and lives at {location}.")
 
 
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
 def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> Feedback:
     """Check that `response` answers a PATCH that set only the views of video `video_id` to `views`."""
     if not_attempted(response):
@@ -119,6 +121,8 @@ def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> F
     return correct(f"PATCH changed only the views, to {views}; the title is still {response.json()['title']!r}.")
 
 
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
 def check_page(response: Any, channel: str = "Data Desk", per_page: int = 3, page: int = 2) -> Feedback:
     """Check that `response` is page `page` of `channel`'s videos, `per_page` to a page."""
     if not_attempted(response):

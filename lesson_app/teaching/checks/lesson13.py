@@ -122,11 +122,11 @@ def check_predicted_codes(prediction: Any) -> Feedback:
     return correct("409, 404, 422, 404: " + "; ".join(f"{code}: {WHY[code]}" for code in (409, 404, 422)) + ".")
 
 
-def check_by_url(project: Path, database_url: URL | str) -> Feedback:
-    """Check a route GET /videos/by-url?url=... that answers the video with that url, or 404."""
+def _load_main(project: Path, database_url: URL | str) -> Any:
+    """Import the learner's main.py afresh and return its app, or a hint that shows what the import raised."""
     url = plain_url(database_url) if isinstance(database_url, URL) else database_url
     try:
-        app = load_app(Path(project), url)
+        return load_app(Path(project), url)
     except NameError as exc:
         return hint(
             f"importing main.py raised NameError: {exc}: the route uses a name your main.py does not define; "
@@ -134,6 +134,13 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
         )
     except Exception as exc:  # noqa: BLE001 - the learner's own code: show what it raised
         return hint(f"importing main.py raised {type(exc).__name__}: {exc}; fix that and write the file again.")
+
+
+def check_by_url(project: Path, database_url: URL | str) -> Feedback:
+    """Check a route GET /videos/by-url?url=... that answers the video with that url, or 404."""
+    app = _load_main(project, database_url)
+    if isinstance(app, Feedback):
+        return app
     if "/videos/by-url" not in {getattr(route, "path", None) for route in app.routes}:
         return Feedback(
             None,
