@@ -4,11 +4,13 @@ A checker never raises for a wrong or missing answer: it returns feedback, so an
 not tried yet (the answer is still `...`) leaves Restart & Run All and the nbval run green.
 
 In a notebook, the feedback shows even when the check is not the cell's last line (a learner often adds a
-`print` after it): the last feedback a cell made and did not display is printed when the cell ends.
+`print` after it): the last feedback a cell made and did not display is printed when the cell ends. The
+IPython callbacks that do this are registered by the first `Feedback` made, not by importing this package.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ class Feedback:
     message: str
 
     def __post_init__(self) -> None:
+        _hook_into_ipython()
         _unshown[:] = [self]
 
     def __repr__(self) -> str:
@@ -94,16 +97,13 @@ def _show_unshown(*_: object) -> None:
 
 
 def _hook_into_ipython() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    """Register the callbacks that print a cell's undisplayed feedback, once, if this runs in IPython."""
+    ipython = sys.modules.get("IPython")  # not imported means no shell: importing it here would only cost time
+    shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return
+    # The first feedback of a cell registers the callbacks; the cell's own post_run_cell still sees them,
+    # because IPython reads the callback list when the cell ends.
     for event, callback in (("pre_run_cell", _forget), ("post_run_cell", _show_unshown)):
         if callback not in shell.events.callbacks[event]:
             shell.events.register(event, callback)
-
-
-_hook_into_ipython()

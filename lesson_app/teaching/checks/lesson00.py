@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import not_a_response
 
 
 def check_first_request(response: Any) -> Feedback:
     """Check that `response` is the answer to a GET request for the route /c."""
     if not_attempted(response):
         return waiting("a GET request for the route /c, sent with `client`")
-    if not isinstance(response, httpx.Response):
-        return hint(f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}.")
+    if (refused := not_a_response(response, then="")) is not None:
+        return refused
     if response.request.method != "GET":
         return hint(f"that was a {response.request.method} request; use `client.get`.")
     if response.request.url.path != "/c":

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import not_a_response
 
 YOUTUBE_LINK = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42#comments"
 
@@ -43,6 +44,27 @@ def check_hidden_port(answer: Any) -> Feedback:
     )
 
 
+def _beyond_the_host(url: httpx.URL) -> Feedback | None:
+    """Return a hint when the URL goes on after the host: a port, a path, a query or a fragment."""
+    if url.port == 8000:
+        return hint(
+            "8000 is Uvicorn's default for your own server, not part of this link. The link names no port, "
+            "so leave it hidden (or write https's default, 443)."
+        )
+    if url.port is not None:
+        return hint(f"the link names no port, so the base URL names none either (you added :{url.port}).")
+    if url.path not in ("", "/"):
+        return hint(
+            f"the base URL stops before the path: {url.path} is the route the server will match, "
+            "not part of the base URL."
+        )
+    if url.query:
+        return hint("the base URL stops before the query: drop everything from the ? on.")
+    if url.fragment:
+        return hint("the base URL stops before the fragment: drop everything from the # on.")
+    return None
+
+
 def check_base_url(answer: Any) -> Feedback:
     """Check the base URL of the YouTube link: scheme, host and (hidden) port, nothing after them."""
     if not_attempted(answer):
@@ -71,26 +93,31 @@ def check_base_url(answer: Any) -> Feedback:
                 "youtube.com is a different name (DNS may give it different addresses), so keep the www."
             )
         return hint(f"the host is the name between // and the next / in the link; you wrote {url.host!r}.")
-    if url.port == 8000:
-        return hint(
-            "8000 is Uvicorn's default for your own server, not part of this link. The link names no port, "
-            "so leave it hidden (or write https's default, 443)."
-        )
-    if url.port is not None:
-        return hint(f"the link names no port, so the base URL names none either (you added :{url.port}).")
-    if url.path not in ("", "/"):
-        return hint(
-            f"the base URL stops before the path: {url.path} is the route the server will match, "
-            "not part of the base URL."
-        )
-    if url.query:
-        return hint("the base URL stops before the query: drop everything from the ? on.")
-    if url.fragment:
-        return hint("the base URL stops before the fragment: drop everything from the # on.")
+    if (extra := _beyond_the_host(url)) is not None:
+        return extra
     return correct(
         "https://www.youtube.com: scheme, host and the hidden port 443 pick the server; /watch, the query and "
         "the fragment are for what happens after that."
     )
+
+
+def _fragment_answer(server_saw_fragment: Any) -> Feedback | None:
+    """Judge the answer to "did the server see #comments?": False, as a bool."""
+    if not_attempted(server_saw_fragment):
+        return waiting(
+            "True or False in `server_saw_fragment` (the request itself is right): did the server see "
+            '#comments? `my_response.json()["url"]` is the URL as the server received it'
+        )
+    if isinstance(server_saw_fragment, str) and server_saw_fragment.strip().lower() in ("true", "false"):
+        return hint(f"write {server_saw_fragment.strip().capitalize()} without quotes: it is a yes or no, not text.")
+    if not isinstance(server_saw_fragment, bool):
+        return hint(f"`server_saw_fragment` should be True or False; got {server_saw_fragment!r}.")
+    if server_saw_fragment:
+        return hint(
+            'look again at `my_response.json()["url"]`, the URL as the server received it: it ends with the '
+            "query, and #comments is not there. The client keeps the fragment to itself."
+        )
+    return None
 
 
 def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
@@ -98,11 +125,10 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
     to "did the server see #comments?" (False: the fragment never leaves the client)."""
     if not_attempted(response):
         return waiting('a request to /echo with the query and fragment, e.g. `client.get("/echo?...")`')
-    if not isinstance(response, httpx.Response):
-        return hint(
-            f"expected the response object that `client.get(...)` returns, got a {type(response).__name__}. "
-            "Keep the whole response: no .json() or .status_code at the end."
-        )
+    if (
+        refused := not_a_response(response, then="Keep the whole response: no .json() or .status_code at the end.")
+    ) is not None:
+        return refused
     method, path = response.request.method, response.request.url.path
     if method != "GET":
         return hint(f"that was a {method} request; /echo answers GET, so use `client.get`.")
@@ -128,20 +154,8 @@ def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
             f"the server saw the query {seen!r}; it should be exactly {{'video': '42'}}: the name video, an =, "
             "the value 42, with no spaces and nothing else."
         )
-    if not_attempted(server_saw_fragment):
-        return waiting(
-            "True or False in `server_saw_fragment` (the request itself is right): did the server see "
-            '#comments? `my_response.json()["url"]` is the URL as the server received it'
-        )
-    if isinstance(server_saw_fragment, str) and server_saw_fragment.strip().lower() in ("true", "false"):
-        return hint(f"write {server_saw_fragment.strip().capitalize()} without quotes: it is a yes or no, not text.")
-    if not isinstance(server_saw_fragment, bool):
-        return hint(f"`server_saw_fragment` should be True or False; got {server_saw_fragment!r}.")
-    if server_saw_fragment:
-        return hint(
-            'look again at `my_response.json()["url"]`, the URL as the server received it: it ends with the '
-            "query, and #comments is not there. The client keeps the fragment to itself."
-        )
+    if (wrong := _fragment_answer(server_saw_fragment)) is not None:
+        return wrong
     return correct(
         "the server saw the path /echo and the query {'video': '42'} (query values arrive as text), and "
         "no trace of #comments: the fragment never leaves the client."

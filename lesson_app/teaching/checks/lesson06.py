@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
 
 
 def _tls(response: httpx.Response) -> ssl.SSLObject | None:
@@ -16,6 +17,26 @@ def _tls(response: httpx.Response) -> ssl.SSLObject | None:
     return stream.get_extra_info("ssl_object") if stream is not None else None
 
 
+def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
+    """Send the request with the learner's client; a hint when the certificate or the connection fails."""
+    try:
+        return client.get(target)
+    except httpx.ConnectError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return hint(
+                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
+                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
+                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
+            )
+        return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
+    except httpx.HTTPError as exc:
+        return hint(f"the request failed: {type(exc).__name__}: {exc}.")
+    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
+        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
+
+
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
 def check_https_client(client: Any, url: str) -> Feedback:
     """Send GET /health to the HTTPS server at `url` with the learner's `client`; it must verify the certificate."""
     if not_attempted(client):
@@ -34,20 +55,9 @@ def check_https_client(client: Any, url: str) -> Feedback:
             "`ca.configure_trust(context)`, and pass `verify=context`."
         )
     target = httpx.URL(url).join("/health")
-    try:
-        response = client.get(target)
-    except httpx.ConnectError as exc:
-        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return hint(
-                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
-                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
-                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
-            )
-        return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
-    except httpx.HTTPError as exc:
-        return hint(f"the request failed: {type(exc).__name__}: {exc}.")
-    except Exception as exc:  # noqa: BLE001 - a client built from odd parts may fail in any way; say how
-        return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
+    response = _send(client, target)
+    if isinstance(response, Feedback):
+        return response
     tls = _tls(response)
     if tls is None:
         return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
@@ -124,22 +134,25 @@ _WHY_VISIBLE = {
 }
 
 
+def _judge_visible(item: str, visible: bool, given: Any) -> Feedback | None:
+    """Refuse an answer that is not True or False, or says the wrong thing about `item`."""
+    if not isinstance(given, bool):
+        return hint(f"for {item!r}, write True (readable) or False (encrypted).")
+    if given != visible:
+        state = "readable" if visible else "encrypted"
+        why = _WHY_VISIBLE[item]
+        return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
+    return None
+
+
 def check_visible(answers: Any) -> Feedback:
     """Check which parts of an HTTPS request the learner says an eavesdropper can read."""
-    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+    if all_placeholders(answers):
         return waiting("True (readable on the network) or False (encrypted) for each item")
-    if not isinstance(answers, dict) or set(answers) != set(VISIBLE):
+    if not same_keys(answers, VISIBLE):
         return hint("keep the dictionary as it was given, with the same five items, and fill in True or False.")
-    for right, (item, visible) in enumerate(VISIBLE.items()):
-        given = answers[item]
-        if not_attempted(given):
-            return hint(f"{right} right so far; {item!r} is still `...`.")
-        if not isinstance(given, bool):
-            return hint(f"for {item!r}, write True (readable) or False (encrypted).")
-        if given != visible:
-            state = "readable" if visible else "encrypted"
-            why = _WHY_VISIBLE[item]
-            return hint(f"{item}: it is {state}. {why[0].upper()}{why[1:]}")
+    if (wrong := first_wrong(answers, VISIBLE, _judge_visible)) is not None:
+        return wrong
     return correct(
         "HTTPS hides what you ask and what you get (path, headers, body), not whom you talk to "
         "(address, port, and the host name in SNI)."

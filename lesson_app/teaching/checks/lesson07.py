@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# Notebook 07 imports every checker of its lesson from here; the SQL search check lives in a module of its own.
+from lesson_app.teaching.checks.title_search import check_title_search as check_title_search
 
 # An invented Neon-style URL: no such account or endpoint exists, and nothing ever connects to it.
 EXERCISE_URL = (
@@ -26,8 +28,8 @@ EXPECTED_PARTS = {
 DIRECT_HOST = "ep-quiet-river-654321.us-east-2.aws.neon.tech"
 
 
-def check_url_parts(parts: Any) -> Feedback:
-    """Check a dict with the user, host, port, database and sslmode of EXERCISE_URL."""
+def _not_a_parts_dict(parts: Any) -> Feedback | None:
+    """Refuse the placeholder, a non-dict, a missing key, or a value left as the list `parse_qs` gives."""
     if not_attempted(parts):
         return waiting('a dict such as `{"user": ..., "host": ..., "port": ..., "database": ..., "sslmode": ...}`')
     if not isinstance(parts, Mapping):
@@ -41,6 +43,15 @@ def check_url_parts(parts: Any) -> Feedback:
             f"{listed[0]} is a list, {parts[listed[0]]!r}: `parse_qs` gives a list for every option, because "
             "an option may appear more than once in a query. Give the value itself, the one item in it."
         )
+    return None
+
+
+# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
+# across functions, that order would be harder to see.
+def check_url_parts(parts: Any) -> Feedback:
+    """Check a dict with the user, host, port, database and sslmode of EXERCISE_URL."""
+    if (unusable := _not_a_parts_dict(parts)) is not None:
+        return unusable
     user, host, port = parts["user"], parts["host"], parts["port"]
     database, sslmode = parts["database"], parts["sslmode"]
     if user != "maya":
@@ -118,129 +129,4 @@ def check_direct_url(answer: Any) -> Feedback:
     return correct(
         "same database, same credentials, same TLS options: only `-pooler` left the host. This is the "
         "URL for DIRECT_DATABASE_URL, which migrations use."
-    )
-
-
-# The checker's own rows: in a temporary table that hides the real `youtube` for one rolled-back transaction.
-_ROWS = [
-    ("How a request finds its route", "Request Journey"),
-    ("Ports explained", "Request Journey"),
-    ("Routers and routes", "HTTP Basics"),
-    ("Alex's route planner", "Alex's Lab"),
-    ("Route tables", "Network Notes"),  # "Route", not "route": a case-sensitive search leaves it out
-]
-_INJECTION = "x%' OR TRUE --"
-
-
-def _run(search: Callable[[Connection, str], Any], conn: Connection, word: str) -> tuple[Any, Exception | None]:
-    savepoint = conn.begin_nested()
-    try:
-        result = search(conn, word)
-        if result is not None and not isinstance(result, (str, bytes)):
-            result = list(result)
-    except Exception as exc:  # noqa: BLE001 - a learner's function may raise anything; it becomes a hint
-        savepoint.rollback()
-        return None, exc
-    savepoint.commit()
-    return result, None
-
-
-def _error_hint(exc: Exception, word: str) -> Feedback:
-    if isinstance(exc, ArgumentError) or type(exc).__name__ == "ObjectNotExecutableError":
-        return hint(
-            "SQLAlchemy 2 runs SQL you write only when it is wrapped in `text(...)`: "
-            '`conn.execute(text("SELECT ..."), {...})`.'
-        )
-    if isinstance(exc, DBAPIError):
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "syntax error" in first and "'" in word:
-            return hint(
-                f"searching for {word!r} failed with `{first}`: the apostrophe in the value ended a string in "
-                "your SQL, so the value was pasted into the SQL text. Use a placeholder `:word` and pass the "
-                "value in a dict."
-            )
-        if "syntax error" in first or "%" in first:
-            return hint(
-                f"PostgreSQL said `{first}`. If your SQL says `'%:word%'`, the placeholder sits inside quotes: "
-                "write `LIKE :pattern` with no quotes and put the % signs in the value, "
-                '`{"pattern": f"%{word}%"}`.'
-            )
-        return hint(f"the query failed in PostgreSQL: `{first}`.")
-    if isinstance(exc, SQLAlchemyError):
-        return hint(f"SQLAlchemy said: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-    return hint(f"your function raised {exc.__class__.__name__}: {exc}")
-
-
-def check_title_search(search: Any, engine: Engine) -> Feedback:
-    """Check `search(conn, word)`: the titles that contain `word` as written (capitals count), in id order, with the
-    word as a bound parameter.
-
-    It runs in one transaction that is rolled back, against a temporary `youtube` table of the checker's own
-    rows, so neither the lesson's rows nor a mistake in the function can change anything.
-    """
-    if not_attempted(search):
-        return waiting("a function `titles_containing(conn, word)` (then `my_search = titles_containing`)")
-    if not callable(search):
-        return hint(f"expected a function that takes (conn, word); got a {type(search).__name__}.")
-    with engine.connect() as conn:
-        transaction = conn.begin()
-        conn.execute(
-            text(
-                "CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title text NOT NULL, "
-                "channel text NOT NULL, url text, views integer NOT NULL DEFAULT 0, "
-                "is_published boolean NOT NULL DEFAULT true) ON COMMIT DROP"
-            )
-        )
-        conn.execute(
-            text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"),
-            [{"title": title, "channel": channel} for title, channel in _ROWS],
-        )
-        try:
-            return _judge(search, conn)
-        finally:
-            transaction.rollback()
-
-
-def _judge(search: Callable[[Connection, str], Any], conn: Connection) -> Feedback:
-    every = [title for title, _ in _ROWS]
-    expected = {"route": [every[0], every[2], every[3]], _INJECTION: [], "Alex's": [every[3]]}
-    for word in ("route", _INJECTION, "Alex's"):
-        got, error = _run(search, conn, word)
-        if error is not None:
-            return _error_hint(error, word)
-        if got is None:
-            return hint(
-                "your function returned None: end it with `return ...`, e.g. "
-                "`return conn.execute(query, params).scalars().all()`."
-            )
-        if not isinstance(got, list) or not all(isinstance(title, str) for title in got):
-            return hint(
-                "return the titles as a list of strings: `.scalars().all()` gives the first column of each "
-                "row (a bare `.all()` gives whole rows)."
-            )
-        if word == _INJECTION and len(got) > 0:
-            return hint(
-                f"searching for {_INJECTION!r} returned {len(got)} title(s), though no title contains that "
-                "text: the value became part of the SQL (injection). Write `LIKE :pattern` and pass "
-                '`{"pattern": f"%{word}%"}` as the second argument of `conn.execute`.'
-            )
-        if got == expected[word]:
-            continue
-        if word == "route" and not got:
-            return hint(
-                "searching for 'route' found nothing: `LIKE` without `%` matches only a title that is "
-                'exactly the word. Put `%` on both sides of the value: `f"%{word}%"`.'
-            )
-        if sorted(got) == sorted(expected[word]):
-            return hint("the right titles, in another order: add `ORDER BY id`.")
-        if word == "route" and sorted(got) == sorted([*expected[word], every[4]]):
-            return hint(
-                "searching for 'route' also found 'Route tables', whose title has 'Route' with a capital R: "
-                "your search ignores case (`ILIKE`, or `lower(...)`). The task asks for the word as written, "
-                "which is what `LIKE` compares: capitals count."
-            )
-        return hint(f"searching for {word!r} gave {got}; expected {expected[word]}.")
-    return correct(
-        "the right titles in id order; the injection found nothing and the apostrophe broke nothing, "
-        "because the word travels as a bound parameter."
     )

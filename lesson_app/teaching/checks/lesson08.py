@@ -36,10 +36,8 @@ def _defaults_to_true(column: Any) -> bool:
     return str(value).strip("'").lower() in {"true", "t", "1"}
 
 
-def check_playlist_model(model: Any) -> Feedback:
-    """Check the learner's `Playlist` model: table `playlist`, and the four columns the exercise describes."""
-    if not_attempted(model):
-        return waiting("your model class, e.g. `my_model = Playlist`")
+def _mapped_table(model: Any) -> Table | Feedback:
+    """Return the table the model class maps, or a hint when `model` is an object, a plain class or no table."""
     if not isinstance(model, type):
         if inspect(model, raiseerr=False) is not None:
             return hint("give the class, not an object made from it: `my_model = Playlist`, without parentheses.")
@@ -55,15 +53,11 @@ def check_playlist_model(model: Any) -> Feedback:
         )
     if not isinstance(table, Table):  # declarative can also map a class onto a query, which is no table to check
         return hint(f'{model.__name__} must have a table of its own: `__tablename__ = "playlist"` and its columns.')
-    if table.name != "playlist":
-        return hint(f'the table is called {table.name!r}; set `__tablename__ = "playlist"`.')
-    names = list(table.columns.keys())
-    missing = [name for name in PLAYLIST_COLUMNS if name not in names]
-    if missing:
-        return hint(f"the model has no column {', '.join(repr(m) for m in missing)} (it has {', '.join(names)}).")
-    extra = [name for name in names if name not in PLAYLIST_COLUMNS]
-    if extra:
-        return hint(f"the exercise asks for exactly {', '.join(PLAYLIST_COLUMNS)}; remove {', '.join(extra)}.")
+    return table
+
+
+def _wrong_column(table: Table) -> Feedback | None:
+    """Return a hint for the first column whose type, key, NULL rule, uniqueness or default is not the exercise's."""
     c = table.columns
     if not c.id.primary_key or not isinstance(c.id.type, Integer):
         return hint("`id` should be the primary key, an integer: `id: Mapped[int] = mapped_column(primary_key=True)`.")
@@ -93,6 +87,27 @@ def check_playlist_model(model: Any) -> Feedback:
             "a new playlist should be public unless said otherwise: give `is_public` `default=True` "
             '(or `server_default="true"`).'
         )
+    return None
+
+
+def check_playlist_model(model: Any) -> Feedback:
+    """Check the learner's `Playlist` model: table `playlist`, and the four columns the exercise describes."""
+    if not_attempted(model):
+        return waiting("your model class, e.g. `my_model = Playlist`")
+    table = _mapped_table(model)
+    if isinstance(table, Feedback):
+        return table
+    if table.name != "playlist":
+        return hint(f'the table is called {table.name!r}; set `__tablename__ = "playlist"`.')
+    names = list(table.columns.keys())
+    missing = [name for name in PLAYLIST_COLUMNS if name not in names]
+    if missing:
+        return hint(f"the model has no column {', '.join(repr(m) for m in missing)} (it has {', '.join(names)}).")
+    extra = [name for name in names if name not in PLAYLIST_COLUMNS]
+    if extra:
+        return hint(f"the exercise asks for exactly {', '.join(PLAYLIST_COLUMNS)}; remove {', '.join(extra)}.")
+    if (wrong := _wrong_column(table)) is not None:
+        return wrong
     return correct(
         "table playlist with id (primary key), name (VARCHAR(100), NOT NULL, UNIQUE), description "
         "(VARCHAR(500), may be NULL) and is_public (BOOLEAN, NOT NULL, true by default)."

@@ -8,58 +8,25 @@ too, so a wrong answer changes nothing, and the lesson's own tables are never to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from alembic import op
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 
-ROW = {"title": "Ports explained", "channel": "Request Journey"}
+# Notebook 09 imports these from here with its checkers.
+from lesson_app.teaching.checks.op_hint import explain_op_outside_migration as explain_op_outside_migration
+from lesson_app.teaching.checks.op_hint import hook_into_ipython as hook_into_ipython
 
 
 def given_upgrade() -> None:
     """The upgrade of exercise 1, as autogenerate wrote it."""
     op.add_column("youtube", sa.Column("duration_seconds", sa.Integer(), nullable=True))
-
-
-@contextmanager
-def _rehearsal(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection where `op` works on a temporary `youtube` (id, title, channel) with one row; roll back."""
-    with engine.connect() as conn:
-        transaction = conn.begin()
-        try:
-            conn.execute(
-                text(
-                    "CREATE TEMPORARY TABLE youtube (id serial PRIMARY KEY, title varchar(200) NOT NULL, "
-                    "channel varchar(100) NOT NULL) ON COMMIT DROP"
-                )
-            )
-            conn.execute(text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"), ROW)
-            with Operations.context(MigrationContext.configure(conn)):
-                yield conn
-        finally:
-            transaction.rollback()
-
-
-def _columns(conn: Connection) -> list[str] | None:
-    if conn.execute(text("SELECT to_regclass('pg_temp.youtube')")).scalar() is None:
-        return None
-    return list(
-        conn.execute(
-            text(
-                "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.youtube'::regclass AND attnum > 0 "
-                "AND NOT attisdropped ORDER BY attnum"
-            )
-        ).scalars()
-    )
 
 
 def _failure(exc: Exception, function: str) -> Feedback:
@@ -75,84 +42,27 @@ def _failure(exc: Exception, function: str) -> Feedback:
     return hint(f"your {function} raised {type(exc).__name__}: {exc}")
 
 
-def _raised_by_op(exc: BaseException) -> bool:
-    """Say whether `exc` came out of Alembic's `op` proxy (its innermost frame is in the module `alembic.op`)."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and tb.tb_frame.f_globals.get("__name__", "").startswith("alembic")
-
-
-def explain_op_outside_migration(exc: BaseException) -> Feedback | None:
-    """Return a hint when `exc` is what `op.<name>(...)` raises when no migration is running, else None.
-
-    That happens when a learner calls the function instead of handing it over, as in
-    `check_downgrade(downgrade(), ...)`: `downgrade()` runs at once, before the checker could set up `op`.
-    """
-    no_proxy = isinstance(exc, NameError) and "proxy object has not yet been established" in str(exc)
-    proxy_gone = (
-        isinstance(exc, AttributeError)
-        and getattr(exc, "obj", ...) is None
-        and getattr(exc, "name", None) in _OPERATIONS
-    )
-    if not (no_proxy or proxy_gone) or not _raised_by_op(exc):
-        return None
-    return hint(
-        "`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
-        "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
-        "then calls it for you, inside a migration it rolls back."
-    )
-
-
-_OPERATIONS = frozenset(name for name in dir(Operations) if not name.startswith("_"))
-
-
-def _show_op_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
-    """IPython's handler for AttributeError and NameError: a hint for `op` outside a migration, else as usual."""
-    if explain_op_outside_migration(value) is None:
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-    else:  # the error's last line, without the frames; the hint is printed when the cell ends, like a checker's
-        shell.showtraceback((etype, value, tb), exception_only=True)
-
-
-def hook_into_ipython(shell: Any = None) -> None:
-    """Show `explain_op_outside_migration`'s hint in a notebook, where the error happens before any checker runs."""
-    if shell is None:
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return
-        shell = get_ipython()
-    if shell is None or shell.custom_exceptions not in ((), (AttributeError, NameError)):
-        return  # no IPython, or someone else's handler: leave it alone
-    shell.set_custom_exc((AttributeError, NameError), _show_op_hint)
-
-
-def _run(function: Callable[[], Any], conn: Connection) -> Exception | None:
-    savepoint = conn.begin_nested()
-    try:
-        function()
-    except Exception as exc:  # noqa: BLE001 - a learner's migration may raise anything; it becomes a hint
-        savepoint.rollback()
-        return exc
-    savepoint.commit()
+def _not_a_function(answer: Any, name: str) -> Feedback | None:
+    """Refuse the placeholder, and anything but the migration function itself (`my_{name} = {name}`)."""
+    if not_attempted(answer):
+        return waiting(f"your function, e.g. `def {name}(): ...` and then `my_{name} = {name}`")
+    if not callable(answer):
+        return hint(f"expected the function itself (`my_{name} = {name}`, no parentheses); got {answer!r}.")
     return None
 
 
 def check_downgrade(downgrade: Any, engine: Engine) -> Feedback:
     """Check a `downgrade()` that undoes `given_upgrade()` exactly: the column goes, the table and its rows stay."""
-    if not_attempted(downgrade):
-        return waiting("your function, e.g. `def downgrade(): ...` and then `my_downgrade = downgrade`")
-    if not callable(downgrade):
-        return hint(f"expected the function itself (`my_downgrade = downgrade`, no parentheses); got {downgrade!r}.")
-    with _rehearsal(engine) as conn:
-        before = _columns(conn)
+    if (refused := _not_a_function(downgrade, "downgrade")) is not None:
+        return refused
+    with rehearsal(engine) as conn:
+        before = column_names(conn)
         assert before is not None, "_rehearsal has just created the table"
         given_upgrade()
-        error = _run(downgrade, conn)
+        error = run(downgrade, conn)
         if error is not None:
             return _failure(error, "downgrade")
-        after = _columns(conn)
+        after = column_names(conn)
         if after is None:
             return hint(
                 "after your downgrade the whole `youtube` table is gone: `op.drop_table` would delete every "
@@ -180,22 +90,25 @@ def check_downgrade(downgrade: Any, engine: Engine) -> Feedback:
         return hint(f"after upgrade and downgrade the columns are {after}, but they should be back to {before}.")
 
 
+def _rename_failure(error: Exception) -> Feedback:
+    """Explain an upgrade that raised; a column that does not exist gets the column's names before and after."""
+    if isinstance(error, DBAPIError) and "does not exist" in str(error.orig):
+        return hint(
+            f"{str(error.orig).strip().splitlines()[0]}: the column is called `channel` before the "
+            "upgrade, and `channel_name` after it."
+        )
+    return _failure(error, "upgrade")
+
+
 def check_rename(upgrade: Any, engine: Engine) -> Feedback:
     """Check an `upgrade()` that renames youtube.channel to channel_name and keeps every value."""
-    if not_attempted(upgrade):
-        return waiting("your function, e.g. `def upgrade(): ...` and then `my_upgrade = upgrade`")
-    if not callable(upgrade):
-        return hint(f"expected the function itself (`my_upgrade = upgrade`, no parentheses); got {upgrade!r}.")
-    with _rehearsal(engine) as conn:
-        error = _run(upgrade, conn)
+    if (refused := _not_a_function(upgrade, "upgrade")) is not None:
+        return refused
+    with rehearsal(engine) as conn:
+        error = run(upgrade, conn)
         if error is not None:
-            if isinstance(error, DBAPIError) and "does not exist" in str(error.orig):
-                return hint(
-                    f"{str(error.orig).strip().splitlines()[0]}: the column is called `channel` before the "
-                    "upgrade, and `channel_name` after it."
-                )
-            return _failure(error, "upgrade")
-        columns = _columns(conn)
+            return _rename_failure(error)
+        columns = column_names(conn)
         if columns is None:
             return hint("after your upgrade the `youtube` table is gone: rename one column, keep the table.")
         if "channel" in columns and "channel_name" not in columns:
@@ -260,6 +173,3 @@ def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
         "the database is at 0002: its alembic_version table holds that one id, and the playlist table "
         "is gone with the downgrade of 0003."
     )
-
-
-hook_into_ipython()

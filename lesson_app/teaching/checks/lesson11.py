@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import all_placeholders
 
 # Exercise 1: from the start of the connect to the response headers, the part of the answer that comes first.
 FIRST_BYTE = ("connection.connect_tcp.started", "http11.receive_response_headers.complete")
@@ -130,7 +131,7 @@ _POOL_HINTS = {
 
 def check_pool_prediction(answers: Any) -> Feedback:
     """Check the learner's numbers for each situation in POOL_QUESTIONS."""
-    if not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values())):
+    if all_placeholders(answers):
         return waiting("a number for each situation")
     if not isinstance(answers, dict):
         return hint(f"expected the dictionary of situations and numbers, got a {type(answers).__name__}.")

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.server import start_server
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 from lesson_app.teaching.checks.crud_steps import CrudSteps, delete_checker_rows, video
+from lesson_app.teaching.checks.guards import any_placeholder, same_keys
 from lesson_app.teaching.checks.project_steps import load_module
 from lesson_app.teaching.your_project import load_app
 
@@ -108,9 +109,9 @@ WHY = {
 
 def check_predicted_codes(prediction: Any) -> Feedback:
     """Check the predicted status code of each request in EXPECTED_CODES."""
-    if not_attempted(prediction) or (isinstance(prediction, dict) and ... in prediction.values()):
+    if any_placeholder(prediction):
         return waiting("a status code (an int) for every request in the dictionary")
-    if not isinstance(prediction, dict) or set(prediction) != set(EXPECTED_CODES):
+    if not same_keys(prediction, EXPECTED_CODES):
         return hint(f"keep the dictionary's keys as given ({', '.join(EXPECTED_CODES)}) and give each an int.")
     for request, expected in EXPECTED_CODES.items():
         if isinstance(prediction[request], str):  # "409" == 409 is False in Python: "not 409" would read wrong
@@ -121,11 +122,11 @@ def check_predicted_codes(prediction: Any) -> Feedback:
     return correct("409, 404, 422, 404: " + "; ".join(f"{code}: {WHY[code]}" for code in (409, 404, 422)) + ".")
 
 
-def check_by_url(project: Path, database_url: URL | str) -> Feedback:
-    """Check a route GET /videos/by-url?url=... that answers the video with that url, or 404."""
+def _load_main(project: Path, database_url: URL | str) -> Any:
+    """Import the learner's main.py afresh and return its app, or a hint that shows what the import raised."""
     url = plain_url(database_url) if isinstance(database_url, URL) else database_url
     try:
-        app = load_app(Path(project), url)
+        return load_app(Path(project), url)
     except NameError as exc:
         return hint(
             f"importing main.py raised NameError: {exc}: the route uses a name your main.py does not define; "
@@ -133,6 +134,13 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
         )
     except Exception as exc:  # noqa: BLE001 - the learner's own code: show what it raised
         return hint(f"importing main.py raised {type(exc).__name__}: {exc}; fix that and write the file again.")
+
+
+def check_by_url(project: Path, database_url: URL | str) -> Feedback:
+    """Check a route GET /videos/by-url?url=... that answers the video with that url, or 404."""
+    app = _load_main(project, database_url)
+    if isinstance(app, Feedback):
+        return app
     if "/videos/by-url" not in {getattr(route, "path", None) for route in app.routes}:
         return Feedback(
             None,

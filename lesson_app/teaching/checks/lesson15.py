@@ -15,7 +15,8 @@ from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import normalize_url
 from lesson_app.runtime.databases import plain_url
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, hint, waiting
+from lesson_app.teaching.checks.guards import any_placeholder, same_keys
 from lesson_app.teaching.your_project import run_pytest
 
 EXPECTED = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
@@ -37,9 +38,9 @@ def _meaning(answer: Any) -> str | None:
 
 def check_concurrency(prediction: Any) -> Feedback:
     """Check the prediction of which routes serve ten requests at once together, and which one at a time."""
-    if not_attempted(prediction) or (isinstance(prediction, dict) and ... in prediction.values()):
+    if any_placeholder(prediction):
         return waiting('"together" or "one at a time" for each of the three routes')
-    if not isinstance(prediction, dict) or set(prediction) != set(EXPECTED):
+    if not same_keys(prediction, EXPECTED):
         return hint(f"keep the dictionary's keys as given ({', '.join(EXPECTED)}).")
     for route, expected in EXPECTED.items():
         meaning = _meaning(prediction[route])

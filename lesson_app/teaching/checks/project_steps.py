@@ -24,6 +24,7 @@ from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.server import start_server
 from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks import Feedback, correct, hint
+from lesson_app.teaching.checks.youtube_columns import column_problem
 from lesson_app.teaching.your_project import project_imports
 
 PLACEHOLDER_URL = "postgresql://nobody@127.0.0.1:1/nothing"  # importing a module must not need a database
@@ -63,41 +64,6 @@ def check_main(project: Path) -> Feedback:
     return correct(f"main.py defines app, and GET / answered 200 with {response.json()}.")
 
 
-def _column_problem(table: Any, annotated: bool = True) -> str | None:
-    """Return what is wrong with the youtube table's columns, or None (`annotated`: written as Mapped[...])."""
-    columns = table.columns
-    missing = [
-        name for name in ("id", "title", "url", "channel", "views", "is_published", "created_at") if name not in columns
-    ]
-    if missing:
-        them = "them" if len(missing) > 1 else "it"
-        return f"the model has no column {', '.join(missing)}: add {them} as `Mapped[...]` lines."
-    if not columns["id"].primary_key:
-        return "id must be the primary key: `mapped_column(primary_key=True)`."
-    nullable = [name for name in ("title", "url", "channel") if columns[name].nullable]
-    if nullable and annotated:
-        return f"{', '.join(nullable)} may be NULL: a required field is `Mapped[str]`, not `Mapped[str | None]`."
-    if nullable:
-        return f"{', '.join(nullable)} may be NULL: a required field needs `nullable=False` in its `Column(...)`."
-    if not (
-        columns["url"].unique
-        or any(set(c.columns.keys()) == {"url"} for c in table.constraints if type(c).__name__ == "UniqueConstraint")
-    ):
-        return "url is not unique: add `unique=True`, so the database itself refuses a second row with the same url."
-    for name, value in (("views", "0"), ("is_published", "true")):
-        if columns[name].server_default is None:
-            return (
-                f'{name} has no server_default: add `server_default="{value}"`, so the database fills it in '
-                "for rows inserted without it (and Alembic can add the column to a table that has rows)."
-            )
-    if type(columns["views"].type).__name__ not in ("Integer", "BigInteger"):
-        return "views must be an Integer column."
-    created = columns["created_at"]
-    if not getattr(created.type, "timezone", False) or created.server_default is None:
-        return "created_at needs `DateTime(timezone=True)` and `server_default=func.now()`, so PostgreSQL stamps it."
-    return None
-
-
 def check_model(project: Path) -> Feedback:
     """Check models/youtube_model.py: a `Youtube` model for table `youtube` with the columns the API needs."""
     module = load_module(project, "models.youtube_model")
@@ -111,7 +77,7 @@ def check_model(project: Path) -> Feedback:
     if not hasattr(module, "Base"):
         return hint("models/youtube_model.py must define `Base`: env.py imports it from there for its metadata.")
     annotated = "title" in getattr(model, "__annotations__", {})  # Mapped[...] lines, or Column(...) ones
-    problem = _column_problem(model.__table__, annotated)
+    problem = column_problem(model.__table__, annotated)
     if problem:
         return hint(problem)
     return correct("Youtube maps table youtube: " + ", ".join(model.__table__.columns.keys()) + ".")

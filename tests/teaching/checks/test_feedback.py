@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from jupyter_client.manager import start_new_kernel
 
+from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 
 
@@ -37,3 +41,38 @@ def test_feedback_shows_once_in_a_notebook_even_when_not_last() -> None:
     finally:
         kernel.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+# Every checks module, imported in a fresh IPython shell; then the first feedback, made before a print.
+IMPORT_SESSION = """
+import pkgutil
+from IPython.core.interactiveshell import InteractiveShell
+import lesson_app.teaching.checks as checks
+
+shell = InteractiveShell.instance(colors="nocolor")
+before = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
+exceptions = shell.custom_exceptions
+for module in pkgutil.iter_modules(checks.__path__):
+    shell.run_cell(f"import lesson_app.teaching.checks.{module.name}")
+after = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
+print("registered:", {event: after[event] for event in after if after[event] != before[event]})
+print("custom_exceptions unchanged:", shell.custom_exceptions == exceptions)
+print("--- first feedback")
+shell.run_cell("from lesson_app.teaching.checks import hint\\nfeedback = hint('first'); print('after')")
+print("--- next cell")
+shell.run_cell("1 + 1")
+"""
+
+
+def test_importing_checks_installs_nothing_and_the_first_feedback_still_shows() -> None:
+    """Importing any checks module registers no IPython callback and keeps the exception handler; the first
+    `Feedback` registers the callbacks in time to print itself at the end of its own cell, and only there."""
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_SESSION], capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT
+    )
+    imports, rest = result.stdout.split("--- first feedback")
+    first, following = rest.split("--- next cell")
+    assert "registered: {}" in imports, result.stdout + result.stderr
+    assert "custom_exceptions unchanged: True" in imports
+    assert first.strip() == "after\n❌ Not yet: first"
+    assert "Not yet" not in following and "2" in following

@@ -112,7 +112,8 @@ from IPython.core.interactiveshell import InteractiveShell
 
 shell = InteractiveShell.instance(colors="nocolor")
 shell.run_cell("from tests.teaching.checks.test_lesson09 import downgrade_solution")
-shell.run_cell("from lesson_app.teaching.checks.lesson09 import check_downgrade")
+shell.run_cell("from lesson_app.teaching.checks.lesson09 import check_downgrade, hook_into_ipython")
+shell.run_cell("hook_into_ipython()")
 print("--- cell 1")
 shell.run_cell("check_downgrade(downgrade_solution(), None)")   # no migration has run yet: op raises NameError
 print("--- cell 2")

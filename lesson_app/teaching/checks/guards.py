@@ -1,0 +1,60 @@
+"""The guards checkers start with: an answer still full of `...`, or not the kind of object the exercise asks for.
+
+Each returns a `Feedback` when the answer cannot be judged yet, else None, so a checker reads
+`if (early := guard(answer)) is not None: return early`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, hint, not_attempted
+
+
+def all_placeholders(answers: Any) -> bool:
+    """Say whether a fill-in dictionary (or the answer itself) still holds nothing but `...`."""
+    return not_attempted(answers) or (isinstance(answers, dict) and all(not_attempted(v) for v in answers.values()))
+
+
+def any_placeholder(answers: Any) -> bool:
+    """Say whether a fill-in dictionary (or the answer itself) still holds a `...` anywhere."""
+    return not_attempted(answers) or (isinstance(answers, dict) and ... in answers.values())
+
+
+def same_keys(answers: Any, expected: dict[str, Any]) -> bool:
+    """Say whether `answers` is a dictionary with exactly the keys the exercise gave."""
+    return isinstance(answers, dict) and set(answers) == set(expected)
+
+
+def not_a_response(response: Any, *, then: str | None = None) -> Feedback | None:
+    """Refuse anything but the `httpx.Response` a request returns.
+
+    Lessons 00 to 02 name `client.get(...)` as what returns it and may add `then`, advice for that exercise.
+    """
+    if isinstance(response, httpx.Response):
+        return None
+    got = type(response).__name__
+    if then is None:
+        return hint(f"expected the response object a request returns (`client.get(...)`), got a {got}.")
+    return hint(
+        f"expected the response object that `client.get(...)` returns, got a {got}." + (f" {then}" if then else "")
+    )
+
+
+def first_wrong(
+    answers: dict[str, Any], expected: dict[str, Any], judge: Callable[[str, Any, Any], Feedback | None]
+) -> Feedback | None:
+    """Walk a fill-in dictionary in the exercise's order; return a hint for the first `...` or refused answer.
+
+    `judge(key, expected, given)` returns a hint for a wrong answer, else None.
+    """
+    for right, (key, wanted) in enumerate(expected.items()):
+        given = answers[key]
+        if not_attempted(given):
+            return hint(f"{right} right so far; {key!r} is still `...`.")
+        if (refused := judge(key, wanted, given)) is not None:
+            return refused
+    return None

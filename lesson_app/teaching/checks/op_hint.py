@@ -1,0 +1,69 @@
+"""Notebook 09's hint for `op` used outside a migration: a learner who writes `check_downgrade(downgrade(), ...)`
+runs `op` before any checker can set it up, so the error comes from the learner's own cell.
+
+Notebook 09 calls `hook_into_ipython()` in its first exercise cell; importing this module changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.operations import Operations
+
+from lesson_app.teaching.checks import Feedback, hint
+
+
+def _raised_by_op(exc: BaseException) -> bool:
+    """Say whether `exc` came out of Alembic's `op` proxy (its innermost frame is in the module `alembic.op`)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_globals.get("__name__", "").startswith("alembic")
+
+
+def explain_op_outside_migration(exc: BaseException) -> Feedback | None:
+    """Return a hint when `exc` is what `op.<name>(...)` raises when no migration is running, else None.
+
+    That happens when a learner calls the function instead of handing it over, as in
+    `check_downgrade(downgrade(), ...)`: `downgrade()` runs at once, before the checker could set up `op`.
+    """
+    no_proxy = isinstance(exc, NameError) and "proxy object has not yet been established" in str(exc)
+    proxy_gone = (
+        isinstance(exc, AttributeError)
+        and getattr(exc, "obj", ...) is None
+        and getattr(exc, "name", None) in _OPERATIONS
+    )
+    if not (no_proxy or proxy_gone) or not _raised_by_op(exc):
+        return None
+    return hint(
+        "`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
+        "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
+        "then calls it for you, inside a migration it rolls back."
+    )
+
+
+_OPERATIONS = frozenset(name for name in dir(Operations) if not name.startswith("_"))
+
+
+def _show_op_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython's handler for AttributeError and NameError: a hint for `op` outside a migration, else as usual."""
+    if explain_op_outside_migration(value) is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    else:  # the error's last line, without the frames; the hint is printed when the cell ends, like a checker's
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+
+def hook_into_ipython(shell: Any = None) -> None:
+    """Show `explain_op_outside_migration`'s hint in a notebook, where the error happens before any checker runs.
+
+    Notebook 09 calls this in the cell that imports the first checker; importing this module changes nothing.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+    if shell is None or shell.custom_exceptions not in ((), (AttributeError, NameError)):
+        return  # no IPython, or someone else's handler: leave it alone
+    shell.set_custom_exc((AttributeError, NameError), _show_op_hint)
