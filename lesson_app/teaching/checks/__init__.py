@@ -39,6 +39,11 @@ class Feedback:
             _unshown.clear()
         printer.text(repr(self))
 
+    def _repr_markdown_(self) -> str:
+        """The same sentence for JupyterLab, where the `code` in a message shows as code, not as backticks."""
+        mark, _, _ = repr(self).partition(": ")
+        return f"**{mark}**: {_markdown_safe(self.message)}"
+
     def __bool__(self) -> bool:
         return bool(self.passed)
 
@@ -91,9 +96,19 @@ def _forget(*_: object) -> None:
     _unshown.clear()
 
 
+def _markdown_safe(message: str) -> str:
+    """Escape what Markdown would take for HTML or emphasis outside the `code` spans (a `<` would vanish)."""
+    parts = message.split("`")
+    for i in range(0, len(parts), 2):  # the even parts are outside code spans
+        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+    return "`".join(parts)
+
+
 def _show_unshown(*_: object) -> None:
     if _unshown:
-        print(repr(_unshown.pop()))
+        from IPython.display import display  # only registered in IPython, so it is loaded already
+
+        display(_unshown.pop())
 
 
 def _hook_into_ipython() -> None:

@@ -19,6 +19,12 @@ def test_feedback_reads_as_a_sentence() -> None:
     assert isinstance(waiting("x"), Feedback)
 
 
+def test_feedback_renders_as_markdown_with_code_kept_and_html_escaped() -> None:
+    shown = hint("send `GET /videos/{id}` with id < 10, not __init__ or 2 * 3")._repr_markdown_()
+    assert shown == "**❌ Not yet**: send `GET /videos/{id}` with id &lt; 10, not \\_\\_init\\_\\_ or 2 \\* 3"
+    assert correct("a `<b>` tag")._repr_markdown_() == "**✅ Correct**: a `<b>` tag"  # code spans stay as written
+
+
 def test_feedback_shows_once_in_a_notebook_even_when_not_last() -> None:
     manager, kernel = start_new_kernel(kernel_name="python3")
     try:
@@ -28,16 +34,24 @@ def test_feedback_shows_once_in_a_notebook_even_when_not_last() -> None:
 
             def collect(message: dict) -> None:
                 content = message["content"]
-                if message["msg_type"] in ("stream", "execute_result"):
-                    shown.append(content.get("text") or content["data"]["text/plain"])
+                if message["msg_type"] == "stream":
+                    shown.append(content["text"])
+                elif message["msg_type"] in ("execute_result", "display_data"):
+                    shown.append(
+                        content["data"]["text/plain"] + ("\n" if message["msg_type"] == "display_data" else "")
+                    )
+                    markdown.append(content["data"].get("text/markdown"))
 
             kernel.execute_interactive(code, output_hook=collect, timeout=60)
             return shown
 
+        markdown: list[str | None] = []
         run("from lesson_app.teaching.checks import hint")
         assert run("hint('last line')") == ["❌ Not yet: last line"]
         assert "".join(run("feedback = hint('then a print'); print('after')")) == "after\n❌ Not yet: then a print\n"
         assert run("1 + 1") == ["2"]  # nothing left over from the cell before
+        # JupyterLab renders the Markdown: a feedback's `code` shows as code, both at the end and mid-cell.
+        assert markdown[:2] == ["**❌ Not yet**: last line", "**❌ Not yet**: then a print"]
     finally:
         kernel.stop_channels()
         manager.shutdown_kernel(now=True)
