@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
+import httpx
+
 import lesson_app
+from lesson_app.runtime.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP_START, MAP_END = "<!-- module-map:start -->", "<!-- module-map:end -->"
@@ -75,3 +82,49 @@ def test_public_names_are_the_only_top_level_imports_and_each_resolves() -> None
         assert getattr(lesson_app, name) is not None
     for module in notebook_modules():
         assert "._" not in module, f"a notebook imports the private module {module}"
+
+
+def _markdown_links(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = "".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    return [link for link in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"[a-z]+:|#", link)]
+
+
+def test_every_relative_link_in_a_lesson_opens_a_file_of_the_project() -> None:
+    broken = [
+        f"{path.name}: {link}"
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+        for link in _markdown_links(path)
+        if not (path.parent / link.split("#")[0]).resolve().exists()
+    ]
+    assert broken == []
+
+
+def test_the_readme_command_serves_the_project_folder_so_the_links_open(tmp_path: Path) -> None:
+    """Start JupyterLab with the README's own arguments and ask its server for a note and a lesson."""
+    command = next(line for line in (ROOT / "README.md").read_text().splitlines() if "uv run jupyter lab" in line)
+    arguments = command.split("#")[0].split("jupyter lab", 1)[1].split()
+    port, log = free_port(), tmp_path / "jupyterlab.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", *arguments, "--no-browser", f"--port={port}", "--allow-root",
+         "--IdentityProvider.token=readme-test", f"--ServerApp.runtime_dir={tmp_path}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path)},  # no machine-wide config changes what is tested
+    )  # fmt: skip
+    try:
+        headers = {"Authorization": "token readme-test"}
+        base = f"http://127.0.0.1:{port}/api/contents"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                notes = httpx.get(f"{base}/notes/README.md?content=0", headers=headers, timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+        assert notes.status_code == 200, "the README's command does not serve notes/: the lessons' links break"
+        lesson = httpx.get(f"{base}/notebooks/00_start_here.ipynb?content=0", headers=headers, timeout=5)
+        assert lesson.status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
