@@ -14,24 +14,11 @@ from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import get_settings, normalize_url
 from lesson_app.runtime import embedded, schema_version
+from lesson_app.runtime.db_errors import DatabaseUnavailableError, unavailable_error
 
+# DatabaseUnavailableError stays importable from here, where lesson_app exports it from.
+__all__ = ["DatabaseUnavailableError", "lesson_database", "plain_url", "server_url"]
 _NAME = re.compile(r"[^a-z0-9_]+")
-
-
-class DatabaseUnavailableError(ConnectionError):
-    """The configured PostgreSQL server did not answer; the message says where and what to do."""
-
-
-def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
-    """Say in one sentence that the server at `url` did not answer, and what to do about it."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    where = f"{url.host}:{url.port or 5432}"
-    fix = (
-        "check DATABASE_URL in .env (or unset it to use the embedded server)"
-        if get_settings().database_url
-        else "run `python -m lesson_app db status`, then `db start`"
-    )
-    return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
 
 
 def database_name(label: str) -> str:

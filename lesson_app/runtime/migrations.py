@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from alembic import command
 from lesson_app.config.settings import PROJECT_ROOT, escape_for_alembic, get_settings
+from lesson_app.runtime.db_errors import unavailable_error
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -30,8 +31,6 @@ def head() -> str | None:
 
 def current(url: URL) -> str | None:
     """Return the revision the database is at (what its alembic_version table holds), or None."""
-    from lesson_app.runtime.databases import unavailable_error  # databases imports this module
-
     engine = create_engine(url, connect_args={"connect_timeout": get_settings().connect_timeout_seconds})
     try:
         with engine.connect() as conn:
