@@ -64,10 +64,25 @@ class _ServerLogs(logging.Filter):
 
 
 _logs = _ServerLogs()
-for _name in LOGGERS:
-    logging.getLogger(_name).addFilter(_logs)
-logging.getLogger("uvicorn").setLevel(logging.INFO)
-logging.getLogger("lesson_app").setLevel(logging.INFO)
+_exit_hook: list[bool] = []  # holds True once stop_all is registered to run at exit
+
+
+def _prepare() -> None:
+    """On the first start: filter Uvicorn's and lesson_app's loggers and stop every server at exit.
+
+    Done here, not at import, so that importing this module changes nothing; calling it again changes nothing.
+    """
+    if not _exit_hook:
+        atexit.register(stop_all)
+        _exit_hook.append(True)
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _logs not in logger.filters:  # a second server, or a re-run cell, must not add it twice
+            logger.addFilter(_logs)
+    logging.getLogger("uvicorn").setLevel(logging.INFO)
+    logging.getLogger("lesson_app").setLevel(logging.INFO)
+
+
 _servers: dict[str, LessonServer] = {}
 _last_ports: dict[str, int] = {}  # per cell key, even after a stop: a re-run keeps its URL while the port is free
 
@@ -163,6 +178,18 @@ def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
         logging.getLogger("uvicorn.error").error("server thread ended: %r", exc)
 
 
+def _wait_until_started(server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, timeout: float) -> None:
+    """Return once Uvicorn answers; if its thread ends or time runs out, close the socket and say why."""
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            last = _logs.lines[-1] if _logs.lines else "no log line"
+            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
+        time.sleep(0.001)
+
+
 def start_server(
     app: Any,
     port: int | None = None,
@@ -184,6 +211,7 @@ def start_server(
     key = name or ("default" if port is None else f"port {port}")
     if key in _servers:
         _servers[key].stop()
+    _prepare()
     _logs.echo = log
     sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
     use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
@@ -192,14 +220,7 @@ def start_server(
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
     thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=thread_name)
     thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            last = _logs.lines[-1] if _logs.lines else "no log line"
-            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
-        time.sleep(0.001)
+    _wait_until_started(server, thread, sock, timeout)
     running = LessonServer(server, thread, sock, key)
     _servers[key] = running
     _last_ports[key] = running.port
@@ -213,6 +234,3 @@ def stop_all() -> None:
         server._server.should_exit = True
     for server in servers:
         server.stop()
-
-
-atexit.register(stop_all)
