@@ -24,7 +24,7 @@ from lesson_app.config.settings import get_settings
 from lesson_app.runtime import pg_access
 from lesson_app.runtime.pg_access import EmbeddedDatabaseError, give
 from lesson_app.runtime.pg_programs import PASSWORD, USER, bin_dir, binary_version, check_version, initdb, unreachable
-from lesson_app.runtime.ports import accepts, free_port, port_is_free
+from lesson_app.runtime.ports import accepts, first_free_port, free_port, port_is_free
 
 __all__ = [
     "EmbeddedDatabaseError",
@@ -126,10 +126,9 @@ def _choose_port(record: Path) -> int:
         kept = int(record.read_text())
     except (OSError, ValueError):
         kept = None
-    wanted = kept or get_settings().pg_port
-    if port_is_free(wanted):
-        return wanted
-    chosen = free_port()
+    chosen = first_free_port([kept or get_settings().pg_port])
+    if chosen == (kept or get_settings().pg_port):
+        return chosen
     if kept:
         logger.warning(
             "Another program now uses port %d, where this PostgreSQL ran before, so it moved to port %d: "

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from alembic import command
 from lesson_app.config.settings import PROJECT_ROOT, escape_for_alembic, get_settings
-from lesson_app.runtime.db_errors import unavailable_error
+from lesson_app.runtime.connection import unavailable_error
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -42,9 +42,7 @@ def current(url: URL) -> str | None:
 
 
 def upgrade(url: URL, revision: str = "head") -> None:
-    """Bring the database to `revision`; a database already there is left as it is, quickly."""
-    if revision == "head" and current(url) == head():
-        return
+    """Bring the database to `revision` (`databases.migrate_to_newest` skips Alembic when it is already there)."""
     command.upgrade(alembic_config(url), revision)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import uvicorn
 
+from lesson_app.runtime import ports
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
 
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
@@ -129,18 +130,16 @@ class LessonServer:
         self.stop()
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Listen on host:port ourselves, so a busy port fails here at once instead of inside Uvicorn's thread."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio turns off Nagle's algorithm (TCP_NODELAY) only on sockets that say
-    # so, and without it every response waits ~40 ms for the client's delayed ACK (measured: 44 ms vs 0.7 ms).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Uvicorn does: restart without waiting
+def _bind(host: str, port: int | None, previous: int | None) -> socket.socket:
+    """Listen ourselves, so a busy port fails here at once instead of inside Uvicorn's thread.
+
+    With no port: where this cell's server was before, else on 8000, else on any free port.
+    """
+    if port is None:
+        return ports.listen_on_first(host, (previous, DEFAULT_PORT))
     try:
-        sock.bind((host, port))
-        sock.listen(128)
+        return ports.listen(host, port)
     except OSError as exc:
-        sock.close()
         if exc.errno == errno.EACCES:
             raise PrivilegedPortError(
                 exc.errno,
@@ -156,18 +155,6 @@ def _bind(host: str, port: int) -> socket.socket:
                 f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
             ) from None
         raise
-    return sock
-
-
-def _bind_default(host: str, previous: int | None) -> socket.socket:
-    """Listen where this cell's server was before, else on 8000, else on any free port."""
-    for candidate in (previous, DEFAULT_PORT):
-        if candidate is not None:
-            try:
-                return _bind(host, candidate)
-            except PortInUseError:
-                pass
-    return _bind(host, 0)  # the operating system picks a free port
 
 
 def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
@@ -213,7 +200,7 @@ def start_server(
         _servers[key].stop()
     _prepare()
     _logs.echo = log
-    sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
+    sock = _bind(host, port, _last_ports.get(key))
     use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
