@@ -29,7 +29,7 @@ def test_embedded_and_server_use_the_ports_module() -> None:
     from lesson_app.runtime import server
 
     assert embedded.free_port is ports.free_port
-    assert not hasattr(server, "_bind_default")
+    assert not hasattr(server, "_bind_default") and not hasattr(embedded, "_choose_port")
 
 
 def test_is_at_newest_answers_for_a_url(empty_db_url) -> None:
