@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import atexit
-import collections
 import errno
 import logging
 import socket
-import sys
 import threading
 import time
 from typing import Any
 
 import uvicorn
 
-from lesson_app.runtime import ports
+from lesson_app.runtime import ports, server_logs
+from lesson_app.runtime.server_logs import THREAD_PREFIX
+from lesson_app.runtime.server_logs import logs as _logs
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
 
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
@@ -32,39 +32,6 @@ class ServerStartError(RuntimeError):
     """Uvicorn stopped before it was ready; the message carries its last log line."""
 
 
-THREAD_PREFIX = "lesson-server-"
-LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "lesson_app")
-
-
-class _ServerLogs(logging.Filter):
-    """Take every log record our server threads make, keep it in memory, and print it only if asked.
-
-    A filter on the loggers themselves, not a handler: `logging.config.dictConfig` (which a plain
-    `uvicorn.Config(...)` in a cell runs) replaces a logger's handlers but keeps its filters, so no later
-    cell can make the access log spill into the notebook.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: collections.deque[str] = collections.deque(maxlen=500)
-        # (thread name, exception) of each error a server logged, so a checker can show what really failed
-        self.errors: collections.deque[tuple[str, BaseException]] = collections.deque(maxlen=50)
-        self.echo = False
-        self.formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not record.threadName or not record.threadName.startswith(THREAD_PREFIX):
-            return True  # not from one of our servers: leave it to whatever is configured
-        if record.exc_info and record.exc_info[1] is not None:
-            self.errors.append((record.threadName, record.exc_info[1]))
-        line = self.formatter.format(record)
-        self.lines.append(line)
-        if self.echo:
-            print(line, file=sys.stderr)
-        return False
-
-
-_logs = _ServerLogs()
 _exit_hook: list[bool] = []  # holds True once stop_all is registered to run at exit
 
 
@@ -76,12 +43,7 @@ def _prepare() -> None:
     if not _exit_hook:
         atexit.register(stop_all)
         _exit_hook.append(True)
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if _logs not in logger.filters:  # a second server, or a re-run cell, must not add it twice
-            logger.addFilter(_logs)
-    logging.getLogger("uvicorn").setLevel(logging.INFO)
-    logging.getLogger("lesson_app").setLevel(logging.INFO)
+    server_logs.install()
 
 
 _servers: dict[str, LessonServer] = {}

@@ -248,10 +248,10 @@ def test_errors_returns_the_exception_a_route_raised_on_this_server_only() -> No
 
 
 def test_the_log_filter_is_installed_once_however_many_servers_start() -> None:
-    from lesson_app.runtime import server as server_module
+    from lesson_app.runtime import server_logs
 
     for name in ("first", "second"):
         start_server(tiny_app(), port=0, name=f"t-filter-{name}").stop()
-    for name in server_module.LOGGERS:
+    for name in server_logs.LOGGERS:
         filters = logging.getLogger(name).filters
-        assert filters.count(server_module._logs) == 1, name
+        assert filters.count(server_logs.logs) == 1, name
