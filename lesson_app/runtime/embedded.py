@@ -48,12 +48,22 @@ class EmbeddedServer:
 
     pg_dir: Path
     pg_port: int = 5432
+    # As root: who runs PostgreSQL, and where its binaries and data go when that user cannot reach the project.
+    system_user: str = "lessonpg"
+    shared_bin_dir: Path = Path("/var/cache/request-journey")
+    shared_data_dir: Path = Path("/var/lib/request-journey")
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> EmbeddedServer:
-        """The server PG_DIR and PG_PORT describe (the current settings unless others are given)."""
+    def from_settings(cls, settings: Settings | None = None, pg_dir: Path | None = None) -> EmbeddedServer:
+        """The server the settings describe (the current ones unless others are given); `pg_dir` overrides PG_DIR."""
         settings = settings or get_settings()
-        return cls(settings.pg_dir, settings.pg_port)
+        return cls(
+            pg_dir or settings.pg_dir,
+            settings.pg_port,
+            settings.pg_system_user,
+            settings.pg_shared_bin_dir,
+            settings.pg_shared_data_dir,
+        )
 
     @property
     def home(self) -> Path:
@@ -117,10 +127,10 @@ class EmbeddedServer:
 
     def _start(self, bins: Path) -> RunningServer:
         """Create the data folder if needed and launch the server (the caller holds the lock)."""
-        who = pg_access.run_as()
+        who = pg_access.run_as(self.system_user)
         version = binary_version(bins)
-        home = pg_access.choose_home(self.pg_dir, who)
-        runnable = pg_access.runnable_binaries(bins, version, who)
+        home = pg_access.choose_home(self.pg_dir, who, self.shared_data_dir)
+        runnable = pg_access.runnable_binaries(bins, version, who, self.shared_bin_dir)
         data = home / "data"
         if not (data / "PG_VERSION").exists():
             initdb(runnable, data, who)
@@ -156,12 +166,12 @@ def ensure_running() -> RunningServer:
 
 def status(pg_dir: Path | None = None) -> RunningServer | None:
     """Return the embedded server running on `pg_dir` (default: PG_DIR's), or None."""
-    return EmbeddedServer(pg_dir).status() if pg_dir else EmbeddedServer.from_settings().status()
+    return EmbeddedServer.from_settings(pg_dir=pg_dir).status()
 
 
 def stop(timeout: float = 15.0, pg_dir: Path | None = None) -> bool:
     """Stop the embedded server on `pg_dir` (default: PG_DIR's); say if it ran."""
-    return (EmbeddedServer(pg_dir) if pg_dir else EmbeddedServer.from_settings()).stop(timeout)
+    return EmbeddedServer.from_settings(pg_dir=pg_dir).stop(timeout)
 
 
 def reset() -> None:

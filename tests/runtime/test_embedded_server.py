@@ -80,3 +80,10 @@ def test_reset_waits_for_a_start_another_process_holds_the_lock_for(scratch: Pat
     holder.wait(timeout=10)
     resetting.join(timeout=30)
     assert server.status() is None and not (scratch / "data").exists()
+
+
+def test_from_settings_takes_every_value_from_the_settings(scratch: Path) -> None:
+    values = {"pg_port": 6100, "pg_system_user": "someone", "pg_shared_bin_dir": "/x", "pg_shared_data_dir": "/y"}
+    with override_settings(pg_dir=scratch, **values):
+        assert EmbeddedServer.from_settings() == EmbeddedServer(scratch, 6100, "someone", Path("/x"), Path("/y"))
+        assert EmbeddedServer.from_settings(pg_dir=scratch / "other").pg_dir == scratch / "other"
