@@ -133,7 +133,7 @@ def test_a_dotenv_naming_the_learners_database_is_ignored(learner: Learner, tmp_
     (tmp_path / ".env").write_text(f"DATABASE_URL={url}\nDIRECT_DATABASE_URL={url}\n")
     before = learner.snapshot()
     project = ["-c", str(PROJECT_ROOT / "pyproject.toml"), "--rootdir", str(PROJECT_ROOT)]
-    test = f"{PROJECT_ROOT / 'tests' / 'test_app.py'}::test_health_ok_with_a_database"
+    test = f"{PROJECT_ROOT / 'tests' / 'api' / 'test_app.py'}::test_health_ok_with_a_database"
     run_pytest([*project, test], learner_environment(learner, pg_dir=False, database_url=False), cwd=tmp_path)
     assert learner.snapshot() == before
 
