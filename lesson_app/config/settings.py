@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,12 +71,47 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
 
-@lru_cache
-def get_settings() -> Settings:
-    """Return the process-wide settings, read once (tests clear the cache to change them)."""
+def _read_settings() -> Settings:
     if os.environ.get(TEST_RUN_VARIABLE):
         return Settings(_env_file=None)  # a learner's .env must not send a test run to their server
     return Settings()
+
+
+class _CurrentSettings:
+    """`get_settings()`: the settings read once from the environment and `.env`, or a test's override."""
+
+    def __init__(self) -> None:
+        self._read: Settings | None = None
+        self.overrides: list[Settings] = []  # the innermost override_settings block's settings last
+
+    def __call__(self) -> Settings:
+        if self.overrides:
+            return self.overrides[-1]
+        if self._read is None:
+            self._read = _read_settings()
+        return self._read
+
+    def cache_clear(self) -> None:
+        """Read the environment again on the next call (the pytest plugin changes os.environ itself)."""
+        self._read = None
+
+
+get_settings = _CurrentSettings()
+
+
+@contextmanager
+def override_settings(**values: Any) -> Iterator[Settings]:
+    """Inside the block, get_settings() returns the current settings with `values` changed, then them again.
+
+    The one way tests change a setting, e.g. `with override_settings(pg_dir=tmp, pg_port=free_port()):`. Values
+    are validated as if read from the environment; child processes still see only the environment.
+    """
+    settings = Settings(_env_file=None, **{**get_settings().model_dump(), **values})
+    get_settings.overrides.append(settings)
+    try:
+        yield settings
+    finally:
+        get_settings.overrides.remove(settings)
 
 
 def normalize_url(raw: str) -> URL:

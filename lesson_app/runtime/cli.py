@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 
 from lesson_app.config.settings import PROJECT_ROOT, get_settings
@@ -112,15 +111,9 @@ def _chosen_database(label: str | None):
 
 
 def _psql(url, extra: list[str]) -> int:
-    """Open psql on the URL: the bundled one, whose version matches the embedded server, unless TLS rules it out."""
     from lesson_app.runtime import psql_client
 
-    found, note = psql_client.choose(url)
-    if note:
-        print(note, file=sys.stderr)
-    if found is None:
-        return 1
-    return subprocess.call([found, plain_url(url), *(extra[1:] if extra[:1] == ["--"] else extra)])
+    return psql_client.run(url, extra[1:] if extra[:1] == ["--"] else extra)
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -129,9 +122,7 @@ def _load(args: argparse.Namespace) -> int:
 
     url = databases.lesson_database(args.database) if args.database else databases.server_url()
     if not args.database:
-        from lesson_app.runtime import migrations
-
-        migrations.upgrade(databases.migration_url())
+        databases.migrate_to_newest(databases.migration_url())
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         print(load_videos(session))

@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-import psycopg2
 from psycopg2 import errors, sql
 from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import get_settings, normalize_url
 from lesson_app.runtime import embedded, schema_version
+from lesson_app.runtime.connection import DatabaseUnavailableError, cursor
 
+# DatabaseUnavailableError stays importable from here, where lesson_app exports it from.
+__all__ = ["DatabaseUnavailableError", "lesson_database", "plain_url", "server_url"]
 _NAME = re.compile(r"[^a-z0-9_]+")
-
-
-class DatabaseUnavailableError(ConnectionError):
-    """The configured PostgreSQL server did not answer; the message says where and what to do."""
-
-
-def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
-    """Say in one sentence that the server at `url` did not answer, and what to do about it."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    where = f"{url.host}:{url.port or 5432}"
-    fix = (
-        "check DATABASE_URL in .env (or unset it to use the embedded server)"
-        if get_settings().database_url
-        else "run `python -m lesson_app db status`, then `db start`"
-    )
-    return DatabaseUnavailableError(f"Cannot reach PostgreSQL at {where} ({reason}): {fix}.")
 
 
 def database_name(label: str) -> str:
@@ -61,36 +44,28 @@ def plain_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def migration_url() -> URL:
-    """Return the URL `alembic` on the command line migrates: the direct URL when one is set (Neon pools the other)."""
+def migration_url(url: URL | None = None) -> URL:
+    """Return the URL to migrate the database `url` names (default: the main one), as `alembic` does.
+
+    That is the direct endpoint when DIRECT_DATABASE_URL is set (Neon's pooled one is not for migrations).
+    """
     direct = get_settings().direct_database_url
-    return normalize_url(direct) if direct else server_url()
+    if not direct:
+        return url or server_url()
+    return normalize_url(direct).set(database=url.database) if url else normalize_url(direct)
+
+
+def migrate_to_newest(url: URL) -> None:
+    """Bring the database `url` names to the newest revision; one already there costs one query, no Alembic."""
+    if not schema_version.is_at_newest(url):
+        from lesson_app.runtime import migrations  # Alembic costs ~0.3 s to import: only when there is work
+
+        migrations.upgrade(url)
 
 
 def _admin_cursor(url: URL):
     """Open an autocommit cursor on the server's `postgres` database (CREATE DATABASE needs one)."""
-    return _cursor(url.set(database="postgres"))
-
-
-@contextmanager
-def _cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
-    """Yield an autocommit cursor on the database the URL names, through psycopg2 directly."""
-    try:
-        # libpq takes any parameter a URL's query may hold (sslmode, options, ...); as keywords they are Any.
-        query: dict[str, Any] = dict(url.query)
-        conn = psycopg2.connect(
-            **url.translate_connect_args(username="user", database="dbname"),
-            **query,
-            connect_timeout=get_settings().connect_timeout_seconds,
-        )
-    except psycopg2.OperationalError as exc:
-        raise unavailable_error(url, exc) from None
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            yield cur
-    finally:
-        conn.close()
+    return cursor(url.set(database="postgres"))
 
 
 def _database_name(url: URL) -> str:
@@ -157,17 +132,5 @@ def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> U
     else:
         url = server_url(database_name(label))
     if migrate:
-        target = migration_url_for(url)
-        with _cursor(target) as cur:
-            up_to_date = schema_version.is_at_newest(cur)
-        if not up_to_date:
-            from lesson_app.runtime import migrations  # Alembic costs ~0.3 s to import: only when there is work
-
-            migrations.upgrade(target)
+        migrate_to_newest(migration_url(url))
     return url
-
-
-def migration_url_for(url: URL) -> URL:
-    """Return the URL to migrate the database `url` names: through the direct endpoint when one is set."""
-    direct = get_settings().direct_database_url
-    return normalize_url(direct).set(database=url.database) if direct else url

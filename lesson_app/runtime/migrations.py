@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from alembic import command
 from lesson_app.config.settings import PROJECT_ROOT, escape_for_alembic, get_settings
+from lesson_app.runtime.connection import unavailable_error
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -30,8 +31,6 @@ def head() -> str | None:
 
 def current(url: URL) -> str | None:
     """Return the revision the database is at (what its alembic_version table holds), or None."""
-    from lesson_app.runtime.databases import unavailable_error  # databases imports this module
-
     engine = create_engine(url, connect_args={"connect_timeout": get_settings().connect_timeout_seconds})
     try:
         with engine.connect() as conn:
@@ -43,9 +42,7 @@ def current(url: URL) -> str | None:
 
 
 def upgrade(url: URL, revision: str = "head") -> None:
-    """Bring the database to `revision`; a database already there is left as it is, quickly."""
-    if revision == "head" and current(url) == head():
-        return
+    """Bring the database to `revision` (`databases.migrate_to_newest` skips Alembic when it is already there)."""
     command.upgrade(alembic_config(url), revision)
 
 

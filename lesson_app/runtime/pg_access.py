@@ -18,8 +18,6 @@ from pathlib import Path
 
 import fasteners
 
-from lesson_app.config.settings import get_settings
-
 log = logging.getLogger(__name__)
 POINTER = "data-lives-in"  # in PG_DIR: the folder that really holds data/ and server.log, when moved
 
@@ -28,13 +26,12 @@ class EmbeddedDatabaseError(RuntimeError):
     """The embedded server could not do what was asked; the message says why and what to do."""
 
 
-def run_as() -> dict:
-    """Return the subprocess arguments that drop root (empty when we are not root)."""
+def run_as(name: str) -> dict:
+    """Return the subprocess arguments that run as the system user `name` when we are root (else empty)."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return {}
     import pwd
 
-    name = get_settings().pg_system_user
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
@@ -53,6 +50,13 @@ def run_as() -> dict:
         entry = pwd.getpwnam(name)
     # cwd="/": the caller's folder may be one the system user cannot enter, and initdb and pg_ctl look at it.
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": [], "cwd": "/"}
+
+
+def _name(who: dict) -> str:
+    """The name of the user `who` (run_as's arguments) runs as, for messages."""
+    import pwd  # Unix only, as is running as root: who is empty elsewhere and this is never called
+
+    return pwd.getpwuid(who["user"]).pw_name
 
 
 def give(path: Path, who: dict) -> None:
@@ -80,20 +84,20 @@ def recorded_home(pg_dir: Path) -> Path:
         return pg_dir
 
 
-def choose_home(pg_dir: Path, who: dict) -> Path:
+def choose_home(pg_dir: Path, who: dict, shared_data_dir: Path) -> Path:
     """Return the recorded home; for a new data folder the server's user cannot reach, make one it owns."""
     home = recorded_home(pg_dir)
     if home != pg_dir or (pg_dir / "data" / "PG_VERSION").exists() or reaches(who, pg_dir):
         return home
     key = hashlib.sha256(str((pg_dir / "data").resolve()).encode()).hexdigest()[:16]
-    home = _shared_folder(get_settings().pg_shared_data_dir) / key
+    home = _shared_folder(shared_data_dir) / key
     home.mkdir(mode=0o700, exist_ok=True)
     give(home, who)
     (pg_dir / POINTER).write_text(f"{home}\n")
     log.warning(
         "PostgreSQL runs as the system user %r, who cannot enter %s, so this project's rows live in %s "
         "(`python -m lesson_app db status` shows where, `db reset` deletes them).",
-        get_settings().pg_system_user,
+        _name(who),
         pg_dir,
         home,
     )
@@ -108,14 +112,14 @@ def forget_home(pg_dir: Path) -> None:
         (pg_dir / POINTER).unlink(missing_ok=True)
 
 
-def runnable_binaries(bins: Path, version: int, who: dict) -> Path:
+def runnable_binaries(bins: Path, version: int, who: dict, shared_bin_dir: Path) -> Path:
     """Return binaries the server's user can run: `bins` itself, or a copy of their install in a shared cache."""
     # initdb, not postgres: it also loads the wheel's vendored libpq, so this proves the libraries too.
     if reaches(who, bins, bins / "initdb"):
         return bins
     # Keyed by the content of the server program: clones with the same wheel share one copy.
     digest = hashlib.sha256((bins / "postgres").read_bytes()).hexdigest()[:12]
-    target = _shared_folder(get_settings().pg_shared_bin_dir) / f"pg{version}-{digest}"
+    target = _shared_folder(shared_bin_dir) / f"pg{version}-{digest}"
     install, package = bins.parent, bins.parent.parent
     copied = target / package.name / install.name / bins.name
     if not (copied / "postgres").exists():
@@ -123,13 +127,13 @@ def runnable_binaries(bins: Path, version: int, who: dict) -> Path:
         log.warning(
             "The system user %r cannot reach the PostgreSQL programs in %s, so they were copied once to %s, "
             "which every user can read.",
-            get_settings().pg_system_user,
+            _name(who),
             install,
             target,
         )
     if not reaches(who, copied, copied / "initdb"):
         raise EmbeddedDatabaseError(
-            f"PostgreSQL runs as the system user {get_settings().pg_system_user!r} because we are root, and "
+            f"PostgreSQL runs as the system user {_name(who)!r} because we are root, and "
             f"it cannot run the programs even in {target}: check that folder's permissions, or set DATABASE_URL."
         )
     return copied

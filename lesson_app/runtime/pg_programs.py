@@ -59,20 +59,7 @@ def initdb(bins: Path, data: Path, who: dict) -> None:
     give(pwfile, who)
     try:
         result = subprocess.run(
-            [
-                bins / "initdb",
-                "-D",
-                data,
-                "-U",
-                USER,
-                f"--pwfile={pwfile}",
-                "--auth-local=trust",
-                "--auth-host=scram-sha-256",
-                "--encoding=UTF8",
-                "--locale=C",
-                "--no-sync",
-                "--no-instructions",
-            ],
+            _initdb_command(bins, data, pwfile),
             capture_output=True,
             text=True,
             timeout=60,
@@ -86,6 +73,24 @@ def initdb(bins: Path, data: Path, who: dict) -> None:
         shutil.rmtree(data, ignore_errors=True)
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise EmbeddedDatabaseError(f"initdb could not create the data folder ({last}); see {data.parent}.")
+
+
+def _initdb_command(bins: Path, data: Path, pwfile: Path) -> list[str | Path]:
+    """initdb's arguments: our user and password, scram for TCP (the only way in), UTF-8, C collation."""
+    return [
+        bins / "initdb",
+        "-D",
+        data,
+        "-U",
+        USER,
+        f"--pwfile={pwfile}",
+        "--auth-local=trust",
+        "--auth-host=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+        "--no-instructions",
+    ]
 
 
 def unreachable(bins: Path, exc: Exception) -> EmbeddedDatabaseError:

@@ -1,10 +1,14 @@
-"""Which psql `db psql` opens: the bundled one (its version matches the embedded server), or a system one for TLS."""
+"""Running psql, in one place: the bundled one (its version matches the embedded server), or a system one for TLS.
+
+`db psql` and `lesson_app.bundled_psql` go through here.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import psycopg2
@@ -62,3 +66,13 @@ def choose(url: URL) -> tuple[str | None, str | None]:
         f"{why}, and no system psql of version {needed} or newer is installed: install one, or paste "
         "the URL from `db url` into TablePlus."
     )
+
+
+def run(url: URL, arguments: list[str]) -> int:
+    """Open psql on `url` with extra `arguments` and return its exit status (`db psql`)."""
+    found, note = choose(url)
+    if note:
+        print(note, file=sys.stderr)
+    if found is None:
+        return 1
+    return subprocess.call([found, plain_url(url), *arguments])

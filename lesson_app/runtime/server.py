@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import atexit
-import collections
 import errno
 import logging
 import socket
-import sys
 import threading
 import time
 from typing import Any
 
 import uvicorn
 
+from lesson_app.runtime import ports, server_logs
+from lesson_app.runtime.server_logs import THREAD_PREFIX
+from lesson_app.runtime.server_logs import logs as _logs
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
 
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
@@ -31,43 +32,20 @@ class ServerStartError(RuntimeError):
     """Uvicorn stopped before it was ready; the message carries its last log line."""
 
 
-THREAD_PREFIX = "lesson-server-"
-LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "lesson_app")
+_exit_hook: list[bool] = []  # holds True once stop_all is registered to run at exit
 
 
-class _ServerLogs(logging.Filter):
-    """Take every log record our server threads make, keep it in memory, and print it only if asked.
+def _prepare() -> None:
+    """On the first start: filter Uvicorn's and lesson_app's loggers and stop every server at exit.
 
-    A filter on the loggers themselves, not a handler: `logging.config.dictConfig` (which a plain
-    `uvicorn.Config(...)` in a cell runs) replaces a logger's handlers but keeps its filters, so no later
-    cell can make the access log spill into the notebook.
+    Done here, not at import, so that importing this module changes nothing; calling it again changes nothing.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: collections.deque[str] = collections.deque(maxlen=500)
-        # (thread name, exception) of each error a server logged, so a checker can show what really failed
-        self.errors: collections.deque[tuple[str, BaseException]] = collections.deque(maxlen=50)
-        self.echo = False
-        self.formatter = logging.Formatter("%(levelname)s %(name)s: %(message)s")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not record.threadName or not record.threadName.startswith(THREAD_PREFIX):
-            return True  # not from one of our servers: leave it to whatever is configured
-        if record.exc_info and record.exc_info[1] is not None:
-            self.errors.append((record.threadName, record.exc_info[1]))
-        line = self.formatter.format(record)
-        self.lines.append(line)
-        if self.echo:
-            print(line, file=sys.stderr)
-        return False
+    if not _exit_hook:
+        atexit.register(stop_all)
+        _exit_hook.append(True)
+    server_logs.install()
 
 
-_logs = _ServerLogs()
-for _name in LOGGERS:
-    logging.getLogger(_name).addFilter(_logs)
-logging.getLogger("uvicorn").setLevel(logging.INFO)
-logging.getLogger("lesson_app").setLevel(logging.INFO)
 _servers: dict[str, LessonServer] = {}
 _last_ports: dict[str, int] = {}  # per cell key, even after a stop: a re-run keeps its URL while the port is free
 
@@ -114,18 +92,16 @@ class LessonServer:
         self.stop()
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Listen on host:port ourselves, so a busy port fails here at once instead of inside Uvicorn's thread."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio turns off Nagle's algorithm (TCP_NODELAY) only on sockets that say
-    # so, and without it every response waits ~40 ms for the client's delayed ACK (measured: 44 ms vs 0.7 ms).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Uvicorn does: restart without waiting
+def _bind(host: str, port: int | None, previous: int | None) -> socket.socket:
+    """Listen ourselves, so a busy port fails here at once instead of inside Uvicorn's thread.
+
+    With no port: where this cell's server was before, else on 8000, else on any free port.
+    """
+    if port is None:
+        return ports.listen_on_first(host, (previous, DEFAULT_PORT))
     try:
-        sock.bind((host, port))
-        sock.listen(128)
+        return ports.listen(host, port)
     except OSError as exc:
-        sock.close()
         if exc.errno == errno.EACCES:
             raise PrivilegedPortError(
                 exc.errno,
@@ -141,18 +117,6 @@ def _bind(host: str, port: int) -> socket.socket:
                 f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
             ) from None
         raise
-    return sock
-
-
-def _bind_default(host: str, previous: int | None) -> socket.socket:
-    """Listen where this cell's server was before, else on 8000, else on any free port."""
-    for candidate in (previous, DEFAULT_PORT):
-        if candidate is not None:
-            try:
-                return _bind(host, candidate)
-            except PortInUseError:
-                pass
-    return _bind(host, 0)  # the operating system picks a free port
 
 
 def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
@@ -161,6 +125,18 @@ def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
         server.run(sockets=[sock])
     except BaseException as exc:  # noqa: BLE001 - SystemExit from Uvicorn must not reach threading's excepthook
         logging.getLogger("uvicorn.error").error("server thread ended: %r", exc)
+
+
+def _wait_until_started(server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, timeout: float) -> None:
+    """Return once Uvicorn answers; if its thread ends or time runs out, close the socket and say why."""
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            last = _logs.lines[-1] if _logs.lines else "no log line"
+            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
+        time.sleep(0.001)
 
 
 def start_server(
@@ -184,22 +160,16 @@ def start_server(
     key = name or ("default" if port is None else f"port {port}")
     if key in _servers:
         _servers[key].stop()
+    _prepare()
     _logs.echo = log
-    sock = _bind_default(host, _last_ports.get(key)) if port is None else _bind(host, port)
+    sock = _bind(host, port, _last_ports.get(key))
     use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
     server = uvicorn.Server(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
     thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=thread_name)
     thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            last = _logs.lines[-1] if _logs.lines else "no log line"
-            raise ServerStartError(f"The server did not start within {timeout:.0f} s ({last}).")
-        time.sleep(0.001)
+    _wait_until_started(server, thread, sock, timeout)
     running = LessonServer(server, thread, sock, key)
     _servers[key] = running
     _last_ports[key] = running.port
@@ -213,6 +183,3 @@ def stop_all() -> None:
         server._server.should_exit = True
     for server in servers:
         server.stop()
-
-
-atexit.register(stop_all)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import statistics
@@ -15,8 +14,9 @@ from pathlib import Path
 
 import httpx
 
-from lesson_app.config.settings import PROJECT_ROOT, get_settings
-from lesson_app.runtime import embedded
+from lesson_app.config.settings import PROJECT_ROOT
+from lesson_app.runtime.embedded import EmbeddedServer
+from lesson_app.runtime.ports import free_port
 
 
 def _ms(seconds: float) -> str:
@@ -37,30 +37,33 @@ def database_figures() -> list[tuple[str, float]]:
     """Start a scratch embedded server from nothing, then again from stopped, then reuse it."""
     scratch = Path(tempfile.mkdtemp(prefix="rj-bench-"))
     scratch.chmod(0o755)  # the PostgreSQL system user must reach it when we run as root
-    saved = {key: os.environ.get(key) for key in ("PG_DIR", "PG_PORT")}
-    os.environ["PG_DIR"], os.environ["PG_PORT"] = str(scratch / "pg"), str(embedded.free_port())
-    get_settings.cache_clear()
+    # The server is given its folder and port: the learner's server and settings are left alone.
+    server = EmbeddedServer(scratch / "pg", free_port())
     try:
-        cold = _timed(embedded.ensure_running)
+        cold = _timed(server.ensure_running)
         warm = []
         for _ in range(3):
-            embedded.stop()
-            warm.append(_timed(embedded.ensure_running))
-        reuse = _median(lambda: _timed(embedded.ensure_running), 20)
-        embedded.stop()
+            server.stop()
+            warm.append(_timed(server.ensure_running))
+        reuse = _median(lambda: _timed(server.ensure_running), 20)
+        server.stop()
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        get_settings.cache_clear()
         shutil.rmtree(scratch, ignore_errors=True)
     return [
         ("PostgreSQL cold start (initdb + start)", cold),
         ("PostgreSQL warm start (from stopped)", statistics.median(warm)),
         ("PostgreSQL reuse (already running)", reuse),
     ]
+
+
+def _per_request(client: httpx.Client, target: str, n: int = 300) -> float:
+    """Seconds per GET on a warm, reused client: 20 untimed requests first, then n timed."""
+    for _ in range(20):
+        client.get(target)
+    started = time.perf_counter()
+    for _ in range(n):
+        client.get(target)
+    return (time.perf_counter() - started) / n
 
 
 def server_figures() -> list[tuple[str, float]]:
@@ -84,17 +87,7 @@ def server_figures() -> list[tuple[str, float]]:
             first = _timed(lambda: client.get("/"))
             video = client.post("/videos", json={"title": "bench", "url": "https://bench.example/1", "channel": "b"})
             path = video.headers.get("location") or "/videos?limit=1"
-
-            def per_request(target: str, n: int = 300) -> float:
-                for _ in range(20):
-                    client.get(target)
-                started = time.perf_counter()
-                for _ in range(n):
-                    client.get(target)
-                return (time.perf_counter() - started) / n
-
-            home = per_request("/")
-            row = per_request(path)
+            home, row = _per_request(client, "/"), _per_request(client, path)
         bare = _median(lambda: _timed(lambda: httpx.get(f"{server.url}/")), 30)
     finally:
         server.stop()

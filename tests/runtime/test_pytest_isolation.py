@@ -28,8 +28,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from lesson_app import lesson_database, plain_url, server_url
-from lesson_app.config.settings import PROJECT_ROOT, TEST_RUN_VARIABLE, get_settings
+from lesson_app.config.settings import PROJECT_ROOT, TEST_RUN_VARIABLE, override_settings
 from lesson_app.runtime import embedded, migrations
+from lesson_app.runtime.ports import free_port
 from lesson_app.runtime.pytest_isolation import LEARNER_DATABASE_VARIABLES
 
 PYTEST = str(Path(sys.executable).parent / "pytest")  # the `pytest` a learner types, from this environment
@@ -62,13 +63,9 @@ def learner(template_url: URL) -> Iterator[Learner]:
     """A learner's own embedded server with marked rows; `template_url` has the tests' server running."""
     root = Path(tempfile.mkdtemp(prefix="rj-learner-"))
     root.chmod(0o755)  # the PostgreSQL system user (when we are root) must enter it
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PG_DIR", str(root / "pg"))
-        patch.setenv("PG_PORT", str(embedded.free_port()))
-        get_settings.cache_clear()
+    with override_settings(pg_dir=root / "pg", pg_port=free_port()):
         lesson_url, main_url = lesson_database("10_crud"), server_url()
         migrations.upgrade(main_url)
-    get_settings.cache_clear()
     for url in (lesson_url, main_url):
         engine = sa.create_engine(url, poolclass=NullPool)
         with engine.begin() as conn:
@@ -136,7 +133,7 @@ def test_a_dotenv_naming_the_learners_database_is_ignored(learner: Learner, tmp_
     (tmp_path / ".env").write_text(f"DATABASE_URL={url}\nDIRECT_DATABASE_URL={url}\n")
     before = learner.snapshot()
     project = ["-c", str(PROJECT_ROOT / "pyproject.toml"), "--rootdir", str(PROJECT_ROOT)]
-    test = f"{PROJECT_ROOT / 'tests' / 'test_app.py'}::test_health_ok_with_a_database"
+    test = f"{PROJECT_ROOT / 'tests' / 'api' / 'test_app.py'}::test_health_ok_with_a_database"
     run_pytest([*project, test], learner_environment(learner, pg_dir=False, database_url=False), cwd=tmp_path)
     assert learner.snapshot() == before
 

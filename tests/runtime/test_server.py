@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -225,3 +226,13 @@ def test_errors_returns_the_exception_a_route_raised_on_this_server_only() -> No
         assert other.errors() == []
     assert response.status_code == 500
     assert [(type(exc), str(exc)) for exc in errors] == [(LookupError, "no such thing")]
+
+
+def test_the_log_filter_is_installed_once_however_many_servers_start() -> None:
+    from lesson_app.runtime import server_logs
+
+    for name in ("first", "second"):
+        start_server(tiny_app(), port=0, name=f"t-filter-{name}").stop()
+    for name in server_logs.LOGGERS:
+        filters = logging.getLogger(name).filters
+        assert filters.count(server_logs.logs) == 1, name

@@ -1,0 +1,75 @@
+"""What a data folder's `postmaster.pid` says about its server, checked against the live process through psutil."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from sqlalchemy.engine import URL
+
+from lesson_app.runtime.pg_programs import PASSWORD, USER
+from lesson_app.runtime.ports import accepts
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """Where the running embedded server can be reached."""
+
+    pid: int
+    port: int
+    version: int
+    data_dir: Path
+
+    def url(self, database: str = "postgres") -> URL:
+        """Return the SQLAlchemy URL of one database on this server."""
+        return URL.create(
+            "postgresql+psycopg2",
+            username=USER,
+            password=PASSWORD,
+            host="127.0.0.1",
+            port=self.port,
+            database=database,
+        )
+
+
+def read_pid_file(data: Path) -> list[str] | None:
+    """Return the lines of `postmaster.pid`, or None when there is none (or we may not read it)."""
+    try:
+        return (data / "postmaster.pid").read_text().splitlines()
+    except (FileNotFoundError, PermissionError):
+        return None
+
+
+def process(data: Path) -> psutil.Process | None:
+    """Return the server process of this data folder, never another that reuses a stale pid (after a reboot).
+
+    psutil remembers the process's start time, so a signal sent through what this returns never reaches a
+    process that took the pid later (psutil raises NoSuchProcess instead).
+    """
+    lines = read_pid_file(data)
+    if not lines:
+        return None
+    try:
+        found = psutil.Process(int(lines[0]))
+        if not found.name().startswith("postgres"):
+            return None
+        try:  # the postmaster works inside its data folder
+            return found if Path(found.cwd()).resolve() == data.resolve() else None
+        except psutil.AccessDenied:  # another user's process: its name has to do
+            return found
+    except (ValueError, psutil.NoSuchProcess):
+        return None
+
+
+def running(data: Path) -> RunningServer | None:
+    """Return the server of this data folder if it is ready and answers on its port, else None."""
+    lines = read_pid_file(data)
+    # postmaster.pid: pid, data dir, start time, port, socket dir, listen address, shmem, status.
+    if not lines or len(lines) < 8 or lines[7].strip() != "ready":
+        return None
+    pid, port = int(lines[0]), int(lines[3])
+    if process(data) is None or not accepts(port):
+        return None
+    version = int((data / "PG_VERSION").read_text().strip())
+    return RunningServer(pid=pid, port=port, version=version, data_dir=data)
