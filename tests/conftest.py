@@ -196,8 +196,9 @@ def _initdb_once(root: Path, bins: Path) -> Path:
     """Run initdb as the server's user into `root`/data, the way `embedded.ensure_running` does, and return it."""
     from lesson_app.runtime import pg_access, pg_programs
 
-    who = pg_access.run_as()
-    runnable = pg_access.runnable_binaries(bins, pg_programs.binary_version(bins), who)
+    settings = get_settings()
+    who = pg_access.run_as(settings.pg_system_user)
+    runnable = pg_access.runnable_binaries(bins, pg_programs.binary_version(bins), who, settings.pg_shared_bin_dir)
     pg_programs.initdb(runnable, root / "data", who)
     return root / "data"
 
