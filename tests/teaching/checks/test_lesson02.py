@@ -227,6 +227,14 @@ def test_host_header_solutions(server_and_client, with_port: bool) -> None:
     assert "one IP address serves many sites" in feedback.message
 
 
+@pytest.mark.parametrize("host", ["SHOP.TEST", "Shop.Test", "shop.test.", "SHOP.test.:8000"])
+def test_host_header_accepts_any_case_and_the_absolute_form(server_and_client, host: str) -> None:
+    # Host names are case-insensitive, and a final dot is the absolute form of the same name (RFC 1034).
+    _, client = server_and_client
+    feedback = check_host_header(client.get("/echo", headers={"Host": host}))
+    assert feedback.passed is True, feedback
+
+
 @pytest.mark.parametrize(
     ("send", "expected"),
     [
@@ -242,6 +250,8 @@ def test_host_header_solutions(server_and_client, with_port: bool) -> None:
         (lambda c: c.get("/echo", headers={"Host": "videos.test:8000"}), "you asked for the site videos.test;"),
         (lambda c: c.get("/echo", params={"host": "shop.test"}), "you sent shop.test in the query"),
         (lambda c: c.get("/echo", headers={"X-Host": "shop.test"}), "in a header named 'x-host'"),
+        (lambda c: c.get("/echo", headers={"X-Site": "SHOP.TEST"}), "in a header named 'x-site'"),
+        (lambda c: c.get("/echo", headers={"Host": "VIDEOS.TEST."}), "you asked for the site videos.test;"),
         (lambda c: c.get("/echo", headers={"Host": "http://shop.test"}), "no scheme and no path"),
         (lambda c: c.get("/", headers={"Host": "shop.test"}), "send it to '/echo'"),
         (lambda c: c.get("/echo", headers={"Host": "shop.test"}).json(), "Keep the whole response"),
