@@ -10,6 +10,16 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 02 imports every checker of its lesson from here; the Host header check lives in a module of its own.
 from lesson_app.teaching.checks.host_header import check_host_header as check_host_header
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+}
+needs = make_needs(MADE_IN)
 
 # (text, is it a valid IPv4 address, what a wrong answer for it has missed). The valid ones come first, so a
 # function that always says False is told so at once; then the mistakes people make, most common first.

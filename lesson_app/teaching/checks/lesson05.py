@@ -12,6 +12,20 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
 from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
 from lesson_app.teaching.checks.status_code_hints import NUDGE, WHY
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+    "show": "Start the real parts",
+    "VIDEO": "The life of one video: 201, 200, 409, 204, 404",
+    "settings": "401 Unauthorized and 403 Forbidden",
+    "bearer": "401 Unauthorized and 403 Forbidden",
+}
+needs = make_needs(MADE_IN)
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
@@ -111,7 +125,7 @@ VIDEOS_ROUTES = {"GET": "list_videos", "POST": "create_video"}
 # A value each route's validation refuses by itself, for the hints.
 INVALID = {
     "list_videos": "text where a number goes (limit=abc), or a number out of range (limit=0, limit=1000)",
-    "create_video": 'text where a number goes (json={**VIDEO, "views": "lots"}), or a required field left out',
+    "create_video": 'text where a number goes ("views": "lots" in the JSON body), or a required field left out',
 }
 
 
