@@ -96,13 +96,19 @@ def check_base_url(answer: Any) -> Feedback:
             f"the scheme is part of the base URL and must stay as the link has it: this link uses https, "
             f"not {url.scheme}."
         )
-    if url.host != "www.youtube.com":
-        if url.host == "youtube.com":
+    host = url.host.removesuffix(".")  # www.youtube.com. is the absolute form of the same name
+    if host != "www.youtube.com":
+        if host == "youtube.com":
             return hint(
                 "the host is the whole name between // and the next / : www.youtube.com. "
                 "youtube.com is a different name (DNS may give it different addresses), so keep the www."
             )
         return hint(f"the host is the name between // and the next / in the link; you wrote {url.host!r}.")
+    if url.userinfo:
+        return hint(
+            f"the link has no user name or password before the host: drop {url.userinfo.decode()}@, "
+            "which a browser would send to the server as a login."
+        )
     if (extra := _beyond_the_host(url)) is not None:
         return extra
     return correct(

@@ -40,6 +40,12 @@ IPV4_CASES: list[tuple[str, bool, str]] = [
     ("01.2.3.4", False, "a leading zero is not allowed: ipaddress refuses 01 (older programs read 010 as octal, 8)"),
     ("+1.2.3.4", False, "a sign is not a digit (int('+1') accepts it, so test the text itself)"),
     (" 1.2.3.4", False, "an address has no spaces (int(' 1') skips them, so test the text itself)"),
+    # A regular expression ending in $ also matches before a final newline; re.fullmatch or \Z does not.
+    (
+        "1.2.3.4\n",
+        False,
+        "a newline is not part of an address (a pattern ending in $ lets one through; re.fullmatch does not)",
+    ),
     ("1_0.2.3.4", False, "_ is not a digit (int('1_0') is 10, since Python allows _ between digits)"),
     (
         "1.2.3.²",

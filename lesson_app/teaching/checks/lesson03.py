@@ -131,7 +131,7 @@ def check_safe_host(answer: Any) -> Feedback:
     if not isinstance(answer, str):
         return hint(f"write the address as a string in quotes; got {answer!r}.")
     text = answer.strip()
-    if text.lower() == "localhost":
+    if text.lower().removesuffix(".") == "localhost":  # a final dot is the absolute form of the same name
         return correct(
             "localhost is the name of the loopback address (127.0.0.1, and ::1 on most machines): only "
             "this machine can connect. Servers usually take the address itself, 127.0.0.1."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -124,11 +125,28 @@ def test_is_valid_ipv4_wrong_answers(answer, expected: str) -> None:
     assert expected in feedback.message, feedback
 
 
+def regex_with_dollar(text: str) -> bool:
+    # The usual regex answer: $ also matches just before a final newline, so "1.2.3.4\n" gets through.
+    return (
+        re.match(
+            r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$", text
+        )
+        is not None
+    )
+
+
+def test_is_valid_ipv4_regex_ending_in_dollar_is_refused() -> None:
+    feedback = check_is_valid_ipv4(regex_with_dollar)
+    assert feedback.passed is False
+    assert "is_valid_ipv4('1.2.3.4\\n') returned True" in feedback.message, feedback
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("+1.2.3.4", "a sign is not a digit"),
         (" 1.2.3.4", "an address has no spaces"),
+        ("1.2.3.4\n", "a pattern ending in $ lets one through"),
         ("1_0.2.3.4", "Python allows _ between digits"),
         ("1.2.3.²", "part.isascii() rules it out"),
         ("١.2.3.4", "Arabic-Indic digit"),
