@@ -31,16 +31,22 @@ def check_next_video(app: Any) -> Feedback:
         return waiting("a route on `my_app`: a function with `@my_app.get(...)` above it")
 
     def requests(server: Any, http: httpx.Client) -> Any:
-        return get_and_error(server, http, "/videos/7/next"), get_and_error(server, http, "/videos/seven/next")
+        paths = ("/videos/7/next", "/videos/seven/next", "/videos/41/next")
+        return [get_and_error(server, http, path) for path in paths]
 
     answered = exchange(app, "lesson04-check-next", requests)
     if isinstance(answered, Feedback):
         return answered
-    (seven, seven_error), (word, word_error) = answered
+    (seven, seven_error), (word, word_error), (other, _) = answered
     if seven.status_code == 500:
         return _crashed(seven_error)
     if seven.status_code != 200 or json_or_text(seven) != {"next": 8}:
         return _wrong_seven(routes, seven)
+    if json_or_text(other) != {"next": 42}:  # a function that returns a fixed {"next": 8} gets this far
+        return hint(
+            f"/videos/7/next answered {{'next': 8}}, but /videos/41/next answered {json_or_text(other)!r}: "
+            "compute the answer from the path's `video_id` (video_id + 1), not a fixed number."
+        )
     if word.status_code != 422:
         got = (
             f"500 because your function raised {exception_text(word_error)}"
