@@ -257,6 +257,12 @@ def wrong_answer(start: int, end: int):
     return {"length": end - start}
 
 
+def fixed_answer(start: int, end: int):
+    if start > end:
+        raise HTTPException(400, "start is after end")
+    return {"seconds": 15}  # right for start=10&end=25 only
+
+
 @pytest.mark.parametrize(
     ("app", "expected_hint"),
     [
@@ -268,6 +274,7 @@ def wrong_answer(start: int, end: int):
         (clip_app(untyped), "declare `start: int, end: int`"),
         (clip_app(other_names), "matched by name"),
         (clip_app(wrong_answer), "{'seconds': 15}"),
+        (clip_app(fixed_answer), "start=0&end=60 answered {'seconds': 15}: compute the answer from start and end"),
         (clip_app(solution, path="/clip"), "no route has that path"),
         (clip_app(solution, method="post"), "@my_app.get"),
         (solution, "expected the app itself"),
