@@ -22,7 +22,8 @@ def _own_routes(app: Any) -> list[str]:
 def check_next_video(app: Any) -> Feedback:
     """Start the learner's `app` on a real port and check GET /videos/{video_id}/next answers {"next": video_id + 1}.
 
-    Sends /videos/7/next (wants {"next": 8}) and /videos/seven/next (wants 422: the parameter declared an int).
+    Sends /videos/7/next (wants {"next": 8}), /videos/41/next (wants {"next": 42}: computed, not fixed) and
+    /videos/seven/next (wants 422: the parameter declared an int).
     """
     if (refused := not_an_app(app)) is not None:
         return refused
@@ -47,6 +48,11 @@ def check_next_video(app: Any) -> Feedback:
             f"/videos/7/next answered {{'next': 8}}, but /videos/41/next answered {json_or_text(other)!r}: "
             "compute the answer from the path's `video_id` (video_id + 1), not a fixed number."
         )
+    return _judge_text_segment(word, word_error)
+
+
+def _judge_text_segment(word: httpx.Response, word_error: BaseException | None) -> Feedback:
+    """Judge GET /videos/seven/next, once /videos/7/next works: FastAPI's validation should refuse it (422)."""
     if word.status_code != 422:
         got = (
             f"500 because your function raised {exception_text(word_error)}"
