@@ -18,6 +18,7 @@ MADE_IN = {
     "db_url": "Start the real parts",
     "server": "Start the real parts",
     "client": "Start the real parts",
+    "resolve": "DNS without the internet: a resolver in a few lines",
 }
 needs = make_needs(MADE_IN)
 
