@@ -27,17 +27,18 @@ def check_clip_route(app: Any) -> Feedback:
     def requests(server: Any, http: httpx.Client) -> Any:
         fine = get_and_error(server, http, "/clips", params={"start": 10, "end": 25})
         backwards = get_and_error(server, http, "/clips", params={"start": 30, "end": 5})
-        return fine, backwards, http.get("/clips", params={"start": "ten", "end": 5})
+        text = http.get("/clips", params={"start": "ten", "end": 5})
+        return fine, backwards, text, http.get("/clips", params={"start": 0, "end": 60})
 
     answered = exchange(app, "lesson05-check-clips", requests)
     if isinstance(answered, Feedback):
         return answered
-    (fine, fine_error), (backwards, backwards_error), text = answered
+    (fine, fine_error), (backwards, backwards_error), text, other = answered
     if fine.status_code == 500:
         return _crashed_on_a_clip(fine_error)
     if backwards.status_code == 500:
         return _crashed_on_a_backwards_clip(backwards_error)
-    return _judge_clips(routes, fine, backwards, text)
+    return _judge_clips(routes, fine, backwards, text, other)
 
 
 # Exceptions that say the route's code has a mistake in it, rather than that it refused the request on purpose.
@@ -82,8 +83,10 @@ def _crashed_on_a_backwards_clip(error: BaseException | None) -> Feedback:
     )
 
 
-def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Response, text: httpx.Response) -> Feedback:
-    """Judge start=10&end=25 (200 {"seconds": 15}), then hand the other two answers on."""
+def _judge_clips(
+    routes: list[str], fine: httpx.Response, backwards: httpx.Response, text: httpx.Response, other: httpx.Response
+) -> Feedback:
+    """Judge start=10&end=25 (200 {"seconds": 15}) and start=0&end=60, then hand the other two answers on."""
     if fine.status_code == 404:
         return hint(f"GET /clips answered 404: no route has that path. Your routes: {routes}.")
     if fine.status_code == 405:
@@ -100,6 +103,11 @@ def _judge_clips(routes: list[str], fine: httpx.Response, backwards: httpx.Respo
         return hint(
             f"GET /clips?start=10&end=25 answered {fine.status_code} {json_or_text(fine)!r}; it should answer "
             "200 {'seconds': 15}: return {\"seconds\": end - start}."
+        )
+    if json_or_text(other) != {"seconds": 60}:  # a function that returns a fixed {"seconds": 15} gets this far
+        return hint(
+            f"start=10&end=25 answered {{'seconds': 15}}, but start=0&end=60 answered {json_or_text(other)!r}: "
+            "compute the answer from start and end (end - start), not a fixed number."
         )
     return _judge_backwards(backwards, text)
 

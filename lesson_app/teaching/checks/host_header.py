@@ -24,7 +24,7 @@ def check_host_header(response: Any) -> Feedback:
         host, query, headers = seen["host"] or "", seen["query"], seen["headers"]
     except (ValueError, KeyError, TypeError):
         return hint("that answer is not /echo's JSON; send the request to the lesson server's /echo.")
-    if host.split(":")[0] == "shop.test":
+    if _site(host) == "shop.test":
         return correct(
             f"same address and port as every other request, and the server saw Host: {host}. That header is "
             "how one IP address serves many sites."
@@ -34,20 +34,20 @@ def check_host_header(response: Any) -> Feedback:
 
 def _wrong_site(host: str, query: dict[str, Any], headers: dict[str, str]) -> Feedback:
     """Say where shop.test went instead of the Host header, or which site the request asked for."""
-    if "shop.test" in host:
+    if "shop.test" in host.lower():
         return hint(
             f"the server saw Host: {host}. The Host header holds just the name (optionally with :port), "
             "no scheme and no path: 'shop.test'."
         )
-    if any("shop.test" in str(value) for value in query.values()):
+    if any("shop.test" in str(value).lower() for value in query.values()):
         return hint(
             "you sent shop.test in the query; the server reads the site's name from the Host header: "
             "`headers={'Host': 'shop.test'}`."
         )
     for name, value in headers.items():
-        if "shop.test" in value:
+        if "shop.test" in value.lower():
             return hint(f"you sent shop.test in a header named {name!r}; the header the server reads is Host.")
-    site = host[1:].partition("]")[0] if host.startswith("[") else host.split(":")[0]
+    site = _site(host)
     if _names_the_machine(site):
         return hint(
             f"the server saw Host: {host}, which only names the machine you connected to. Keep that URL: the "
@@ -58,6 +58,13 @@ def _wrong_site(host: str, query: dict[str, Any], headers: dict[str, str]) -> Fe
         f"you asked for the site {site}; ask for shop.test: keep the URL as it is and send "
         "`headers={'Host': 'shop.test'}`."
     )
+
+
+def _site(host: str) -> str:
+    """The site a Host value names, as DNS compares names: no port, any case, and the absolute form's final dot
+    dropped (SHOP.TEST:8000 and shop.test. both name shop.test)."""
+    site = host[1:].partition("]")[0] if host.startswith("[") else host.partition(":")[0]
+    return site.lower().removesuffix(".")
 
 
 def _names_the_machine(site: str) -> bool:

@@ -8,6 +8,16 @@ import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import not_a_response
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+}
+needs = make_needs(MADE_IN)
 
 YOUTUBE_LINK = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42#comments"
 
@@ -86,13 +96,19 @@ def check_base_url(answer: Any) -> Feedback:
             f"the scheme is part of the base URL and must stay as the link has it: this link uses https, "
             f"not {url.scheme}."
         )
-    if url.host != "www.youtube.com":
-        if url.host == "youtube.com":
+    host = url.host.removesuffix(".")  # www.youtube.com. is the absolute form of the same name
+    if host != "www.youtube.com":
+        if host == "youtube.com":
             return hint(
                 "the host is the whole name between // and the next / : www.youtube.com. "
                 "youtube.com is a different name (DNS may give it different addresses), so keep the www."
             )
         return hint(f"the host is the name between // and the next / in the link; you wrote {url.host!r}.")
+    if url.userinfo:
+        return hint(
+            f"the link has no user name or password before the host: drop {url.userinfo.decode()}@, "
+            "which a browser would send to the server as a login."
+        )
     if (extra := _beyond_the_host(url)) is not None:
         return extra
     return correct(

@@ -10,6 +10,17 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 02 imports every checker of its lesson from here; the Host header check lives in a module of its own.
 from lesson_app.teaching.checks.host_header import check_host_header as check_host_header
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+    "resolve": "DNS without the internet: a resolver in a few lines",
+}
+needs = make_needs(MADE_IN)
 
 # (text, is it a valid IPv4 address, what a wrong answer for it has missed). The valid ones come first, so a
 # function that always says False is told so at once; then the mistakes people make, most common first.
@@ -30,6 +41,12 @@ IPV4_CASES: list[tuple[str, bool, str]] = [
     ("01.2.3.4", False, "a leading zero is not allowed: ipaddress refuses 01 (older programs read 010 as octal, 8)"),
     ("+1.2.3.4", False, "a sign is not a digit (int('+1') accepts it, so test the text itself)"),
     (" 1.2.3.4", False, "an address has no spaces (int(' 1') skips them, so test the text itself)"),
+    # A regular expression ending in $ also matches before a final newline; re.fullmatch or \Z does not.
+    (
+        "1.2.3.4\n",
+        False,
+        "a newline is not part of an address (a pattern ending in $ lets one through; re.fullmatch does not)",
+    ),
     ("1_0.2.3.4", False, "_ is not a digit (int('1_0') is 10, since Python allows _ between digits)"),
     (
         "1.2.3.²",

@@ -7,6 +7,16 @@ from typing import Any
 
 from lesson_app.runtime.server import LessonServer
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+}
+needs = make_needs(MADE_IN)
 
 
 def check_port_count(answer: Any) -> Feedback:
@@ -121,7 +131,7 @@ def check_safe_host(answer: Any) -> Feedback:
     if not isinstance(answer, str):
         return hint(f"write the address as a string in quotes; got {answer!r}.")
     text = answer.strip()
-    if text.lower() == "localhost":
+    if text.lower().removesuffix(".") == "localhost":  # a final dot is the absolute form of the same name
         return correct(
             "localhost is the name of the loopback address (127.0.0.1, and ::1 on most machines): only "
             "this machine can connect. Servers usually take the address itself, 127.0.0.1."

@@ -13,6 +13,17 @@ from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not
 
 # Notebook 04 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.next_video_route import check_next_video as check_next_video
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "app": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+}
+needs = make_needs(MADE_IN)
 
 # The three requests of the first exercise, the function FastAPI calls for each, and the usual wrong picks.
 FUNCTIONS = {

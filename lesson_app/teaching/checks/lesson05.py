@@ -12,6 +12,20 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
 from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
 from lesson_app.teaching.checks.status_code_hints import NUDGE, WHY
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
+# kernel restart, `needs(...)` in an exercise cell names that section instead of a bare NameError.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+    "show": "Start the real parts",
+    "VIDEO": "The life of one video: 201, 200, 409, 204, 404",
+    "settings": "401 Unauthorized and 403 Forbidden",
+    "bearer": "401 Unauthorized and 403 Forbidden",
+}
+needs = make_needs(MADE_IN)
 
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
@@ -106,6 +120,15 @@ def _unauthorized(sent: str | None, learner: str) -> Feedback:
     )
 
 
+# /videos has two routes; either one's validation can refuse a request before its function runs.
+VIDEOS_ROUTES = {"GET": "list_videos", "POST": "create_video"}
+# A value each route's validation refuses by itself, for the hints.
+INVALID = {
+    "list_videos": "text where a number goes (limit=abc), or a number out of range (limit=0, limit=1000)",
+    "create_video": 'text where a number goes ("views": "lots" in the JSON body), or a required field left out',
+}
+
+
 def check_validation_error(response: Any) -> Feedback:
     """Check that `response` is a 422 from /videos: FastAPI's validation refused it before the function ran."""
     if not_attempted(response):
@@ -115,29 +138,37 @@ def check_validation_error(response: Any) -> Feedback:
     path, code, method = response.request.url.path, response.status_code, response.request.method
     if path != "/videos":
         return hint(f"that request went to {path!r} and got {code}; this exercise is about '/videos'.")
-    if method != "GET":
-        function = {"POST": "create_video"}.get(method)
-        reached = f"{method} /videos is {function}'s route" if function else f"/videos has no {method} route"
+    function = VIDEOS_ROUTES.get(method)
+    if function is None:
         return hint(
-            f"that was {method} /videos, which answered {code}; {reached}. This exercise is about "
-            "list_videos, the GET route: send a GET with a query parameter that is wrong on its own."
+            f"that was {method} /videos, which answered {code}; /videos has no {method} route. Send a GET "
+            "(list_videos) or a POST (create_video) with one value that is wrong on its own."
         )
     if code == 422:
-        return _judge_422(response)
+        return _judge_422(response, function)
+    return _not_422(code, function)
+
+
+def _not_422(code: int, function: str) -> Feedback:
+    """Say what a code other than 422 from /videos means: the function ran, or the server was not serving."""
     if code == 400:
         return hint(
-            "400 came from inside list_videos: every value passed validation on its own, and the function "
-            "refused the combination. For 422, make one value invalid by itself: text where a number goes "
-            "(limit=abc), or a number out of range (limit=0, limit=1000)."
+            f"400 came from inside {function}: every value passed validation on its own, and the function "
+            f"refused the combination. For 422, make one value invalid by itself: {INVALID[function]}."
         )
     if code in (200, 201):
-        return hint(f'{code}: every value was valid, so the function ran. Break one, e.g. params={{"limit": "abc"}}.')
+        return hint(f"{code}: every value was valid, so {function} ran. Break one: {INVALID[function]}.")
+    if code == 409:
+        return hint(
+            "409: every field was valid, so create_video ran, and the table refused a second row with that url. "
+            'For 422, make one field invalid by itself, e.g. "views": "lots".'
+        )
     if code == 503:
         return hint("503: maintenance mode is on; switch it off with the admin token, then try again.")
     return hint(f"the server answered {code}; a value of the wrong type, e.g. GET /videos?limit=abc, gets 422.")
 
 
-def _judge_422(response: Any) -> Feedback:
+def _judge_422(response: Any, function: str) -> Feedback:
     """Tell FastAPI's validation error (a list of problems) from a 422 the function raised itself."""
     try:
         detail = response.json().get("detail")
@@ -145,10 +176,9 @@ def _judge_422(response: Any) -> Feedback:
         detail = None
     if not isinstance(detail, list) or not detail:
         return hint(
-            f"that 422 came from inside list_videos ({detail!r}): the function ran and refused the "
-            "value itself. Make a value FastAPI's validation refuses before the function runs: text "
-            "where a number goes (limit=abc), or a number out of range (limit=0, limit=1000)."
+            f"that 422 came from inside {function} ({detail!r}): the function ran and refused the value "
+            f"itself. Make a value FastAPI's validation refuses before the function runs: {INVALID[function]}."
         )
     first = detail[0] if isinstance(detail[0], dict) else {}
     where = " → ".join(str(part) for part in first.get("loc", [])) or "the request"
-    return correct(f"422, and list_videos never ran: FastAPI refused {where}: {first.get('msg', detail)}.")
+    return correct(f"422, and {function} never ran: FastAPI refused {where}: {first.get('msg', detail)}.")

@@ -22,7 +22,8 @@ def _own_routes(app: Any) -> list[str]:
 def check_next_video(app: Any) -> Feedback:
     """Start the learner's `app` on a real port and check GET /videos/{video_id}/next answers {"next": video_id + 1}.
 
-    Sends /videos/7/next (wants {"next": 8}) and /videos/seven/next (wants 422: the parameter declared an int).
+    Sends /videos/7/next (wants {"next": 8}), /videos/41/next (wants {"next": 42}: computed, not fixed) and
+    /videos/seven/next (wants 422: the parameter declared an int).
     """
     if (refused := not_an_app(app)) is not None:
         return refused
@@ -31,16 +32,27 @@ def check_next_video(app: Any) -> Feedback:
         return waiting("a route on `my_app`: a function with `@my_app.get(...)` above it")
 
     def requests(server: Any, http: httpx.Client) -> Any:
-        return get_and_error(server, http, "/videos/7/next"), get_and_error(server, http, "/videos/seven/next")
+        paths = ("/videos/7/next", "/videos/seven/next", "/videos/41/next")
+        return [get_and_error(server, http, path) for path in paths]
 
     answered = exchange(app, "lesson04-check-next", requests)
     if isinstance(answered, Feedback):
         return answered
-    (seven, seven_error), (word, word_error) = answered
+    (seven, seven_error), (word, word_error), (other, _) = answered
     if seven.status_code == 500:
         return _crashed(seven_error)
     if seven.status_code != 200 or json_or_text(seven) != {"next": 8}:
         return _wrong_seven(routes, seven)
+    if json_or_text(other) != {"next": 42}:  # a function that returns a fixed {"next": 8} gets this far
+        return hint(
+            f"/videos/7/next answered {{'next': 8}}, but /videos/41/next answered {json_or_text(other)!r}: "
+            "compute the answer from the path's `video_id` (video_id + 1), not a fixed number."
+        )
+    return _judge_text_segment(word, word_error)
+
+
+def _judge_text_segment(word: httpx.Response, word_error: BaseException | None) -> Feedback:
+    """Judge GET /videos/seven/next, once /videos/7/next works: FastAPI's validation should refuse it (422)."""
     if word.status_code != 422:
         got = (
             f"500 because your function raised {exception_text(word_error)}"

@@ -47,6 +47,8 @@ def test_hidden_port_not_attempted() -> None:
         "https://www.youtube.com/",
         " https://www.youtube.com:443 ",
         httpx.URL("https://www.youtube.com"),
+        "HTTPS://WWW.YouTube.com",  # scheme and host compare case-insensitively
+        "https://www.youtube.com.",  # the absolute form of the same name
     ],
 )
 def test_base_url_solutions(answer: object) -> None:
@@ -62,6 +64,7 @@ def test_base_url_solutions(answer: object) -> None:
         ("www.youtube.com", "has no scheme"),
         ("http://www.youtube.com", "this link uses https, not http"),
         ("https://youtube.com", "keep the www"),
+        ("https://user:secret@www.youtube.com", "no user name or password before the host: drop user:secret@"),
         ("https://www.example.com", "you wrote 'www.example.com'"),
         ("https://www.youtube.com:8000", "8000 is Uvicorn's default"),
         ("https://www.youtube.com:8443", "you added :8443"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -124,11 +125,28 @@ def test_is_valid_ipv4_wrong_answers(answer, expected: str) -> None:
     assert expected in feedback.message, feedback
 
 
+def regex_with_dollar(text: str) -> bool:
+    # The usual regex answer: $ also matches just before a final newline, so "1.2.3.4\n" gets through.
+    return (
+        re.match(
+            r"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$", text
+        )
+        is not None
+    )
+
+
+def test_is_valid_ipv4_regex_ending_in_dollar_is_refused() -> None:
+    feedback = check_is_valid_ipv4(regex_with_dollar)
+    assert feedback.passed is False
+    assert "is_valid_ipv4('1.2.3.4\\n') returned True" in feedback.message, feedback
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("+1.2.3.4", "a sign is not a digit"),
         (" 1.2.3.4", "an address has no spaces"),
+        ("1.2.3.4\n", "a pattern ending in $ lets one through"),
         ("1_0.2.3.4", "Python allows _ between digits"),
         ("1.2.3.²", "part.isascii() rules it out"),
         ("١.2.3.4", "Arabic-Indic digit"),
@@ -227,6 +245,14 @@ def test_host_header_solutions(server_and_client, with_port: bool) -> None:
     assert "one IP address serves many sites" in feedback.message
 
 
+@pytest.mark.parametrize("host", ["SHOP.TEST", "Shop.Test", "shop.test.", "SHOP.test.:8000"])
+def test_host_header_accepts_any_case_and_the_absolute_form(server_and_client, host: str) -> None:
+    # Host names are case-insensitive, and a final dot is the absolute form of the same name (RFC 1034).
+    _, client = server_and_client
+    feedback = check_host_header(client.get("/echo", headers={"Host": host}))
+    assert feedback.passed is True, feedback
+
+
 @pytest.mark.parametrize(
     ("send", "expected"),
     [
@@ -242,6 +268,8 @@ def test_host_header_solutions(server_and_client, with_port: bool) -> None:
         (lambda c: c.get("/echo", headers={"Host": "videos.test:8000"}), "you asked for the site videos.test;"),
         (lambda c: c.get("/echo", params={"host": "shop.test"}), "you sent shop.test in the query"),
         (lambda c: c.get("/echo", headers={"X-Host": "shop.test"}), "in a header named 'x-host'"),
+        (lambda c: c.get("/echo", headers={"X-Site": "SHOP.TEST"}), "in a header named 'x-site'"),
+        (lambda c: c.get("/echo", headers={"Host": "VIDEOS.TEST."}), "you asked for the site videos.test;"),
         (lambda c: c.get("/echo", headers={"Host": "http://shop.test"}), "no scheme and no path"),
         (lambda c: c.get("/", headers={"Host": "shop.test"}), "send it to '/echo'"),
         (lambda c: c.get("/echo", headers={"Host": "shop.test"}).json(), "Keep the whole response"),

@@ -167,6 +167,7 @@ def test_second_server_not_attempted(first: LessonServer) -> None:
         ("::1", "IPv6's loopback"),
         ("[::1]", "IPv6's loopback"),
         ("localhost", "the name of the loopback address"),
+        ("LocalHost.", "the name of the loopback address"),  # any case, and the absolute form
         ("127.0.0.2", "loopback too (all of 127.0.0.0/8 is)"),
     ],
 )

@@ -226,6 +226,16 @@ def test_next_video_wrong_path_or_method(path: str, method: str, expected_hint: 
     assert feedback.passed is False and expected_hint in feedback.message
 
 
+def test_next_video_that_returns_a_fixed_answer_is_refused() -> None:
+    @app_with("/videos/{video_id}/next")
+    def my_app(video_id: int):
+        return {"next": 8}  # right for /videos/7/next only
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "/videos/41/next answered {'next': 8}" in feedback.message and "not a fixed number" in feedback.message
+
+
 def test_next_video_wrong_answer_and_wrong_kind() -> None:
     @app_with("/videos/{video_id}/next")
     def my_app(video_id: int):

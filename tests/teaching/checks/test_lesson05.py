@@ -160,7 +160,9 @@ def test_validation_error_near_miss_is_the_400(client: httpx.Client) -> None:
     ("answer", "expected_hint"),
     [
         (response("GET", "/videos", 200, json={"items": []}), "every value was valid"),
-        (response("POST", "/videos", 409, json={"detail": "dup"}), "create_video's route"),
+        (response("POST", "/videos", 409, json={"detail": "dup"}), "create_video ran"),
+        (response("POST", "/videos", 201, json={"id": 1}), "201: every value was valid, so create_video ran"),
+        (response("POST", "/videos", 422, json={"detail": "channel must not hold NUL"}), "inside create_video"),
         (response("DELETE", "/videos", 405, json={"detail": "no"}), "/videos has no DELETE route"),
         (response("GET", "/videos", 422, json={"detail": "channel must not hold NUL"}), "came from inside"),
         (response("GET", "/videos/abc", 422, json={"detail": []}), "this exercise is about '/videos'"),
@@ -173,11 +175,19 @@ def test_validation_error_other_mistakes(answer: object, expected_hint: str) -> 
     assert expected_hint in feedback.message
 
 
-def test_validation_error_on_create_video_names_the_function_it_reached(client: httpx.Client) -> None:
-    feedback = check_validation_error(client.post("/videos", json={}))
-    assert feedback.passed is False
-    assert "create_video" in feedback.message and "list_videos" in feedback.message
-    assert "never ran" not in feedback.message
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.post("/videos", json={}),  # required fields left out
+        lambda c: c.post("/videos", json={"title": "t", "url": "https://v.example/1", "channel": "c", "views": "lots"}),
+        lambda c: c.post("/videos", content=b"{not json", headers={"Content-Type": "application/json"}),
+    ],
+)
+def test_validation_error_a_post_that_gets_422_passes(client: httpx.Client, send) -> None:
+    # The exercise says "send a request to /videos": create_video's validation refuses before it runs, too.
+    feedback = check_validation_error(send(client))
+    assert feedback.passed is True, feedback
+    assert "create_video never ran" in feedback.message and "body" in feedback.message
 
 
 # --- exercise 4: raise a 400 of your own, run for real ------------------------------------------------------
@@ -247,6 +257,12 @@ def wrong_answer(start: int, end: int):
     return {"length": end - start}
 
 
+def fixed_answer(start: int, end: int):
+    if start > end:
+        raise HTTPException(400, "start is after end")
+    return {"seconds": 15}  # right for start=10&end=25 only
+
+
 @pytest.mark.parametrize(
     ("app", "expected_hint"),
     [
@@ -258,6 +274,7 @@ def wrong_answer(start: int, end: int):
         (clip_app(untyped), "declare `start: int, end: int`"),
         (clip_app(other_names), "matched by name"),
         (clip_app(wrong_answer), "{'seconds': 15}"),
+        (clip_app(fixed_answer), "start=0&end=60 answered {'seconds': 15}: compute the answer from start and end"),
         (clip_app(solution, path="/clip"), "no route has that path"),
         (clip_app(solution, method="post"), "@my_app.get"),
         (solution, "expected the app itself"),

@@ -1,0 +1,60 @@
+"""Notebook 05 as a learner comes back to it: one cell run again, or one exercise cell alone in a fresh kernel."""
+
+from __future__ import annotations
+
+import nbformat
+from nbclient import NotebookClient
+
+from lesson_app.config.settings import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "05_status_codes.ipynb"
+
+
+def _cell(marker: str) -> str:
+    """The source of the one code cell of notebook 05 that contains `marker`."""
+    sources = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
+    found = [source for source in sources if marker in source]
+    assert len(found) == 1, f"{len(found)} code cells of {NOTEBOOK.name} contain {marker!r}"
+    return found[0]
+
+
+def _run(sources: list[str]) -> list[str]:
+    """Run the cells in one fresh kernel, as the notebook's own folder would, and return what each one showed."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    ).execute()
+    shown = []
+    for cell in notebook.cells:
+        parts = [output.get("text", "") for output in cell.outputs if output.output_type == "stream"]
+        parts += [f"ERROR {o.ename}: " + "\n".join(o.traceback) for o in cell.outputs if o.output_type == "error"]
+        shown.append("".join(parts))
+    return shown
+
+
+def test_the_201_cell_run_twice_creates_the_video_again_and_the_next_cell_still_works() -> None:
+    created = _cell('created = client.post("/videos", json=VIDEO)')
+    shown = _run(
+        [
+            _cell('lesson_database("05_status_codes", own=True)'),
+            _cell("TRUNCATE youtube RESTART IDENTITY"),
+            _cell("VIDEO = {"),
+            created,
+            created,  # the learner runs it again: before, this got 409 and the next cell a KeyError
+            _cell('show(client.get(created.headers["Location"]))'),
+        ]
+    )
+    assert not any("ERROR" in text for text in shown), shown
+    assert "->  201 Created\n  Location: /videos/2" in shown[4], shown[4]  # the first run's video 1 was deleted
+    assert "GET /videos/2  ->  200 OK" in shown[5], shown[5]
+
+
+def test_an_exercise_cell_alone_in_a_fresh_kernel_names_the_cell_to_run() -> None:
+    (shown,) = _run([_cell("import check_forbidden, needs")])
+    assert shown.startswith("ERROR RunEarlierCell: "), shown
+    assert "`client` is not defined" in shown and "the code cell under “Start the real parts”" in shown, shown
+    assert "Traceback" not in shown and "NameError" not in shown, shown
