@@ -132,7 +132,7 @@ def explain_gather_slips(exc: BaseException | None = None) -> Feedback | None:
     for item in given:  # they will never run: closed, they raise no "never awaited" warning
         _close(item)
     return hint(
-        "`asyncio.gather` takes the requests as separate arguments, not one list (hence \"unhashable type: "
+        '`asyncio.gather` takes the requests as separate arguments, not one list (hence "unhashable type: '
         "'list'\"): put a `*` in front of the list, `await asyncio.gather(*requests)`."
     )
 

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
-from lesson_app.teaching.checks.guards import all_placeholders
-from lesson_app.teaching.restart import make_needs
 
 # Notebook 11 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
 from lesson_app.teaching.checks.gather_check import check_gather as check_gather
 from lesson_app.teaching.checks.gather_check import explain_gather_slips as explain_gather_slips
+from lesson_app.teaching.checks.guards import all_placeholders
+from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
 MADE_IN = {

@@ -123,7 +123,9 @@ def test_fix_reads_the_whole_answer_not_its_first_letter(answer: str) -> None:
     assert "is not one of the choices: answer with one letter" in feedback.message
 
 
-@pytest.mark.parametrize("answer", ["(b)", "b.", " B ", "Make the client trust the CA that signed the server's certificate"])
+@pytest.mark.parametrize(
+    "answer", ["(b)", "b.", " B ", "Make the client trust the CA that signed the server's certificate"]
+)
 def test_fix_accepts_the_letter_however_written_and_the_choice_text(answer: str) -> None:
     assert check_fix(answer).passed is True
 
