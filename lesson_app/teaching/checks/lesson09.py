@@ -21,7 +21,13 @@ from lesson_app.teaching.checks.migration_rehearsal import column_names, rehears
 
 # Notebook 09 imports these from here with its checkers.
 from lesson_app.teaching.checks.op_hint import explain_op_outside_migration as explain_op_outside_migration
+from lesson_app.teaching.checks.op_hint import explain_unknown_op
 from lesson_app.teaching.checks.op_hint import hook_into_ipython as hook_into_ipython
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {"scratch_engine": "A scratch project and a scratch database"}
+needs = make_needs(MADE_IN)
 
 
 def given_upgrade() -> None:
@@ -30,6 +36,8 @@ def given_upgrade() -> None:
 
 
 def _failure(exc: Exception, function: str) -> Feedback:
+    if (unknown := explain_unknown_op(exc)) is not None:
+        return unknown
     if isinstance(exc, NameError):
         return hint(
             f"{exc}: a migration script starts with `from alembic import op` and `import sqlalchemy as sa`; "
@@ -136,6 +144,26 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
         )
 
 
+def _not_at_0002(actual: str | None) -> Feedback:
+    """Where the database is instead, and which way to go: back when not far enough, forward when too far."""
+    if actual in ("0003", "0004"):
+        return hint(
+            f"the database is at {actual}: not far enough back, the playlist table (which came with 0003) is "
+            "still there. Downgrade to the revision just before 0003, then read alembic_version again."
+        )
+    if actual in ("0001", None):
+        where = "at 0001" if actual else "at no revision at all (no row in alembic_version)"
+        lost = "the views column (0002) went too" if actual else "every table of the chain went"
+        return hint(
+            f"the database is {where}: that went too far back, {lost}. Upgrade to the revision "
+            "just before the playlist table (0003) came, then read alembic_version again."
+        )
+    return hint(
+        f"the database is at {actual}. The playlist table came with 0003, so the revision before it is "
+        "the one to go back to: downgrade to it, then read alembic_version again."
+    )
+
+
 RELATIVE_NAMES = {"head", "heads", "base", "-1", "+1", "current"}
 
 
@@ -153,11 +181,7 @@ def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
             engine.dispose()
     actual = versions[0] if versions else None
     if actual != "0002":
-        where = f"at {actual}" if actual else "at no revision at all (no row in alembic_version)"
-        return hint(
-            f"the database is {where}. The playlist table came with 0003, so the revision before it is "
-            "the one to go back to: downgrade to it, then read alembic_version again."
-        )
+        return _not_at_0002(actual)
     if not isinstance(answer, str):
         return hint(f'give the revision id as a string, e.g. "0001"; got {answer!r}.')
     if answer.strip().lower() in RELATIVE_NAMES:
