@@ -13,7 +13,7 @@ from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, sam
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
-MADE_IN = {"https_server": "Serve HTTPS"}
+MADE_IN = {"https_server": "Serve HTTPS", "ca": "A certificate authority of our own"}
 needs = make_needs(MADE_IN)
 
 

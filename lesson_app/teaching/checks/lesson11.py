@@ -17,8 +17,8 @@ from lesson_app.teaching.restart import make_needs
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
 MADE_IN = {
     "server": "Start the real parts",
-    "events": "The server's own stopwatch: `Server-Timing`",
-    "steps": "The server's own stopwatch: `Server-Timing`",
+    "events": "The journey, measured",
+    "steps": "The journey, measured",
 }
 needs = make_needs(MADE_IN)
 
