@@ -6,7 +6,10 @@ import asyncio
 import gc
 import inspect
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -334,3 +337,33 @@ def test_gather_given_one_list_gets_the_star_hint_and_its_requests_are_closed(se
     assert "put a `*` in front of the list" in feedback.message
     assert all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in requests)  # no "never awaited"
     assert explain_gather_slips(TypeError("unhashable type: 'list'")) is None  # not from gather: no hint
+
+
+GATHER_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("from lesson_app.teaching.checks.lesson11 import explain_gather_slips\\nexplain_gather_slips()")
+shell.run_cell("import asyncio\\n\\nasync def fetch():\\n    return 1")
+print("--- cell 1")
+shell.run_cell("responses = await asyncio.gather([fetch() for _ in range(3)])")  # the list without *
+print("--- cell 2")
+shell.run_cell("{[1]: 2}")                                                       # the same error, not from gather
+"""
+
+
+def test_in_ipython_gather_given_a_list_shows_the_hint_instead_of_a_traceback() -> None:
+    """`asyncio.gather([...])` fails in the learner's own cell, before the checker runs: IPython shows the error's
+    last line and the hint, and no "never awaited" warning. Other TypeErrors keep their traceback."""
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", GATHER_SESSION],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
+    assert "TypeError: unhashable type: 'list'" in first, result.stdout + result.stderr
+    assert "❌ Not yet: `asyncio.gather` takes the requests as separate arguments" in first
+    assert "Traceback" not in first and "never awaited" not in result.stderr
+    assert "Traceback (most recent call last)" in second and "Not yet" not in second
