@@ -19,6 +19,7 @@ MADE_IN = {
     "server": "Start the real parts",
     "events": "The journey, measured",
     "steps": "The journey, measured",
+    "main": "`asyncio.run()` in a notebook",
 }
 needs = make_needs(MADE_IN)
 
