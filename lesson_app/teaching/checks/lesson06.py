@@ -10,6 +10,11 @@ import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {"https_server": "Serve HTTPS", "ca": "A certificate authority of our own"}
+needs = make_needs(MADE_IN)
 
 
 def _tls(response: httpx.Response) -> ssl.SSLObject | None:
@@ -87,11 +92,20 @@ FIXES = {
 }
 
 
+def _letter(choice: Any) -> str | None:
+    """The letter the learner chose: the whole answer is one letter ("b", "B", "(b)", "b.") or a choice's text."""
+    answer = str(choice).strip().strip("().").strip().lower()
+    if answer in FIXES:
+        return answer
+    by_text = {text.lower(): letter for letter, text in FIXES.items()}
+    return by_text.get(answer)
+
+
 def check_fix(choice: Any) -> Feedback:
     """Check the learner's choice among `FIXES` for CERTIFICATE_VERIFY_FAILED."""
     if not_attempted(choice):
         return waiting('the letter of the right fix, e.g. `"a"`')
-    letter = str(choice).strip().strip("()").lower()[:1]
+    letter = _letter(choice)
     if letter == "b":
         return correct(
             "trust the CA, and nothing else. For a real site that means the server sends a certificate "
@@ -109,7 +123,7 @@ def check_fix(choice: Any) -> Feedback:
             "plain http removes the error together with the encryption: the wiretap above read the path "
             "and the token in clear. Which choice keeps both the encryption and the check?"
         )
-    return hint(f"answer with one of the letters {', '.join(sorted(FIXES))}.")
+    return hint(f"{choice!r} is not one of the choices: answer with one letter, {', '.join(sorted(FIXES))}.")
 
 
 # What a wiretap on the path between client and server sees of an HTTPS request (exercise 3).

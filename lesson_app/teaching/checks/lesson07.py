@@ -12,6 +12,11 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 07 imports every checker of its lesson from here; the SQL search check lives in a module of its own.
 from lesson_app.teaching.checks.title_search import check_title_search as check_title_search
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {"engine": "SQL in five statements", "client": "Start the real parts"}
+needs = make_needs(MADE_IN)
 
 # An invented Neon-style URL: no such account or endpoint exists, and nothing ever connects to it.
 EXERCISE_URL = (

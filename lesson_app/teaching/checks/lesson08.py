@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, inspect, select
@@ -11,6 +10,15 @@ from sqlalchemy.orm import Mapper
 
 from lesson_app.models import Youtube
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# Notebook 08 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
+from lesson_app.teaching.checks.nullable_columns import NULLABLE as NULLABLE
+from lesson_app.teaching.checks.nullable_columns import check_nullable_columns as check_nullable_columns
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {"engine": "08 · Models"}
+needs = make_needs(MADE_IN)
 
 # --- exercise 1: the Playlist model -------------------------------------------------------------------------------
 
@@ -160,45 +168,4 @@ def check_saved_video(video: Any, engine: Engine) -> Feedback:
     return correct(
         f"row {row['id']} is committed; views={row['views']} and is_published={row['is_published']} "
         "came from the model's defaults, which you did not have to give."
-    )
-
-
-# --- exercise 3: which columns take NULL --------------------------------------------------------------------------
-
-COMMENT_COLUMNS = ("id", "body", "author", "likes", "edited_at", "video_url")
-NULLABLE = {"author", "edited_at", "video_url"}
-
-
-def check_nullable_columns(answer: Any) -> Feedback:
-    """Check the set of Comment's columns that accept NULL: {'author', 'edited_at', 'video_url'}."""
-    if not_attempted(answer):
-        return waiting('a set of column names, e.g. `{"author"}`')
-    if isinstance(answer, str) or not isinstance(answer, Iterable):
-        return hint('give a set of column names, e.g. `{"author", "..."}`, not a single value.')
-    names = set(answer)
-    if not all(isinstance(name, str) for name in names):
-        return hint('give the column names as strings, e.g. `{"author"}`.')
-    unknown = sorted(names - set(COMMENT_COLUMNS))
-    if unknown:
-        return hint(f"Comment has no column {', '.join(unknown)}; its columns are {', '.join(COMMENT_COLUMNS)}.")
-    if "id" in names:
-        return hint("`id` is the primary key, and a primary key is never NULL.")
-    if "likes" in names:
-        return hint(
-            "`likes` has `default=0`, which fills in a value when you give none; it does not allow NULL. "
-            "`Mapped[int]` makes it NOT NULL."
-        )
-    if "body" in names:
-        return hint("`body` is `Mapped[str]`, without `| None`: NOT NULL.")
-    if "video_url" not in names:
-        return hint(
-            "look at `video_url` again: it has no `Mapped[...]` annotation, so `mapped_column` falls back to "
-            "the old `Column` rule, which is nullable unless you say `nullable=False`."
-        )
-    missing = sorted(NULLABLE - names)
-    if missing:
-        return hint(f"{' and '.join(missing)} accept(s) NULL too: `Mapped[X | None]` is what makes a column nullable.")
-    return correct(
-        "author and edited_at through `| None`, video_url because an unannotated `mapped_column` is "
-        "nullable by default. CreateTable(Comment.__table__) shows the same."
     )

@@ -12,16 +12,26 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from alembic import op
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
-from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 
 # Notebook 09 imports these from here with its checkers.
+from lesson_app.teaching.checks.current_revision import check_current_revision as check_current_revision
+from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_op_outside_migration as explain_op_outside_migration
+from lesson_app.teaching.checks.op_hint import explain_unknown_op
 from lesson_app.teaching.checks.op_hint import hook_into_ipython as hook_into_ipython
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {
+    "scratch_engine": "A scratch project and a scratch database",
+    "alembic": "Running the `alembic` command",
+    "sql": "What a revision holds",
+}
+needs = make_needs(MADE_IN)
 
 
 def given_upgrade() -> None:
@@ -30,6 +40,8 @@ def given_upgrade() -> None:
 
 
 def _failure(exc: Exception, function: str) -> Feedback:
+    if (unknown := explain_unknown_op(exc)) is not None:
+        return unknown
     if isinstance(exc, NameError):
         return hint(
             f"{exc}: a migration script starts with `from alembic import op` and `import sqlalchemy as sa`; "
@@ -134,42 +146,3 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
             f"channel is now channel_name, and the video's value, {value!r}, is still there. "
             "Write its downgrade the other way round."
         )
-
-
-RELATIVE_NAMES = {"head", "heads", "base", "-1", "+1", "current"}
-
-
-def check_current_revision(answer: Any, database: Engine | URL) -> Feedback:
-    """Check that the scratch database is at 0002 and that `answer` is what its alembic_version table holds."""
-    if not_attempted(answer):
-        return waiting('the revision id the database is at, as a string, e.g. `"0001"`')
-    engine = sa.create_engine(database) if isinstance(database, URL) else database
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-            versions = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) if found else []
-    finally:
-        if engine is not database:
-            engine.dispose()
-    actual = versions[0] if versions else None
-    if actual != "0002":
-        where = f"at {actual}" if actual else "at no revision at all (no row in alembic_version)"
-        return hint(
-            f"the database is {where}. The playlist table came with 0003, so the revision before it is "
-            "the one to go back to: downgrade to it, then read alembic_version again."
-        )
-    if not isinstance(answer, str):
-        return hint(f'give the revision id as a string, e.g. "0001"; got {answer!r}.')
-    if answer.strip().lower() in RELATIVE_NAMES:
-        return hint(
-            f"{answer!r} is a name Alembic works out from the scripts; the database stores a revision id. "
-            "Read it with `SELECT version_num FROM alembic_version` or `alembic current`."
-        )
-    if answer.endswith(".py") or "_" in answer:
-        return hint("give just the revision id, not the script's file name.")
-    if answer.strip() != actual:
-        return hint(f"the database's alembic_version holds {actual!r}, not {answer!r}.")
-    return correct(
-        "the database is at 0002: its alembic_version table holds that one id, and the playlist table "
-        "is gone with the downgrade of 0003."
-    )

@@ -11,6 +11,11 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 10 imports every checker of its lesson from here; the SQL page check lives in a module of its own.
 from lesson_app.teaching.checks.sql_page import check_sql as check_sql
+from lesson_app.teaching.restart import make_needs
+
+# After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
+MADE_IN = {"client": "Start the real parts", "engine": "This lesson starts from an empty table, on purpose"}
+needs = make_needs(MADE_IN)
 
 
 def _request_json(response: httpx.Response) -> Any:

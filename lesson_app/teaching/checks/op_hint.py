@@ -6,6 +6,7 @@ Notebook 09 calls `hook_into_ipython()` in its first exercise cell; importing th
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from alembic.operations import Operations
@@ -34,12 +35,30 @@ def explain_op_outside_migration(exc: BaseException) -> Feedback | None:
         and getattr(exc, "name", None) in _OPERATIONS
     )
     if not (no_proxy or proxy_gone) or not _raised_by_op(exc):
-        return None
+        return explain_unknown_op(exc)
     return hint(
         "`op` works only while Alembic runs a migration, so calling your function here fails. Pass the "
         "function itself, without (): `my_downgrade = downgrade` (or `my_upgrade = upgrade`). The checker "
         "then calls it for you, inside a migration it rolls back."
     )
+
+
+def explain_unknown_op(exc: BaseException) -> Feedback | None:
+    """Return a hint when `exc` is `op.<name>` for a name Alembic's `op` does not have (`op.rename_column`), else None.
+
+    Inside a migration or outside one, the error is the same AttributeError on the module `alembic.op`.
+    """
+    if not (isinstance(exc, AttributeError) and getattr(exc, "obj", None) is sys.modules.get("alembic.op")):
+        return None
+    name = getattr(exc, "name", None)
+    if name is None or name in _OPERATIONS:
+        return None
+    if "rename" in name:
+        return hint(
+            f"Alembic's `op` has no `{name}`: a column is renamed with `op.alter_column`, and one of its "
+            "keyword arguments gives the new name; the lesson's revision 0004 used it."
+        )
+    return hint(f"Alembic's `op` has no `{name}`; the lesson's revision scripts show the ones it has.")
 
 
 _OPERATIONS = frozenset(name for name in dir(Operations) if not name.startswith("_"))

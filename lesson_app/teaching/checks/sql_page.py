@@ -40,23 +40,65 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
             f"that is {'an' if verb[0] in 'AEIOU' else 'a'} {verb}, which changes rows instead of showing "
             "them (the checker did not run it). Write a SELECT: it reads rows and changes nothing."
         )
-    ran = _run_read_only(engine, statements[0] if statements else sql, sql, channel, per_page, per_page * (page - 1))
+    statement = statements[0] if statements else sql
+    ran = _run_read_only(engine, statement, sql, channel, per_page, per_page * (page - 1))
     if isinstance(ran, Feedback):
         return ran
     every, columns, rows = ran
-    return _judge_page(sql, every, columns, rows, channel, per_page, page)
+    judged = _judge_page(sql, every, columns, rows, channel, per_page, page)
+    if not judged.passed:
+        return judged
+    luck = _by_luck(engine, statement, sql, channel, per_page, page)
+    return judged if luck is None else luck
+
+
+def _by_luck(engine: Engine, statement: str, sql: str, channel: str, per_page: int, page: int) -> Feedback | None:
+    """Run the statement again on other rows, where an answer fitted to today's ids (`id > 9`) differs."""
+    offset = per_page * (page - 1)
+    ran = _run_read_only(engine, statement, sql, channel, per_page, offset, more_rows=True)
+    if isinstance(ran, Feedback):
+        return ran
+    every, _, rows = ran
+    ids, expected = [row._mapping["id"] for row in rows], every[offset : offset + per_page]
+    if ids == expected:
+        return None
+    return hint(
+        f"right for today's rows, but only by luck: when one earlier video moves to {channel} and four are added "
+        f"(the checker did that and rolled it back), it returns ids {ids} while the page holds {expected}. Pick "
+        f"the rows by their channel alone, and the page with ORDER BY id, LIMIT and OFFSET, not by ids."
+    )
+
+
+# Other rows, where an answer fitted to today's ids differs: the first video of another channel moves into the
+# exercise's channel (so the page starts earlier), and four rows follow the last id, taking turns between another
+# channel and the exercise's (explicit ids, so the rolled-back INSERT does not move the id sequence either).
+_MOVE_ONE = text(
+    "UPDATE youtube SET channel = :channel WHERE id = (SELECT min(id) FROM youtube WHERE channel <> :channel)"
+)
+_MORE_ROWS = text(
+    "INSERT INTO youtube (id, title, url, channel) "
+    "SELECT top.id + n, 'Checker row ' || n, 'https://videos.example/checker-row-' || n, "
+    "CASE WHEN n % 2 = 0 THEN :channel ELSE 'Another Channel' END "
+    "FROM (SELECT coalesce(max(id), 0) AS id FROM youtube) AS top, generate_series(1, 4) AS n"
+)
 
 
 def _run_read_only(
-    engine: Engine, statement: str, sql: str, channel: str, per_page: int, offset: int
+    engine: Engine, statement: str, sql: str, channel: str, per_page: int, offset: int, more_rows: bool = False
 ) -> tuple[list[Any], list[str], list[Row[Any]]] | Feedback:
-    """Run `statement` read-only and roll it back; return the channel's ids, the columns and rows, or a hint."""
+    """Run `statement` read-only and roll it back; return the channel's ids, the columns and rows, or a hint.
+
+    With `more_rows`, the rows are changed first (`_MOVE_ONE`, `_MORE_ROWS`) in the same transaction, so that
+    the changes are rolled back with it."""
     same_channel = text("SELECT id FROM youtube WHERE channel = :channel ORDER BY id")
     try:
         conn = engine.connect()
     except SQLAlchemyError as exc:
         return hint(f"the database could not be reached ({type(exc).__name__}); run the cells at the top again.")
     with conn:
+        if more_rows:
+            conn.execute(_MOVE_ONE, {"channel": channel})
+            conn.execute(_MORE_ROWS, {"channel": channel})
         every = list(conn.scalars(same_channel, {"channel": channel}))
         # Read-only, for this transaction and (should a COMMIT slip through) the session: nothing can change.
         conn.execute(text("SET TRANSACTION READ ONLY"))

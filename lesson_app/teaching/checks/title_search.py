@@ -1,5 +1,6 @@
 """Notebook 07's last exercise: the learner's `titles_containing(conn, word)`, run against the checker's own rows
-(in a temporary table, rolled back), with a word, an injection attempt and an apostrophe."""
+(in a temporary table, rolled back), with a word, an injection attempt and an apostrophe; and by what it really sent
+to PostgreSQL (sent_sql.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.sent_sql import SentStatements, judge_sent, listening
 
 # The checker's own rows: in a temporary table that hides the real `youtube` for one rolled-back transaction.
 _ROWS = [
@@ -21,6 +23,8 @@ _ROWS = [
     ("Route tables", "Network Notes"),  # "Route", not "route": a case-sensitive search leaves it out
 ]
 _INJECTION = "x%' OR TRUE --"
+# Stored out of id order, so that rows read without ORDER BY come back in another order than by id.
+_STORED_ORDER = [4, 1, 5, 3, 2]
 
 
 def _run(search: Callable[[Connection, str], Any], conn: Connection, word: str) -> tuple[Any, Exception | None]:
@@ -73,7 +77,7 @@ def check_title_search(search: Any, engine: Engine) -> Feedback:
         return waiting("a function `titles_containing(conn, word)` (then `my_search = titles_containing`)")
     if not callable(search):
         return hint(f"expected a function that takes (conn, word); got a {type(search).__name__}.")
-    with engine.connect() as conn:
+    with listening(engine) as sent, engine.connect() as conn:
         transaction = conn.begin()
         conn.execute(
             text(
@@ -82,24 +86,29 @@ def check_title_search(search: Any, engine: Engine) -> Feedback:
                 "is_published boolean NOT NULL DEFAULT true) ON COMMIT DROP"
             )
         )
-        conn.execute(
-            text("INSERT INTO youtube (title, channel) VALUES (:title, :channel)"),
-            [{"title": title, "channel": channel} for title, channel in _ROWS],
-        )
+        for row_id in _STORED_ORDER:
+            title, channel = _ROWS[row_id - 1]
+            conn.execute(
+                text("INSERT INTO youtube (id, title, channel) VALUES (:id, :title, :channel)"),
+                {"id": row_id, "title": title, "channel": channel},
+            )
         try:
-            return _judge(search, conn)
+            return _judge(search, conn, sent)
         finally:
             transaction.rollback()
 
 
-def _judge(search: Callable[[Connection, str], Any], conn: Connection) -> Feedback:
+def _judge(search: Callable[[Connection, str], Any], conn: Connection, sent: SentStatements) -> Feedback:
     every = [title for title, _ in _ROWS]
     expected = {"route": [every[0], every[2], every[3]], _INJECTION: [], "Alex's": [every[3]]}
     for word in ("route", _INJECTION, "Alex's"):
-        got, error = _run(search, conn, word)
+        with sent.around():
+            got, error = _run(search, conn, word)
         if error is not None:
             return _error_hint(error, word)
         if (wrong := _judge_word(word, got, expected[word], every)) is not None:
+            return wrong
+        if (wrong := judge_sent(word, sent.sent)) is not None:  # right titles; judged by what really ran
             return wrong
     return correct(
         "the right titles in id order; the injection found nothing and the apostrophe broke nothing, "

@@ -107,12 +107,27 @@ def test_fix_not_attempted() -> None:
 
 @pytest.mark.parametrize(
     ("answer", "expected_hint"),
-    [("a", "by not checking anything"), ("c", "together with the encryption"), ("d", "one of the letters")],
+    [("a", "by not checking anything"), ("c", "together with the encryption"), ("d", "answer with one letter")],
 )
 def test_fix_usual_mistakes(answer: str, expected_hint: str) -> None:
     feedback = check_fix(answer)
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+@pytest.mark.parametrize("answer", ["bogus", "because", "a or b", "c, then b"])
+def test_fix_reads_the_whole_answer_not_its_first_letter(answer: str) -> None:
+    """Only "b" alone (or the text of choice b) is choice b: a word that starts with b is not an answer."""
+    feedback = check_fix(answer)
+    assert feedback.passed is False
+    assert "is not one of the choices: answer with one letter" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer", ["(b)", "b.", " B ", "Make the client trust the CA that signed the server's certificate"]
+)
+def test_fix_accepts_the_letter_however_written_and_the_choice_text(answer: str) -> None:
+    assert check_fix(answer).passed is True
 
 
 # --- exercise 3: what the wiretap reads ---------------------------------------------------------------------

@@ -219,6 +219,42 @@ def test_search_usual_mistakes(engine: Engine, search: object, expected: str) ->
     assert expected in feedback.message
 
 
+def without_order_by(conn, word):
+    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p"), {"p": f"%{word}%"}).scalars().all()
+
+
+def hand_escaped(conn, word):
+    escaped = word.replace("'", "''")  # quotes doubled by hand: no error, no injection, still pasted
+    return conn.execute(text(f"SELECT title FROM youtube WHERE title LIKE '%{escaped}%' ORDER BY id")).scalars().all()
+
+
+def filtered_in_python(conn, word):
+    titles = conn.execute(text("SELECT title FROM youtube ORDER BY id")).scalars().all()
+    return [title for title in titles if word in title]
+
+
+def sorted_in_python(conn, word):
+    rows = conn.execute(text("SELECT id, title FROM youtube WHERE title LIKE :p"), {"p": f"%{word}%"}).all()
+    return [title for _, title in sorted(rows)]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        (without_order_by, "the right titles, in another order: add `ORDER BY id`"),  # rows are stored out of order
+        (sorted_in_python, "the statement has no ORDER BY"),
+        (hand_escaped, "'route' went to PostgreSQL inside the SQL text"),
+        (filtered_in_python, "PostgreSQL was never sent 'route'"),
+    ],
+)
+def test_search_judged_by_what_was_really_sent(engine: Engine, search: object, expected: str) -> None:
+    """Each returns the right titles for every word (or, without ORDER BY, may); what reached PostgreSQL says why
+    it is not the answer."""
+    feedback = check_title_search(search, engine)
+    assert feedback.passed is False
+    assert expected in feedback.message
+
+
 def test_search_apostrophe_breaks_pasted_sql(engine: Engine) -> None:
     def escapes_percent_only(conn, word):
         # Pasted, but the injection no longer matches anything: the apostrophe still breaks it.

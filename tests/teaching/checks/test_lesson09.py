@@ -118,6 +118,8 @@ print("--- cell 1")
 shell.run_cell("check_downgrade(downgrade_solution(), None)")   # no migration has run yet: op raises NameError
 print("--- cell 2")
 shell.run_cell("x = None\\nx.drop_column")                   # the same kind of error, not from op
+print("--- cell 3")
+shell.run_cell("from alembic import op\\nop.rename_column('youtube', 'channel', 'channel_name')")
 """
 
 
@@ -132,7 +134,9 @@ def test_in_ipython_the_hint_replaces_the_traceback() -> None:
     assert "NameError: Can't invoke function 'drop_column'" in first, result.stdout + result.stderr
     assert "❌ Not yet: `op` works only while Alembic runs a migration" in first
     assert "Traceback" not in first
+    second, third = second.split("--- cell 3")
     assert "Traceback (most recent call last)" in second and "Not yet" not in second
+    assert "❌ Not yet: Alembic's `op` has no `rename_column`" in third and "Traceback" not in third
 
 
 # --- exercise 2: the rename ---------------------------------------------------------------------------------------
@@ -177,6 +181,21 @@ def test_rename_by_copying_also_passes(engine: Engine) -> None:
         op.drop_column("youtube", "channel")
 
     assert check_rename(copy_then_drop, engine).passed is True
+
+
+def rename_with_an_op_that_does_not_exist():
+    op.rename_column("youtube", "channel", "channel_name")
+
+
+def test_rename_with_rename_column_gets_the_op_hint(engine: Engine) -> None:
+    """`op` has no rename_column: inside the checker and called in the learner's own cell, the same hint."""
+    feedback = check_rename(rename_with_an_op_that_does_not_exist, engine)
+    assert feedback.passed is False
+    assert "Alembic's `op` has no `rename_column`: a column is renamed with `op.alter_column`" in feedback.message
+    with pytest.raises(AttributeError) as raised:
+        rename_with_an_op_that_does_not_exist()
+    outside = explain_op_outside_migration(raised.value)
+    assert outside is not None and "has no `rename_column`" in outside.message
 
 
 def test_rename_not_attempted(engine: Engine) -> None:
@@ -235,6 +254,23 @@ def test_current_revision_database_never_migrated(engine: Engine) -> None:
     assert "no revision at all" in check_current_revision("0002", engine).message
     stamp(engine, None)
     assert "no revision at all" in check_current_revision("0002", engine).message
+
+
+@pytest.mark.parametrize(
+    ("revision", "expected"),
+    [
+        ("0004", "not far enough back, the playlist table"),
+        ("0003", "not far enough back, the playlist table"),
+        ("0001", "that went too far back, the views column (0002) went too. Upgrade"),
+        (None, "no row in alembic_version): that went too far back, every table of the chain went. Upgrade"),
+    ],
+)
+def test_current_revision_too_far_and_not_far_enough_get_different_hints(
+    engine: Engine, revision: str | None, expected: str
+) -> None:
+    stamp(engine, revision)
+    feedback = check_current_revision("0002", engine)
+    assert feedback.passed is False and expected in feedback.message
 
 
 @pytest.mark.parametrize(

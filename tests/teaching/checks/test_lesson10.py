@@ -239,6 +239,28 @@ def test_sql_usual_mistakes(engine: Engine, sql: object, expected_hint: str) -> 
     assert expected_hint in feedback.message
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM youtube WHERE channel = 'Data Desk' AND id > 9 ORDER BY id",  # the page after id 9, today
+        "SELECT id, title FROM youtube WHERE id = 11 ORDER BY id",
+        "SELECT id FROM youtube WHERE channel = 'Data Desk' AND id > 9 ORDER BY id LIMIT 3",
+    ],
+)
+def test_sql_fitted_to_todays_ids_is_not_accepted(engine: Engine, sql: str) -> None:
+    """Each gives today's page, [11]; on rows where an earlier video joins the channel and more follow, it does not."""
+    count = text("SELECT count(*) FROM youtube WHERE channel = 'Data Desk'")
+    with engine.connect() as conn:
+        top, data_desk = conn.scalar(text("SELECT max(id) FROM youtube")), conn.scalar(count)
+    feedback = check_sql(sql, engine, "Data Desk", 3, 2)
+    assert feedback.passed is False
+    assert "right for today's rows, but only by luck" in feedback.message
+    # Video 1 joined Data Desk (7, 8, 9, 11), and rows top+2 and top+4 were added to it.
+    assert f"while the page holds [9, 11, {top + 2}]" in feedback.message
+    with engine.connect() as conn:  # and all of that was rolled back
+        assert (conn.scalar(text("SELECT max(id) FROM youtube")), conn.scalar(count)) == (top, data_desk)
+
+
 def test_sql_without_a_database() -> None:
     nowhere = create_engine("postgresql+psycopg2://postgres:postgres@127.0.0.1:1/nothing")
     feedback = check_sql(SOLUTION_SQL, nowhere)

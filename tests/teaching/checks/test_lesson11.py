@@ -6,7 +6,10 @@ import asyncio
 import gc
 import inspect
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,7 +19,13 @@ from sqlalchemy.pool import NullPool
 
 from lesson_app import create_app, start_server
 from lesson_app.config.database import make_sessionmaker
-from lesson_app.teaching.checks.lesson11 import POOL_QUESTIONS, check_first_byte_ms, check_gather, check_pool_prediction
+from lesson_app.teaching.checks.lesson11 import (
+    POOL_QUESTIONS,
+    check_first_byte_ms,
+    check_gather,
+    check_pool_prediction,
+    explain_gather_slips,
+)
 
 # --- exercise 1: time to the first byte ---------------------------------------------------------------------
 
@@ -64,6 +73,18 @@ def test_first_byte_solution_passes(server) -> None:
 def test_first_byte_accepts_a_rounded_answer() -> None:
     assert check_first_byte_ms(FIRST_BYTE_MS, EVENTS, TABLE).passed is True
     assert check_first_byte_ms(round(2.1004, 2), EVENTS, TABLE).passed is True
+
+
+def test_first_byte_rounded_near_the_body_end_is_not_blamed_on_the_body() -> None:
+    """Headers in after 2.46 ms, body after 2.503 ms: 2.5 is the right answer rounded, 2.503 is the body's end."""
+    events = {
+        **EVENTS,
+        "http11.receive_response_headers.complete": 10.00246,
+        "http11.receive_response_body.complete": 10.002503,
+    }
+    assert check_first_byte_ms(2.5, events).passed is True
+    assert check_first_byte_ms(2, events).passed is True
+    assert "last byte of the body" in check_first_byte_ms((10.002503 - 10.0) * 1000, events).message
 
 
 def test_first_byte_not_attempted() -> None:
@@ -138,6 +159,12 @@ def test_pool_prediction_usual_mistakes(question: str, wrong: int, expected_hint
     feedback = check_pool_prediction({**POOL_QUESTIONS, question: wrong})
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+def test_pool_prediction_accepts_whole_numbers_written_as_floats() -> None:
+    assert check_pool_prediction({key: float(value) for key, value in POOL_QUESTIONS.items()}).passed is True
+    assert "not 20; " in check_pool_prediction({**POOL_QUESTIONS, QUEUEPOOL: 20.0}).message
+    assert "whole number" in check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: 20.5}).message
 
 
 def test_pool_prediction_partial_and_malformed() -> None:
@@ -282,3 +309,61 @@ def test_gather_usual_mistakes(server, make, expected_hint: str) -> None:
     feedback = check_gather(make(server), n=20)
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+def test_gather_an_await_in_a_loop_is_not_praised_as_at_once(server) -> None:
+    """Async responses, all 200, but one after another: one connection was enough, so one request was in flight."""
+
+    async def one_by_one() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            return [await aclient.get("/") for _ in range(20)]
+
+    feedback = check_gather(asyncio.run(one_by_one()), n=20)
+    assert feedback.passed is False
+    assert "went one after another: all came over one connection" in feedback.message
+
+
+def test_gather_given_one_list_gets_the_star_hint_and_its_requests_are_closed(server) -> None:
+    async def scenario() -> tuple[TypeError, list]:
+        async with httpx.AsyncClient(base_url=server.url) as aclient:
+            requests = [aclient.get("/") for _ in range(3)]
+            with pytest.raises(TypeError) as raised:
+                await asyncio.gather(requests)  # the list as one argument, without *
+            return raised.value, requests
+
+    error, requests = asyncio.run(scenario())
+    feedback = explain_gather_slips(error)
+    assert feedback is not None and feedback.passed is False
+    assert "put a `*` in front of the list" in feedback.message
+    assert all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in requests)  # no "never awaited"
+    assert explain_gather_slips(TypeError("unhashable type: 'list'")) is None  # not from gather: no hint
+
+
+GATHER_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("from lesson_app.teaching.checks.lesson11 import explain_gather_slips\\nexplain_gather_slips()")
+shell.run_cell("import asyncio\\n\\nasync def fetch():\\n    return 1")
+print("--- cell 1")
+shell.run_cell("responses = await asyncio.gather([fetch() for _ in range(3)])")  # the list without *
+print("--- cell 2")
+shell.run_cell("{[1]: 2}")                                                       # the same error, not from gather
+"""
+
+
+def test_in_ipython_gather_given_a_list_shows_the_hint_instead_of_a_traceback() -> None:
+    """`asyncio.gather([...])` fails in the learner's own cell, before the checker runs: IPython shows the error's
+    last line and the hint, and no "never awaited" warning. Other TypeErrors keep their traceback."""
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", GATHER_SESSION],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
+    assert "TypeError: unhashable type: 'list'" in first, result.stdout + result.stderr
+    assert "❌ Not yet: `asyncio.gather` takes the requests as separate arguments" in first
+    assert "Traceback" not in first and "never awaited" not in result.stderr
+    assert "Traceback (most recent call last)" in second and "Not yet" not in second
