@@ -21,6 +21,7 @@ from lesson_app.teaching.checks.lesson12 import (
     check_tables_after_downgrade,
 )
 from lesson_app.teaching.your_project.folder import solution_files
+from tests.helpers import replace_in
 
 
 @pytest.fixture
@@ -32,12 +33,6 @@ def project(tmp_path: Path) -> Path:
             (tmp_path / relative).write_bytes(content)
     (tmp_path / "alembic" / "versions").mkdir()
     return tmp_path
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new))
 
 
 def migrate(project: Path, url: URL) -> AlembicProject:

@@ -16,6 +16,7 @@ from lesson_app.runtime.databases import create_database, drop_database, plain_u
 from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks.lesson15 import check_concurrency, check_tests
 from lesson_app.teaching.your_project.folder import write_solution
+from tests.helpers import replace_in
 
 RIGHT = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
 
@@ -44,12 +45,6 @@ def app_db(project: Path) -> Iterator[URL]:
 @pytest.fixture
 def test_db(project: Path) -> Iterator[URL]:
     yield from _migrated(project)
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new))
 
 
 def test_concurrency_right_prediction_passes() -> None:
