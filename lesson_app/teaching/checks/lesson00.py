@@ -6,6 +6,12 @@ from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import not_a_response
+from lesson_app.teaching.restart import make_needs
+
+# Which section of notebook 00 makes each name an exercise cell uses: after a kernel restart, `needs(...)` in
+# the exercise cell names that section instead of a bare NameError.
+MADE_IN = {"client": "The first request"}
+needs = make_needs(MADE_IN)
 
 
 def check_first_request(response: Any) -> Feedback:

@@ -165,7 +165,7 @@ def check_route_order(order: Any) -> Feedback:
             "of the paths in the app."
         )
     if sorted(order) != sorted(ORDER_PATHS):
-        return hint(f"give a list holding exactly the two paths {list(ORDER_PATHS)}, in the order you want.")
+        return _other_paths(order)
     from lesson_app.runtime.server import start_server
 
     with (
@@ -187,4 +187,18 @@ def check_route_order(order: Any) -> Feedback:
     return correct(
         "the fixed path comes first, so /videos/latest calls read_latest() and /videos/7 still "
         "reaches read_video(video_id=7)."
+    )
+
+
+def _other_paths(order: list | tuple) -> Feedback:
+    """Paths other than the app's two: the `:int` converter (the other way out) or a renamed parameter."""
+    if any(":int}" in path for path in order):
+        return hint(
+            "`{video_id:int}` is the other way out (the route then never matches 'latest', in any order), but "
+            f"this exercise is about the order: give the app's two paths as they are, {list(ORDER_PATHS)}, in "
+            "the order that works."
+        )
+    return hint(
+        f"give a list holding exactly the two paths {list(ORDER_PATHS)}, as the app writes them (a renamed "
+        "parameter makes another route), in the order you want."
     )

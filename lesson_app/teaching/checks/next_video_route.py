@@ -48,11 +48,18 @@ def check_next_video(app: Any) -> Feedback:
             f"/videos/7/next answered {{'next': 8}}, but /videos/41/next answered {json_or_text(other)!r}: "
             "compute the answer from the path's `video_id` (video_id + 1), not a fixed number."
         )
-    return _judge_text_segment(word, word_error)
+    return _judge_text_segment(word, word_error, routes)
 
 
-def _judge_text_segment(word: httpx.Response, word_error: BaseException | None) -> Feedback:
+def _judge_text_segment(word: httpx.Response, word_error: BaseException | None, routes: list[str]) -> Feedback:
     """Judge GET /videos/seven/next, once /videos/7/next works: FastAPI's validation should refuse it (422)."""
+    if word.status_code == 404 and any(":int}" in route for route in routes):
+        return hint(
+            "/videos/7/next works, and `{video_id:int}` is a fine path, but it answers text with 404: the "
+            'converter makes the route not match "seven" at all, so no function is chosen. This exercise '
+            "wants FastAPI's own refusal: write `{video_id}` in the path and keep `video_id: int`, and "
+            "/videos/seven/next gets 422, naming the parameter."
+        )
     if word.status_code != 422:
         got = (
             f"500 because your function raised {exception_text(word_error)}"

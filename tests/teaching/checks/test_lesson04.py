@@ -133,6 +133,12 @@ def test_route_order_wrong_shape(answer: object) -> None:
     assert "exactly the two paths" in feedback.message
 
 
+def test_route_order_with_the_int_converter_is_told_it_is_the_other_way_out() -> None:
+    feedback = check_route_order(["/videos/latest", "/videos/{video_id:int}"])
+    assert feedback.passed is False
+    assert "the other way out" in feedback.message and "give the app's two paths as they are" in feedback.message
+
+
 def test_route_order_given_the_functions_instead_of_their_paths() -> None:
     def read_latest() -> None: ...
 
@@ -224,6 +230,17 @@ def test_next_video_wrong_path_or_method(path: str, method: str, expected_hint: 
 
     feedback = check_next_video(my_app)
     assert feedback.passed is False and expected_hint in feedback.message
+
+
+def test_next_video_with_the_int_converter_is_told_why_text_gets_404() -> None:
+    @app_with("/videos/{video_id:int}/next")
+    def my_app(video_id: int):
+        return {"next": video_id + 1}
+
+    feedback = check_next_video(my_app)
+    assert feedback.passed is False
+    assert "answers text with 404" in feedback.message and "write `{video_id}` in the path" in feedback.message
+    assert "declare `video_id: int`" not in feedback.message  # the learner already did: the old hint said so
 
 
 def test_next_video_that_returns_a_fixed_answer_is_refused() -> None:
