@@ -87,6 +87,15 @@ def test_first_byte_rounded_near_the_body_end_is_not_blamed_on_the_body() -> Non
     assert "last byte of the body" in check_first_byte_ms((10.002503 - 10.0) * 1000, events).message
 
 
+def test_first_byte_sum_of_the_steps_names_resolve_too() -> None:
+    """`sum(steps.values())` adds resolve (0.1) to connect-to-body-end (2.5): the hint names both ends."""
+    table = {**TABLE, "respond": 0.65}  # steps that add up to 2.6 ms, as the lesson's do, to its total
+    feedback = check_first_byte_ms(sum(table.values()), EVENTS, table)
+    assert feedback.passed is False
+    assert "sum of the table's steps" in feedback.message
+    assert "resolving the name" in feedback.message and "last byte of the body" in feedback.message
+
+
 def test_first_byte_not_attempted() -> None:
     assert check_first_byte_ms(..., EVENTS, TABLE).passed is None
 
