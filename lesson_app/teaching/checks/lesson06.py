@@ -77,6 +77,12 @@ def check_https_client(client: Any, url: str) -> Feedback:
             "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
             "Leave the host-name check on, as `ssl.create_default_context(...)` sets it."
         )
+    if tls.context.cert_store_stats()["x509_ca"] <= 1:  # the lesson CA alone: the usual CAs were never loaded
+        return hint(
+            "the request worked, but this context trusts the lesson CA and nothing else, so every public site "
+            "would now fail the check. Start from the usual CAs, `ssl.create_default_context(cafile=certifi.where())`, "
+            "then add the lesson CA with `ca.configure_trust(context)`."
+        )
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; GET /health should answer 200.")
     return correct(
