@@ -65,7 +65,6 @@ def _mapped_table(model: Any) -> Table | Feedback:
     return table
 
 
-# Over 40 lines on purpose: one ladder of hints, column by column in the exercise's order.
 def _wrong_column(table: Table, annotated: Collection[str]) -> Feedback | None:
     """Return a hint for the first column whose type, key, NULL rule, uniqueness or default is not the exercise's.
 
