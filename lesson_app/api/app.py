@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import URL
 
 from lesson_app.api.errors import add_error_handlers
+from lesson_app.api.in_flight import RequestIntervals, new_intervals
 from lesson_app.api.maintenance import MaintenanceMiddleware
 from lesson_app.api.responses import UNAVAILABLE
 from lesson_app.api.routers import admin, errors, health, home, videos
@@ -44,7 +45,9 @@ def create_app(database_url: URL | str | None = None, *, maintenance: bool | Non
     app.state.SessionLocal = make_sessionmaker(engine)
     app.state.maintenance = get_settings().maintenance_mode if maintenance is None else maintenance
     app.add_middleware(MaintenanceMiddleware)
-    app.add_middleware(ServerTimingMiddleware)  # outermost: times everything, when a request asks
+    app.add_middleware(ServerTimingMiddleware)  # times everything, when a request asks
+    app.state.request_intervals = new_intervals()  # read by lesson 11's checker: which requests overlapped
+    app.add_middleware(RequestIntervals, intervals=app.state.request_intervals)
     add_error_handlers(app)
     for module in (home, health, videos, admin, errors):
         # Maintenance mode answers 503 on every route but /admin's (or nobody could switch it off).

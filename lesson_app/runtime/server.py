@@ -69,6 +69,11 @@ class LessonServer:
         """Say whether the server thread is still serving."""
         return self._thread.is_alive()
 
+    @property
+    def app(self) -> Any:
+        """The ASGI app this server serves (a checker reads what the lesson API recorded)."""
+        return self._server.config.app
+
     def logs(self) -> list[str]:
         """Return the recent log lines of the in-process servers (Uvicorn's and lesson_app's)."""
         return list(_logs.lines)
@@ -174,6 +179,11 @@ def start_server(
     _servers[key] = running
     _last_ports[key] = running.port
     return running
+
+
+def server_on_port(port: int | None) -> LessonServer | None:
+    """Return the running server this process started on `port`, if any."""
+    return next((server for server in _servers.values() if server.port == port and server.running), None)
 
 
 def stop_all() -> None:

@@ -2,18 +2,22 @@
 
 Wall time alone cannot tell a burst from a loop on a shared machine. An HTTP/1.1 connection carries one request at
 a time, and a client opens a new connection only when every one it has is busy, so the number of connections the
-responses came over is the most requests the client had in flight at once: 1 for `await` inside a loop.
+responses came over is the most requests the client had in flight at once: 1 for `await` inside a loop. A loop
+that opens a new client for each request uses a new connection each time, so the server's side decides that case
+(`overlap`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.overlap import answered_one_at_a_time
 
 
 def _close(thing: Any) -> None:
@@ -63,7 +67,7 @@ def _not_yet_sent(responses: Any, n: int) -> Feedback | None:
     return None
 
 
-def _in_flight_at_once(responses: list[httpx.Response]) -> int | None:
+def _in_flight_at_once(responses: Sequence[httpx.Response]) -> int | None:
     """The most requests in flight together: the connections they came over (None when a response has none)."""
     streams = [item.extensions.get("network_stream") for item in responses]
     if any(stream is None for stream in streams):
@@ -99,6 +103,12 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
             f"these {n} requests went one after another: all came over one connection, which carries one request "
             "at a time, so each waited for the answer before the next was sent (`await` inside a loop). Make "
             "the requests first and await them together: `await asyncio.gather(*(aclient.get(...) for ...))`."
+        )
+    if answered_one_at_a_time(responses):
+        return hint(
+            f"these {n} requests went one after another: the server answered each before the next arrived. A new "
+            "AsyncClient for each request, awaited in a loop, still sends one at a time. Use one client, make the "
+            "requests first and await them together: `await asyncio.gather(*(aclient.get(...) for ...))`."
         )
     return correct(f"{n} requests sent at once, {n} answers 200 OK, all awaited together with asyncio.gather.")
 

@@ -40,8 +40,28 @@ def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
         return hint(f"the client could not send the request: {type(exc).__name__}: {exc}.")
 
 
-# Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
-# across functions, that order would be harder to see.
+def _lax_context(context: ssl.SSLContext) -> Feedback | None:
+    """A hint when the context that carried the request checks too little, or trusts the lesson CA alone."""
+    if context.verify_mode == ssl.CERT_NONE:
+        return hint(
+            "the request worked, but this client checks nothing (`verify=False`): it would talk to an "
+            "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead."
+        )
+    if not context.check_hostname:
+        return hint(
+            "the request worked and the certificate's signature was checked, but not the host name "
+            "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
+            "Leave the host-name check on, as `ssl.create_default_context(...)` sets it."
+        )
+    if context.cert_store_stats()["x509_ca"] <= 1:  # the lesson CA alone: the usual CAs were never loaded
+        return hint(
+            "the request worked, but this context trusts the lesson CA and nothing else, so every public site "
+            "would now fail the check. Start from the usual CAs, `ssl.create_default_context(cafile=certifi.where())`, "
+            "then add the lesson CA with `ca.configure_trust(context)`."
+        )
+    return None
+
+
 def check_https_client(client: Any, url: str) -> Feedback:
     """Send GET /health to the HTTPS server at `url` with the learner's `client`; it must verify the certificate."""
     if not_attempted(client):
@@ -66,17 +86,8 @@ def check_https_client(client: Any, url: str) -> Feedback:
     tls = _tls(response)
     if tls is None:
         return hint("that request did not use TLS; send it to the https:// URL of the HTTPS server.")
-    if tls.context.verify_mode == ssl.CERT_NONE:
-        return hint(
-            "the request worked, but this client checks nothing (`verify=False`): it would talk to an "
-            "impostor just as happily. Pass `verify=` an SSL context that trusts the lesson CA instead."
-        )
-    if not tls.context.check_hostname:
-        return hint(
-            "the request worked and the certificate's signature was checked, but not the host name "
-            "(`check_hostname = False`): any certificate the lesson CA signed, for any name, would do. "
-            "Leave the host-name check on, as `ssl.create_default_context(...)` sets it."
-        )
+    if (lax := _lax_context(tls.context)) is not None:
+        return lax
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; GET /health should answer 200.")
     return correct(

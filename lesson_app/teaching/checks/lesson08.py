@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, inspect, select
+from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, delete, inspect, select
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Mapper
 
@@ -64,8 +65,11 @@ def _mapped_table(model: Any) -> Table | Feedback:
     return table
 
 
-def _wrong_column(table: Table) -> Feedback | None:
-    """Return a hint for the first column whose type, key, NULL rule, uniqueness or default is not the exercise's."""
+def _wrong_column(table: Table, annotated: Collection[str]) -> Feedback | None:
+    """Return a hint for the first column whose type, key, NULL rule, uniqueness or default is not the exercise's.
+
+    `annotated` names the columns declared with a `Mapped[...]` annotation; the others are the notes' `Column(...)`.
+    """
     c = table.columns
     if not c.id.primary_key or not isinstance(c.id.type, Integer):
         return hint("`id` should be the primary key, an integer: `id: Mapped[int] = mapped_column(primary_key=True)`.")
@@ -75,6 +79,11 @@ def _wrong_column(table: Table) -> Feedback | None:
         return hint(f"`name` holds text: `String(100)`, not {c.name.type!r}.")
     if c.name.type.length != 100:
         return hint(f"`name` should be at most 100 characters: `String(100)` (it is {c.name.type!r}).")
+    if c.name.nullable and "name" not in annotated:  # the notes' `name = Column(...)`: NULL unless told otherwise
+        return hint(
+            "`name` must be required (NOT NULL), and a `Column(...)` accepts NULL unless told otherwise: add "
+            "`nullable=False` (or write it as `name: Mapped[str] = mapped_column(...)`)."
+        )
     if c.name.nullable:
         return hint(
             "`name` must be required (NOT NULL): annotate it `Mapped[str]`, without `| None`, and leave out "
@@ -114,7 +123,7 @@ def check_playlist_model(model: Any) -> Feedback:
     extra = [name for name in names if name not in PLAYLIST_COLUMNS]
     if extra:
         return hint(f"the exercise asks for exactly {', '.join(PLAYLIST_COLUMNS)}; remove {', '.join(extra)}.")
-    if (wrong := _wrong_column(table)) is not None:
+    if (wrong := _wrong_column(table, getattr(model, "__annotations__", {}))) is not None:
         return wrong
     return correct(
         "table playlist with id (primary key), name (VARCHAR(100), NOT NULL, UNIQUE), description "
@@ -127,6 +136,16 @@ def check_playlist_model(model: Any) -> Feedback:
 TITLE = "Models in ten minutes"
 URL = "https://videos.example/watch/models-10"
 CHANNEL = "Request Journey"
+
+
+def remove_earlier_try(engine: Engine) -> None:
+    """Delete the row an earlier run of the exercise cell stored with its url, so a corrected answer can be stored.
+
+    The url is unique: without this, fixing a typo in the title and running the cell again fails with an
+    IntegrityError (uq_youtube_url) for the row the first try committed.
+    """
+    with engine.begin() as conn:
+        conn.execute(delete(Youtube).where(Youtube.url == URL))
 
 
 def _state(video: Youtube) -> str:

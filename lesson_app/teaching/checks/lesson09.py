@@ -47,6 +47,16 @@ def _failure(exc: Exception, function: str) -> Feedback:
             f"{exc}: a migration script starts with `from alembic import op` and `import sqlalchemy as sa`; "
             "run those imports in the notebook too."
         )
+    if isinstance(exc, TypeError) and "_set_parent" in str(exc):  # a Column object where a name belongs
+        return hint(
+            'drop_column takes the column\'s NAME, a string, not an `sa.Column(...)`: `op.drop_column("youtube", '
+            '"duration_seconds")`.'
+        )
+    if isinstance(exc, TypeError) and "alter_column" in str(exc) and "'name'" in str(exc):
+        return hint(
+            "alter_column's own `name` is the column to change; the new name goes in `new_column_name=`: "
+            '`op.alter_column("youtube", "channel", new_column_name="channel_name")`.'
+        )
     if isinstance(exc, TypeError) and ("drop_column" in str(exc) or "alter_column" in str(exc)):
         return hint(f'{exc}. The table name comes first: `op.drop_column("youtube", "column")`.')
     if isinstance(exc, DBAPIError) and exc.orig is not None:
@@ -140,9 +150,26 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
                 "drop_column does, and the data is lost. Rename the column in place instead, as the lesson "
                 "did for `description` in revision 0004."
             )
+        if _copied(conn):
+            return hint(
+                "the values arrived, but by copying: add_column + UPDATE + drop_column rewrites every row (slow on "
+                "a big table) and loses the column's place and its constraints (NOT NULL here). Rename in place: "
+                '`op.alter_column("youtube", "channel", new_column_name="channel_name")`.'
+            )
         if columns != ["id", "title", "channel_name"]:
             return hint(f"the columns should be id, title, channel_name; they are {', '.join(columns)}.")
         return correct(
             f"channel is now channel_name, and the video's value, {value!r}, is still there. "
             "Write its downgrade the other way round."
         )
+
+
+def _copied(conn: Any) -> bool:
+    """Say whether `channel_name` is a new column (a rename keeps the column's number, 3, and its NOT NULL)."""
+    attnum, not_null = conn.execute(
+        text(
+            "SELECT attnum, attnotnull FROM pg_attribute WHERE attrelid = 'pg_temp.youtube'::regclass "
+            "AND attname = 'channel_name'"
+        )
+    ).one()
+    return bool(attnum != 3 or not not_null)

@@ -10,11 +10,12 @@ import httpx
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
 # Notebook 10 imports every checker of its lesson from here; the SQL page check lives in a module of its own.
+from lesson_app.teaching.checks.sql_page import EMPTY_TABLE
 from lesson_app.teaching.checks.sql_page import check_sql as check_sql
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
-MADE_IN = {"client": "Start the real parts", "engine": "This lesson starts from an empty table, on purpose"}
+MADE_IN = {"client": "Start the real parts", "engine": "Start the real parts"}
 needs = make_needs(MADE_IN)
 
 
@@ -34,7 +35,9 @@ def _first_error(response: httpx.Response) -> str:
         return response.text[:200]
     if isinstance(detail, list) and detail:
         first = detail[0]
-        where = ".".join(str(part) for part in first.get("loc", [])[1:]) or "the body"
+        # Only the field: Pydantic appends its validators' names (`views.function-before[...]`) to the location.
+        loc = first.get("loc", [])
+        where = str(loc[1]) if len(loc) > 1 else "the body"
         return f"{where}: {first.get('msg')}"
     return str(detail)
 
@@ -164,6 +167,8 @@ def check_page(response: Any, channel: str = "Data Desk", per_page: int = 3, pag
     if response.status_code != 200:
         return hint(f"the server answered {response.status_code}; is the server from the top of the lesson running?")
     data = response.json()
+    if data["total"] == 0:
+        return hint(EMPTY_TABLE.format(channel=channel))
     ids = [item["id"] for item in data["items"]]
     return correct(
         f"page {page} of {channel!r} holds ids {ids}; total={data['total']} says how many match "

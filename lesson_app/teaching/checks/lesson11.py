@@ -95,6 +95,20 @@ def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping
                 f"that is the {name!r} row of the table above. This exercise asks for a time the table does "
                 "not show: compute it from two of the events."
             )
+    return _first_byte_slip(answer, events, table, ms)
+
+
+def _first_byte_slip(
+    answer: float, events: Mapping[str, float], table: Mapping[str, float] | None, ms: Any
+) -> Feedback:
+    """Name the two events an answer measured between, when it matches a usual slip."""
+    shown = [value for value in (table or {}).values() if isinstance(value, int | float)]
+    # Checked before the mix-ups: the sum is within a rounding of "connect to the last byte of the body".
+    if shown and _near(answer, sum(shown)):
+        return hint(
+            "that is the sum of the table's steps, its total: from resolving the name, before the connect, to the "
+            "last byte of the body. Start when the client began to connect; end when the headers had been received."
+        )
     for pair, says in _FIRST_BYTE_MIX_UPS.items():
         if all(name in events for name in pair) and _near(answer, ms(pair)):
             return hint(says)

@@ -14,6 +14,12 @@ from lesson_app.teaching.checks.sql_text import split_statements
 # Statements that change rows or tables: a page of videos is read with SELECT.
 _WRITES = {"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "DROP", "ALTER", "CREATE", "GRANT", "REVOKE"}
 
+# An emptied table (the TRUNCATE cell run again) makes every page empty, so any answer would match it.
+EMPTY_TABLE = (
+    "the table holds no {channel!r} videos, so there is no page to compare with: run the cell under "
+    "“The sample data” to load the sample videos, then this cell again."
+)
+
 
 def _first_word(sql: str) -> str:
     """Return the statement's first keyword, upper-cased, after any comments (`-- ...` and `/* ... */`)."""
@@ -45,6 +51,8 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
     if isinstance(ran, Feedback):
         return ran
     every, columns, rows = ran
+    if not every:
+        return hint(EMPTY_TABLE.format(channel=channel))
     judged = _judge_page(sql, every, columns, rows, channel, per_page, page)
     if not judged.passed:
         return judged

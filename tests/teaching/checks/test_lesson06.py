@@ -45,6 +45,24 @@ def test_https_client_that_trusts_only_the_public_cas(https_url: str) -> None:
     assert "cafile=certifi.where()" in feedback.message
 
 
+def only_the_lesson_ca(ca: trustme.CA, how: str) -> ssl.SSLContext:
+    """A context that trusts the lesson CA alone: a bare SSLContext, or a default context given only that CA."""
+    if how == "bare":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # checks names and certificates, trusts no CA yet
+        ca.configure_trust(context)
+        return context
+    return ssl.create_default_context(cadata=ca.cert_pem.bytes().decode())  # cadata= skips the usual CAs
+
+
+@pytest.mark.parametrize("how", ["bare", "cadata"])
+def test_https_client_that_trusts_only_the_lesson_ca(ca: trustme.CA, https_url: str, how: str) -> None:
+    """The fix adds the lesson CA to the usual checks; a context holding the lesson CA alone is refused."""
+    with httpx.Client(verify=only_the_lesson_ca(ca, how)) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "nothing else" in feedback.message and "cafile=certifi.where()" in feedback.message
+
+
 def test_https_client_with_verify_false_is_not_accepted(https_url: str) -> None:
     with httpx.Client(verify=False) as client:
         feedback = check_https_client(client, https_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Boolean, Engine, String, UniqueConstraint, create_engine, delete, literal_column, select
+from sqlalchemy import Boolean, Column, Engine, String, UniqueConstraint, create_engine, delete, literal_column, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lesson_app.models import Youtube
@@ -16,6 +16,7 @@ from lesson_app.teaching.checks.lesson08 import (
     check_nullable_columns,
     check_playlist_model,
     check_saved_video,
+    remove_earlier_try,
 )
 
 # --- exercise 1: the Playlist model -------------------------------------------------------------------------------
@@ -38,7 +39,11 @@ def playlist(**overrides):
             annotations.pop(key, None)
         else:
             annotation, column = value
-            columns[key], annotations[key] = column, annotation
+            columns[key] = column
+            if annotation is None:  # the notes' style, `name = Column(...)`, with no annotation
+                annotations.pop(key, None)
+            else:
+                annotations[key] = annotation
 
     class ExerciseBase(DeclarativeBase):
         pass
@@ -83,6 +88,14 @@ def test_playlist_usual_mistakes(overrides: dict, expected: str) -> None:
     feedback = check_playlist_model(playlist(**overrides))
     assert feedback.passed is False
     assert expected in feedback.message
+
+
+def test_playlist_column_style_name_gets_the_nullable_false_hint() -> None:
+    """`name = Column(String(100), unique=True)` accepts NULL; the learner never wrote nullable=True."""
+    feedback = check_playlist_model(playlist(name=(None, Column(String(100), unique=True))))
+    assert feedback.passed is False
+    assert "add `nullable=False`" in feedback.message and "leave out" not in feedback.message
+    assert check_playlist_model(playlist(name=(None, Column(String(100), unique=True, nullable=False)))).passed
 
 
 def test_playlist_wrong_kinds_of_answer() -> None:
@@ -173,6 +186,17 @@ def test_saved_video_wrong_title(engine: Engine) -> None:
         session.commit()
     feedback = check_saved_video(video, engine)
     assert feedback.passed is False and "stored title" in feedback.message
+
+
+def test_saved_video_fixed_typo_can_be_stored_again(engine: Engine) -> None:
+    """A first try with a typo commits its row; the exercise cell removes it first, so the fixed try is stored."""
+    for title in ("Models in 10 minutes", TITLE):  # the typo, then the fix, each a run of the exercise cell
+        remove_earlier_try(engine)
+        with Session(engine) as session:
+            video = new_video(title=title)
+            session.add(video)
+            session.commit()
+    assert check_saved_video(video, engine).passed is True
 
 
 def test_saved_video_wrong_kinds_of_answer(engine: Engine) -> None:

@@ -174,13 +174,39 @@ def test_rename_solution_passes(engine: Engine) -> None:
     assert no_trace(engine)
 
 
-def test_rename_by_copying_also_passes(engine: Engine) -> None:
+@pytest.mark.parametrize("nullable", [True, False])
+def test_rename_by_copying_gets_the_alter_column_hint(engine: Engine, nullable: bool) -> None:
+    """A copy keeps the values but rewrites every row and makes a new column: not a rename, said so."""
+
     def copy_then_drop():
         op.add_column("youtube", sa.Column("channel_name", sa.String(length=100), nullable=True))
         op.execute("UPDATE youtube SET channel_name = channel")
+        op.alter_column("youtube", "channel_name", nullable=nullable)
         op.drop_column("youtube", "channel")
 
-    assert check_rename(copy_then_drop, engine).passed is True
+    feedback = check_rename(copy_then_drop, engine)
+    assert feedback.passed is False
+    assert "by copying" in feedback.message and "new_column_name=" in feedback.message
+    assert no_trace(engine)
+
+
+def test_rename_with_name_gets_the_new_column_name_hint(engine: Engine) -> None:
+    def rename_with_name():
+        op.alter_column("youtube", "channel", name="channel_name")
+
+    feedback = check_rename(rename_with_name, engine)
+    assert feedback.passed is False
+    assert "`new_column_name=`" in feedback.message and "drop_column" not in feedback.message
+
+
+def test_downgrade_dropping_a_column_object_gets_the_name_hint(engine: Engine) -> None:
+    def downgrade_with_a_column():
+        op.drop_column("youtube", sa.Column("duration_seconds", sa.Integer(), nullable=True))
+
+    feedback = check_downgrade(downgrade_with_a_column, engine)
+    assert feedback.passed is False
+    assert "drop_column takes the column's NAME, a string" in feedback.message
+    assert no_trace(engine)
 
 
 def rename_with_an_op_that_does_not_exist():

@@ -312,3 +312,45 @@ def test_sql_a_semicolon_that_ends_or_sits_in_a_string_is_one_statement(engine: 
     feedback = check_sql(sql, engine)
     assert feedback.passed is expected
     assert "statements" not in feedback.message
+
+
+# --- an emptied table: the TRUNCATE cell run again after a restart ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_url(template_url: URL) -> Iterator[URL]:
+    """A database of this module's own with an empty `youtube` table, as after the lesson's TRUNCATE cell."""
+    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
+    create_database(url, template=template_url.database)
+    yield url
+    drop_database(url)
+
+
+def test_page_refuses_an_empty_table(empty_url: URL) -> None:
+    with (
+        start_server(create_app(empty_url), port=0, name=f"test-lesson10-empty-{uuid.uuid4().hex[:8]}") as server,
+        httpx.Client(base_url=server.url, timeout=10) as client,
+    ):
+        # The right parameters answer an empty page here, with nothing to show that it is the right page.
+        response = client.get("/videos", params={"channel": "Data Desk", "limit": 3, "offset": 3})
+        feedback = check_page(response, "Data Desk", 3, 2)
+    assert feedback.passed is False
+    assert "“The sample data”" in feedback.message
+
+
+@pytest.mark.parametrize("sql", [SOLUTION_SQL, "SELECT id FROM youtube WHERE channel = 'Nobody' ORDER BY id"])
+def test_sql_refuses_an_empty_table(empty_url: URL, sql: str) -> None:
+    engine = make_engine(empty_url)
+    try:
+        feedback = check_sql(sql, engine, channel="Data Desk", per_page=3, page=2)
+    finally:
+        engine.dispose()
+    assert feedback.passed is False
+    assert "“The sample data”" in feedback.message
+
+
+def test_views_update_422_names_only_the_field(api: httpx.Client) -> None:
+    feedback = check_views_update(api.patch("/videos/1", json={"views": "2000"}), video_id=1, views=2000)
+    assert feedback.passed is False
+    assert "(views: Input should be a valid integer" in feedback.message
+    assert "function-before" not in feedback.message

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -85,6 +86,15 @@ def test_first_byte_rounded_near_the_body_end_is_not_blamed_on_the_body() -> Non
     assert check_first_byte_ms(2.5, events).passed is True
     assert check_first_byte_ms(2, events).passed is True
     assert "last byte of the body" in check_first_byte_ms((10.002503 - 10.0) * 1000, events).message
+
+
+def test_first_byte_sum_of_the_steps_names_resolve_too() -> None:
+    """`sum(steps.values())` adds resolve (0.1) to connect-to-body-end (2.5): the hint names both ends."""
+    table = {**TABLE, "respond": 0.65}  # steps that add up to 2.6 ms, as the lesson's do, to its total
+    feedback = check_first_byte_ms(sum(table.values()), EVENTS, table)
+    assert feedback.passed is False
+    assert "sum of the table's steps" in feedback.message
+    assert "resolving the name" in feedback.message and "last byte of the body" in feedback.message
 
 
 def test_first_byte_not_attempted() -> None:
@@ -321,6 +331,37 @@ def test_gather_an_await_in_a_loop_is_not_praised_as_at_once(server) -> None:
     feedback = check_gather(asyncio.run(one_by_one()), n=20)
     assert feedback.passed is False
     assert "went one after another: all came over one connection" in feedback.message
+
+
+def a_stored_video(server) -> str:
+    """Store a video through the API and return its path: a route that runs SQL in a worker thread."""
+    video = {"title": "t", "url": f"https://videos.example/{uuid.uuid4().hex}", "channel": "c"}
+    with httpx.Client(base_url=server.url) as client:
+        return client.post("/videos", json=video).headers["location"]
+
+
+@pytest.mark.parametrize("route", ["home", "video"])
+def test_gather_a_new_client_per_request_in_a_loop_is_not_praised_as_at_once(server, route: str) -> None:
+    """A new AsyncClient per awaited request: twenty connections, yet one request in flight at a time."""
+    path = "/" if route == "home" else a_stored_video(server)
+
+    async def one_client_each() -> list[httpx.Response]:
+        responses = []
+        for _ in range(20):
+            async with httpx.AsyncClient(base_url=server.url) as aclient:
+                responses.append(await aclient.get(path))
+        return responses
+
+    responses = asyncio.run(one_client_each())
+    assert len({id(response.extensions["network_stream"]) for response in responses}) == 20
+    feedback = check_gather(responses, n=20)
+    assert feedback.passed is False
+    assert "the server answered each before the next arrived" in feedback.message
+
+
+def test_gather_passes_on_a_route_that_waits_on_the_database(server) -> None:
+    """/videos/1 runs in a worker thread, so the requests overlap inside the server too."""
+    assert check_gather(gathered(server, path=a_stored_video(server)), n=20).passed is True
 
 
 def test_gather_given_one_list_gets_the_star_hint_and_its_requests_are_closed(server) -> None:
