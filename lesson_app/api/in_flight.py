@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 import time
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Intervals = collections.deque[tuple[float, float]]
 
@@ -31,7 +31,20 @@ class RequestIntervals:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        recorded = False
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal recorded
+            # Recorded BEFORE the last byte goes out: by the time a client holds every answer, every interval
+            # is in the record, and a client that then sends its next request (on a new connection, say) can
+            # never appear to overlap, however late this task resumes.
+            if message["type"] == "http.response.body" and not message.get("more_body", False) and not recorded:
+                self.intervals.append((started, time.perf_counter()))
+                recorded = True
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_and_record)
         finally:
-            self.intervals.append((started, time.perf_counter()))
+            if not recorded:  # no answer was sent (the client went away): still a request that was inside
+                self.intervals.append((started, time.perf_counter()))
