@@ -53,3 +53,8 @@ def migrate(project: Path, url: URL) -> URL:
     scene.alembic("upgrade head")
     assert scene.exit_status == 0
     return url
+
+
+def lesson_number(notebook: Path) -> str:
+    """A notebook's number as its checkers module spells it: `07` for 07_x.ipynb, `07b` for a lesson split after 07."""
+    return notebook.name.split("_", 1)[0]

@@ -16,6 +16,7 @@ import httpx
 
 import lesson_app
 from lesson_app.runtime.ports import free_port
+from tests.helpers import lesson_number
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP_START, MAP_END = "<!-- module-map:start -->", "<!-- module-map:end -->"
@@ -54,10 +55,10 @@ def notebook_modules() -> dict[str, list[str]]:
         for cell in cells:
             if cell["cell_type"] == "code":
                 for module in _imported_modules("".join(cell["source"])):
-                    own = re.fullmatch(r"lesson_app\.teaching\.checks\.lesson(\d\d)", module)
-                    if own and own.group(1) == path.name[:2]:
+                    own = re.fullmatch(r"lesson_app\.teaching\.checks\.lesson(\d\d[a-z]?)", module)
+                    if own and own.group(1) == lesson_number(path):
                         module = "lesson_app.teaching.checks.lessonNN"
-                    uses[module].add("NN" if module.endswith("lessonNN") else path.name[:2])
+                    uses[module].add("NN" if module.endswith("lessonNN") else lesson_number(path))
     return {module: sorted(numbers) for module, numbers in uses.items()}
 
 
@@ -67,7 +68,7 @@ def readme_modules() -> dict[str, list[str]]:
     table = text.split(MAP_START, 1)[1].split(MAP_END, 1)[0]
     rows = {}
     for line in table.splitlines():
-        found = re.match(r"\| `(lesson_app[\w.]*)` \|.*\| ([\dN ,]+) \|$", line)
+        found = re.match(r"\| `(lesson_app[\w.]*)` \|.*\| ([\dabN ,]+) \|$", line)
         if found:
             rows[found.group(1)] = [number.strip() for number in found.group(2).split(",")]
     return rows

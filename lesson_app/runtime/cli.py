@@ -93,7 +93,7 @@ def _reset(args: argparse.Namespace) -> int:
 
 def lesson_labels() -> list[str]:
     """Return the labels of the lessons' databases: the notebooks' names, such as 07_postgresql_and_urls."""
-    return sorted(path.stem for path in (PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return sorted(path.stem for path in (PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 
 def _chosen_database(label: str | None):

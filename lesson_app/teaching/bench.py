@@ -106,7 +106,7 @@ def notebook_figures() -> list[tuple[str, float]]:
     pytest's own start-up (imports, collection) is left out: a learner's Restart & Run All does not pay it.
     """
     rows = []
-    for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT, capture_output=True, text=True
         )

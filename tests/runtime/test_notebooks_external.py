@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from nbclient import NotebookClient
 
 from lesson_app.config.settings import PROJECT_ROOT, normalize_url
+from tests.helpers import lesson_number
 
-NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 # What a notebook's code names when it reaches PostgreSQL other than through `create_app(lesson_database(...))`:
 # an engine or session of its own, a URL it prints or parses, psql, Alembic, the settings' DATABASE_URL.
@@ -41,7 +42,7 @@ DATABASE_NOTEBOOKS = [path for path in NOTEBOOKS if reaches_the_database_itself(
 
 def test_the_notebooks_that_name_database_url_are_among_those_run() -> None:
     """The selection keeps every notebook that reads DATABASE_URL or builds its own engine (it must not shrink)."""
-    run = {path.name[:2] for path in DATABASE_NOTEBOOKS}
+    run = {lesson_number(path) for path in DATABASE_NOTEBOOKS}
     assert {"00", "05", "07", "08", "09", "10", "11", "12", "13", "14", "15"} <= run, sorted(run)
 
 

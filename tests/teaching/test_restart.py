@@ -14,8 +14,9 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from lesson_app.teaching.restart import RunEarlierCell, make_needs
+from tests.helpers import lesson_number
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 
 def test_a_missing_name_gets_one_sentence_naming_the_cell_and_no_traceback(capsys: pytest.CaptureFixture) -> None:
@@ -96,7 +97,7 @@ def _cases() -> list[tuple[Path, int]]:
 def test_each_needs_names_every_lesson_name_the_cell_uses_and_the_section_that_makes_it(path: Path, index: int) -> None:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     source = _code(cells[index])
-    module = importlib.import_module(f"lesson_app.teaching.checks.lesson{path.name[:2]}")
+    module = importlib.import_module(f"lesson_app.teaching.checks.lesson{lesson_number(path)}")
     made_in = module.needs.made_in
     named = {name for call in _needs_calls(source) for name in call}
     # Every name the cell reads that it does not bind itself, and is not a builtin, was made by an earlier cell:
@@ -106,7 +107,7 @@ def test_each_needs_names_every_lesson_name_the_cell_uses_and_the_section_that_m
     from_earlier = read - _made_names(source) - set(dir(builtins)) - {"needs"}
     assert from_earlier <= named, f"cell {index} uses {sorted(from_earlier - named)} without needs(...)"
     for name in named:
-        assert name in made_in, f"lesson{path.name[:2]}'s table does not say which section makes `{name}`"
+        assert name in made_in, f"lesson{lesson_number(path)}'s table does not say which section makes `{name}`"
         heading = made_in[name]
         heads = [
             i
