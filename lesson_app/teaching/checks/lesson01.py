@@ -1,12 +1,14 @@
-"""Checkers for notebook 01: the parts of a URL, the hidden port, the base URL, and what the server sees."""
+"""Checkers for notebook 01: the hidden port, the base URL, what the server sees, and a body's Content-Length."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.content_length import check_content_length as check_content_length
 from lesson_app.teaching.checks.guards import not_a_response
 from lesson_app.teaching.restart import make_needs
 
@@ -16,6 +18,7 @@ MADE_IN = {
     "db_url": "Start the real parts",
     "server": "Start the real parts",
     "client": "Start the real parts",
+    "tiny_server": "A streamed answer: chunks",
 }
 needs = make_needs(MADE_IN)
 
@@ -117,62 +120,54 @@ def check_base_url(answer: Any) -> Feedback:
     )
 
 
-def _fragment_answer(server_saw_fragment: Any) -> Feedback | None:
-    """Judge the answer to "did the server see #comments?": False, as a bool."""
-    if not_attempted(server_saw_fragment):
-        return waiting(
-            "True or False in `server_saw_fragment` (the request itself is right): did the server see "
-            '#comments? `my_response.json()["url"]` is the URL as the server received it'
-        )
-    if isinstance(server_saw_fragment, str) and server_saw_fragment.strip().lower() in ("true", "false"):
-        return hint(f"write {server_saw_fragment.strip().capitalize()} without quotes: it is a yes or no, not text.")
-    if not isinstance(server_saw_fragment, bool):
-        return hint(f"`server_saw_fragment` should be True or False; got {server_saw_fragment!r}.")
-    if server_saw_fragment:
-        return hint(
-            'look again at `my_response.json()["url"]`, the URL as the server received it: it ends with the '
-            "query, and #comments is not there. The client keeps the fragment to itself."
-        )
+def _as_query(prediction: Any) -> dict[str, Any] | None:
+    """Read a predicted query as name -> value: a dict as /echo shows it, or query text such as "a=1&b=2"."""
+    if isinstance(prediction, dict):
+        return {str(name): value for name, value in prediction.items()}
+    if isinstance(prediction, str):
+        return dict(parse_qsl(prediction.strip().removeprefix("?"), keep_blank_values=True))
     return None
 
 
-def check_echo_query(response: Any, server_saw_fragment: Any = ...) -> Feedback:
-    """Check a GET request to /echo whose query the server saw as exactly {'video': '42'}, and the answer
-    to "did the server see #comments?" (False: the fragment never leaves the client)."""
-    if not_attempted(response):
-        return waiting('a request to /echo with the query and fragment, e.g. `client.get("/echo?...")`')
-    if (
-        refused := not_a_response(response, then="Keep the whole response: no .json() or .status_code at the end.")
-    ) is not None:
-        return refused
-    method, path = response.request.method, response.request.url.path
-    if method != "GET":
-        return hint(f"that was a {method} request; /echo answers GET, so use `client.get`.")
-    if path != "/echo":
+def _compare_query(predicted: dict[str, Any], seen: dict[str, str]) -> Feedback:
+    """Say how the predicted query differs from the one the server really received."""
+    said = f"you predicted {predicted!r}; the server received {seen!r}"
+    if "sort" in predicted or any("comments" in f"{name}{value}" for name, value in predicted.items()):
         return hint(
-            f"that request went to the path {path!r}; the path is '/echo', and the query follows it after "
-            "a ?, like /echo?name=value."
+            f"{said}. The # starts the fragment, and everything after it, &sort=new included, is the fragment: "
+            "the client keeps it. An & after the # does not start another query pair."
         )
-    if response.status_code != 200:
-        return hint(f"the server answered {response.status_code}; is the server from the cells above running?")
+    if not predicted:
+        return hint(f"{said}. The part between ? and # is the query, and it travels with the path.")
+    if {name: str(value) for name, value in predicted.items()} == seen:
+        return hint(
+            f"{said}: the names are right, but query values arrive as text, '42', not 42. FastAPI turns them "
+            "into numbers only for a route that asks for a number (lesson 04)."
+        )
+    return hint(f"{said}. The query is what stands between ? and #, as name=value pairs.")
+
+
+def check_query_prediction(prediction: Any, response: Any) -> Feedback:
+    """Compare the predicted query with the one /echo reported for /echo?video=42#comments&sort=new."""
+    if not_attempted(prediction):
+        return waiting('your prediction, before you look at the answer, e.g. `predicted_query = {"name": "value"}`')
+    if (refused := not_a_response(response, then="Keep the request line as the cell has it.")) is not None:
+        return refused
+    if response.request.url.path != "/echo" or response.request.url.query != b"video=42":
+        return hint(
+            'keep the request as the cell has it, `client.get("/echo?video=42#comments&sort=new")`: the '
+            "prediction is about that URL."
+        )
     try:
         seen = response.json()["query"]
     except (ValueError, KeyError, TypeError):
-        return hint("that answer is not /echo's JSON; send the request to the lesson server's /echo.")
-    if not seen:
-        return hint(
-            "the server saw no query at all. The query starts with ? right after the path: /echo?video=42. "
-            "If a # comes before it, everything after the # is the fragment, which the client keeps to "
-            "itself: put #comments last."
+        return hint("that answer is not /echo's JSON; is the server from the cells above running?")
+    predicted = _as_query(prediction)
+    if predicted is None:
+        return hint(f'write the prediction as a dict, like `{{"name": "value"}}`; got {prediction!r}.')
+    if predicted == seen:
+        return correct(
+            f"the server received {seen!r}, as you predicted: from the # on, &sort=new included, the URL is "
+            "fragment, which never leaves the client, and query values arrive as text."
         )
-    if seen != {"video": "42"}:
-        return hint(
-            f"the server saw the query {seen!r}; it should be exactly {{'video': '42'}}: the name video, an =, "
-            "the value 42, with no spaces and nothing else."
-        )
-    if (wrong := _fragment_answer(server_saw_fragment)) is not None:
-        return wrong
-    return correct(
-        "the server saw the path /echo and the query {'video': '42'} (query values arrive as text), and "
-        "no trace of #comments: the fragment never leaves the client."
-    )
+    return _compare_query(predicted, seen)

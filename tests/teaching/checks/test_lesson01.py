@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 
-from lesson_app import create_app, start_server
+from lesson_app import LessonServer, create_app, start_server
 from lesson_app.runtime.embedded import free_port
-from lesson_app.teaching.checks.lesson01 import check_base_url, check_echo_query, check_hidden_port
+from lesson_app.teaching.checks.lesson01 import (
+    check_base_url,
+    check_content_length,
+    check_hidden_port,
+    check_query_prediction,
+)
 
 
 def test_hidden_port_solution() -> None:
@@ -95,70 +103,149 @@ def client() -> Iterator[httpx.Client]:
         yield http
 
 
+LINK = "/echo?video=42#comments&sort=new"  # the request exercise 3's cell sends
+
+
+@pytest.mark.parametrize("prediction", [{"video": "42"}, "video=42", " ?video=42 "])
+def test_query_prediction_right(client: httpx.Client, prediction: object) -> None:
+    feedback = check_query_prediction(prediction, client.get(LINK))
+    assert feedback.passed is True, feedback
+    assert "&sort=new included" in feedback.message
+
+
 @pytest.mark.parametrize(
-    "send",
+    ("prediction", "expected"),
     [
-        lambda c: c.get("/echo?video=42#comments"),
-        lambda c: c.get("/echo?video=42"),
-        lambda c: c.get("/echo", params={"video": 42}),
+        ({"video": "42", "sort": "new"}, "An & after the # does not start another query pair"),
+        ("video=42&sort=new", "An & after the # does not start another query pair"),
+        ({"video": "42#comments"}, "is the fragment"),
+        ({}, "travels with the path"),
+        ({"video": 42}, "query values arrive as text, '42', not 42"),
+        ({"v": "42"}, "between ? and #"),
+        (42, "write the prediction as a dict"),
+        (None, "write the prediction as a dict"),
     ],
 )
-def test_echo_query_solutions(client: httpx.Client, send) -> None:
-    feedback = check_echo_query(send(client), False)
-    assert feedback.passed is True, feedback
-    assert "fragment never leaves the client" in feedback.message
+def test_query_prediction_wrong(client: httpx.Client, prediction: object, expected: str) -> None:
+    feedback = check_query_prediction(prediction, client.get(LINK))
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+    assert "the server received {'video': '42'}" in feedback.message or "as a dict" in feedback.message
 
 
 @pytest.mark.parametrize(
     ("send", "expected"),
     [
-        (lambda c: c.get("/echo#comments?video=42"), "put #comments last"),
-        (lambda c: c.get("/echo"), "saw no query at all"),
-        (lambda c: c.get("/echo?video = 42"), "no spaces"),
-        (lambda c: c.get("/echo?v=42"), "the name video"),
-        (lambda c: c.get("/echo?video=42&t=1"), "nothing else"),
-        (lambda c: c.get("/echo/video=42"), "the path is '/echo'"),
-        (lambda c: c.get("/c?video=42"), "the path is '/echo'"),
-        (lambda c: c.post("/echo?video=42"), "that was a POST request"),
-        (lambda c: c.get("/echo?video=42").json(), "Keep the whole response"),
+        (lambda c: c.get("/echo?video=42&sort=new#comments"), "keep the request as the cell has it"),
+        (lambda c: c.get("/c?video=42"), "keep the request as the cell has it"),
+        (lambda c: c.get(LINK).json(), "Keep the request line as the cell has it"),
     ],
 )
-def test_echo_query_wrong_answers(client: httpx.Client, send, expected: str) -> None:
-    feedback = check_echo_query(send(client), False)
+def test_query_prediction_request_changed(client: httpx.Client, send, expected: str) -> None:
+    feedback = check_query_prediction({"video": "42"}, send(client))
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+
+
+def test_query_prediction_not_attempted(client: httpx.Client) -> None:
+    assert check_query_prediction(..., client.get(LINK)).passed is None
+
+
+# The notebook's tiny app, as the code cell under "A streamed answer: chunks" builds it (its POST route).
+tiny = FastAPI()
+
+
+@tiny.post("/received")
+async def received(request: Request) -> dict:
+    body = await request.body()
+    return {"bytes": len(body), "text": body.decode("utf-8", errors="replace")}
+
+
+@pytest.fixture(scope="module")
+def tiny_server() -> Iterator[LessonServer]:
+    with start_server(tiny, port=0, name="test-checks-01-tiny") as running:
+        yield running
+
+
+BODY = "Un café, s'il vous plaît"
+
+
+def _request(length: object, *, close: bool = True, body: str = BODY, blank: bool = True) -> bytes:
+    """The exercise cell's request, with `length` in its Content-Length line (None: no such line)."""
+    lines = ["POST /received HTTP/1.1", "Host: 127.0.0.1", "Content-Type: text/plain; charset=utf-8"]
+    lines += [f"Content-Length: {length}"] if length is not None else []
+    lines += ["Connection: close"] if close else []
+    return ("\r\n".join(lines) + ("\r\n\r\n" if blank else "\r\n") + body).encode()
+
+
+def _chunked() -> bytes:
+    data = BODY.encode()
+    head = "POST /received HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    return head.encode() + f"{len(data):x}\r\n".encode() + data + b"\r\n0\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        _request(len(BODY.encode())),
+        _request(26),
+        _request(26, close=False),  # keep-alive: the checker stops reading at the answer's end
+        _request(26).decode(),  # text, not bytes: what .encode() would send
+        _chunked(),  # the other framing is right too
+    ],
+)
+def test_content_length_right(tiny_server: LessonServer, request_bytes: object) -> None:
+    feedback = check_content_length(request_bytes, tiny_server)
+    assert feedback.passed is True, feedback
+    assert "26 bytes" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "expected"),
+    [
+        (_request(len(BODY)), "read only 24 of the 26 bytes"),
+        (_request(len(BODY), close=False), "read only 24 of the 26 bytes"),
+        (_request(None), "read an empty body"),
+        (_request(24, body="Un cafe, s'il vous plait"), "Send the sentence as given"),
+        (b"hello\r\n\r\n", "could not read the request as HTTP/1.1"),
+        (42, "expected the request as bytes"),
+    ],
+)
+def test_content_length_wrong(tiny_server: LessonServer, request_bytes: object, expected: str) -> None:
+    feedback = check_content_length(request_bytes, tiny_server)
     assert feedback.passed is False
     assert expected in feedback.message, feedback
 
 
 @pytest.mark.parametrize(
-    ("saw", "expected"),
+    ("request_bytes", "expected"),
     [
-        (True, "#comments is not there"),
-        ("False", "write False without quotes"),
-        ("true", "write True without quotes"),
-        ("no", "should be True or False"),
-        (0, "should be True or False"),
+        (_request(30), "Content-Length says 30 bytes, but 26 bytes follow the empty line"),
+        (_request(26, blank=False), "still reading headers"),
     ],
 )
-def test_echo_query_wrong_fragment_answers(client: httpx.Client, saw: object, expected: str) -> None:
-    feedback = check_echo_query(client.get("/echo?video=42#comments"), saw)
+def test_content_length_server_left_waiting(tiny_server: LessonServer, request_bytes: bytes, expected: str) -> None:
+    started = time.monotonic()
+    feedback = check_content_length(request_bytes, tiny_server)
     assert feedback.passed is False
     assert expected in feedback.message, feedback
+    assert time.monotonic() - started < 5  # the checker gives up, the learner's cell does not hang
 
 
-def test_echo_query_fragment_answer_still_missing(client: httpx.Client) -> None:
-    feedback = check_echo_query(client.get("/echo?video=42#comments"), ...)
-    assert feedback.passed is None
-    assert "server_saw_fragment" in feedback.message
-    assert check_echo_query(client.get("/echo?video=42#comments")).passed is None  # the second answer left out
-
-
-def test_echo_query_server_error() -> None:
-    response = httpx.Response(503, request=httpx.Request("GET", "http://127.0.0.1/echo?video=42"))
-    feedback = check_echo_query(response, False)
+def test_content_length_wrong_server(client: httpx.Client) -> None:
+    lesson_api = SimpleNamespace(host=client.base_url.host, port=client.base_url.port)
+    feedback = check_content_length(_request(26), lesson_api)
     assert feedback.passed is False
-    assert "answered 503" in feedback.message
+    assert "send it to `tiny_server`" in feedback.message, feedback
 
 
-@pytest.mark.parametrize("saw", [..., False])
-def test_echo_query_not_attempted(saw: object) -> None:
-    assert check_echo_query(..., saw).passed is None
+def test_content_length_stopped_server() -> None:
+    with start_server(tiny, port=0, name="test-checks-01-stopped") as stopped:
+        pass
+    feedback = check_content_length(_request(26), stopped)
+    assert feedback.passed is False
+    assert "sending it failed with `ConnectionRefusedError" in feedback.message, feedback
+
+
+def test_content_length_not_attempted(tiny_server: LessonServer) -> None:
+    assert check_content_length(..., tiny_server).passed is None
