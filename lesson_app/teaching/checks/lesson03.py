@@ -1,12 +1,14 @@
-"""Checkers for notebook 03: how many ports there are, the well-known ones, two servers at once, a safe host."""
+"""Checkers for notebook 03: how many ports, how many connections, two servers at once, a listener for this machine."""
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Any
 
-from lesson_app.runtime.server import LessonServer
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.runtime.server import LessonServer, PortInUseError
+from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.connection_count import check_connection_prediction as check_connection_prediction
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -46,54 +48,26 @@ def check_port_count(answer: Any) -> Feedback:
     return hint(f"{answer} is not it. Port numbers are 16 bits, from 0 to 65535: how many numbers is that?")
 
 
-WELL_KNOWN = {"http": 80, "https": 443, "ssh": 22, "smtp": 25, "postgresql": 5432, "uvicorn": 8000}
-CLUES = {
-    "http": "the default of http:// URLs",
-    "https": "the default of https:// URLs (the hidden port of lesson 01)",
-    "ssh": "remote login; the `getservbyname` cell under Well-known ports prints it",
-    "smtp": "sending email; the `getservbyname` cell under Well-known ports prints it",
-    "postgresql": "PostgreSQL's default, in the services file as 'postgresql'",
-    "uvicorn": "not well-known, just Uvicorn's default, the one `uvicorn main:app` listens on",
-}
-SUBMISSION = {587: "the mail *submission* port", 465: "the mail *submission* port inside TLS"}
-SWAPS = [
-    ("http", "https", "80 is plain http and 443 is https (the s)"),
-    ("postgresql", "uvicorn", "5432 is PostgreSQL's and 8000 is Uvicorn's"),
-]
-
-
-def check_well_known(answer: Any) -> Feedback:
-    """Check the dictionary of services and their ports."""
-    if not_attempted(answer) or (isinstance(answer, dict) and answer and all(v is Ellipsis for v in answer.values())):
-        return waiting("each service's port number (one `...` per service)")
-    if not isinstance(answer, dict):
-        return hint(f"expected the dictionary from the cell, with a number for each service; got {answer!r}.")
-    missing = [name for name in WELL_KNOWN if name not in answer]
-    if missing:
-        return hint(f"keep every name from the cell; missing: {', '.join(missing)}.")
-    for first, second, why in SWAPS:
-        if answer[first] == WELL_KNOWN[second] and answer[second] == WELL_KNOWN[first]:
-            return hint(f"{first} and {second} are swapped: {why}.")
-    for name, port in WELL_KNOWN.items():
-        value = answer[name]
-        if value is Ellipsis:
-            return hint(f"{name} still has `...`: fill in its port ({CLUES[name]}).")
-        if isinstance(value, str) and value.strip().isdigit():
-            return hint(f"{name}: write the port as a number, without quotes: {value.strip()}.")
-        if name == "smtp" and isinstance(value, int) and value in SUBMISSION:
-            return hint(
-                f"smtp: {value} is {SUBMISSION[value]}, where a mail program hands your outgoing mail to its "
-                "provider's server. The well-known SMTP port, on which mail servers pass mail to each other, is 25."
-            )
-        if value != port or isinstance(value, bool):
-            return hint(f"{name}: {value!r} is not it. Clue: {CLUES[name]}.")
-    return correct("80 http, 443 https, 22 ssh, 25 smtp: well-known (below 1024); 5432 and 8000 are the series' own.")
-
-
-def check_second_server(second: Any, first: Any) -> Feedback:
-    """Check that `second` is another running lesson server, with `first` still running beside it."""
-    if not_attempted(second):
+def check_second_server(start: Any, first: Any) -> Feedback:
+    """Run `start()` (or take the server it made) and check a second lesson server runs beside `first`."""
+    if not_attempted(start):
         return waiting("a second server, started with `start_server(...)`")
+    second = start
+    if callable(start):
+        try:
+            second = start()
+        except PortInUseError as exc:
+            return hint(
+                f"`{getattr(start, '__name__', 'start')}()` raised {exception_text(exc)} Stopping the first "
+                "server is not the way out here, since both should run: give the second one a port of its own."
+            )
+        except Exception as exc:  # the learner's own code: show what it raised, as Python would
+            return hint(f"`{getattr(start, '__name__', 'start')}()` raised {exception_text(exc)}.")
+    return _beside(second, first)
+
+
+def _beside(second: Any, first: Any) -> Feedback:
+    """Judge the server the learner's function returned against the first one, still running."""
     if not isinstance(second, LessonServer):
         return hint(f"expected what `start_server(...)` returns, got a {type(second).__name__}.")
     if second is first:
@@ -165,3 +139,20 @@ def check_safe_host(answer: Any) -> Feedback:
         f"{address} is one network card's address: other computers on that network can reach it. "
         "Only-this-machine is the loopback address."
     )
+
+
+def check_private_listener(open_listener: Any) -> Feedback:
+    """Run the learner's `open_private_listener()`, judge the address its socket listens on, and close it."""
+    if not_attempted(open_listener):
+        return waiting("the function that opens the listener, `open_private_listener`")
+    listener = open_listener
+    if callable(open_listener):
+        try:
+            listener = open_listener()
+        except Exception as exc:  # the learner's own code: show what it raised, as Python would
+            return hint(f"`{getattr(open_listener, '__name__', 'it')}()` raised {exception_text(exc)}.")
+    if not isinstance(listener, socket.socket):
+        return hint(f"the function should end with `return listener`, the listening socket; it returned {listener!r}.")
+    with listener:  # the checker closes it: a listener left open would hold the port
+        address = listener.getsockname()[0]
+    return check_safe_host(address)

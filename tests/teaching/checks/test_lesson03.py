@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
 from lesson_app import LessonServer, start_server
-from lesson_app.teaching.checks.lesson03 import check_port_count, check_safe_host, check_second_server, check_well_known
+from lesson_app.teaching.checks.lesson03 import (
+    check_connection_prediction,
+    check_port_count,
+    check_private_listener,
+    check_safe_host,
+    check_second_server,
+)
 
 
 @pytest.mark.parametrize("answer", [65536, 2**16])
@@ -41,45 +49,67 @@ def test_port_count_not_attempted() -> None:
     assert check_port_count(...).passed is None
 
 
-SOLUTION = {"http": 80, "https": 443, "ssh": 22, "smtp": 25, "postgresql": 5432, "uvicorn": 8000}
+@pytest.fixture(scope="module")
+def lesson_api() -> Iterator[LessonServer]:
+    with start_server(FastAPI(), port=0, name="test-checks-03-api") as server:
+        yield server
 
 
-def test_well_known_solution() -> None:
-    feedback = check_well_known(dict(SOLUTION))
+def _client_port(response: httpx.Response) -> int:
+    return response.extensions["network_stream"].get_extra_info("client_addr")[1]
+
+
+def _seen(server: LessonServer) -> dict[str, set[int]]:
+    """What exercise 2's cell collects: the client ports of five requests each way."""
+    seen: dict[str, set[int]] = {"one client": set(), "a new client each time": set()}
+    with httpx.Client(base_url=server.url) as client:
+        for _ in range(5):
+            seen["one client"].add(_client_port(client.get("/")))
+            with httpx.Client() as fresh:
+                seen["a new client each time"].add(_client_port(fresh.get(f"{server.url}/")))
+    return seen
+
+
+def test_connection_prediction_right(lesson_api: LessonServer) -> None:
+    seen = _seen(lesson_api)
+    assert {way: len(ports) for way, ports in seen.items()} == {"one client": 1, "a new client each time": 5}
+    feedback = check_connection_prediction({"one client": 1, "a new client each time": 5}, seen)
     assert feedback.passed is True, feedback
+    assert "keep-alive" in feedback.message
 
 
 @pytest.mark.parametrize(
-    ("changes", "expected"),
+    ("prediction", "expected"),
     [
-        ({"http": 443, "https": 80}, "http and https are swapped"),
-        ({"postgresql": 8000, "uvicorn": 5432}, "postgresql and uvicorn are swapped"),
-        ({"https": 8000}, "https: 8000 is not it. Clue: the default of https:// URLs"),
-        ({"uvicorn": 80}, "uvicorn: 80 is not it. Clue: not well-known, just Uvicorn's default"),
-        ({"ssh": ...}, "ssh still has `...`"),
-        ({"smtp": "25"}, "smtp: write the port as a number"),
-        ({"smtp": 587}, "587 is the mail *submission* port"),
-        ({"smtp": 587}, "The well-known SMTP port, on which mail servers pass mail to each other, is 25"),
-        ({"smtp": 465}, "465 is the mail *submission* port inside TLS"),
-        ({"smtp": [25]}, "smtp: [25] is not it"),
-        ({"ssh": 2222}, "Clue: remote login; the `getservbyname` cell under Well-known ports prints it"),
+        ({"one client": 5, "a new client each time": 5}, "You predicted 5 for 'one client'; it used 1"),
+        ({"one client": 1, "a new client each time": 1}, "You predicted 1 for 'a new client each time'; it used 5"),
+        ({"one client": 5, "a new client each time": 1}, "it used 1: one `httpx.Client` keeps its connection open"),
+        ({"one client": 1, "a new client each time": ...}, "'a new client each time' is still `...`"),
+        ({"one client": "1", "a new client each time": 5}, "write a whole number of connections"),
+        ({"one client": True, "a new client each time": 5}, "write a whole number of connections"),
+        ({"one client": 1}, "keep the dictionary from the cell"),
+        ([1, 5], "keep the dictionary from the cell"),
     ],
 )
-def test_well_known_wrong_answers(changes: dict, expected: str) -> None:
-    feedback = check_well_known({**SOLUTION, **changes})
+def test_connection_prediction_wrong(lesson_api: LessonServer, prediction: object, expected: str) -> None:
+    feedback = check_connection_prediction(prediction, _seen(lesson_api))
     assert feedback.passed is False
     assert expected in feedback.message, feedback
 
 
-def test_well_known_missing_and_not_a_dict() -> None:
-    partial = {key: value for key, value in SOLUTION.items() if key != "smtp"}
-    assert "missing: smtp" in check_well_known(partial).message
-    assert "expected the dictionary" in check_well_known([80, 443]).message
+def test_connection_prediction_counts_what_was_seen() -> None:
+    """The checker compares with what the cell saw, not with a fixed answer."""
+    seen = {"one client": {50001, 50002}, "a new client each time": 5}
+    assert check_connection_prediction({"one client": 2, "a new client each time": 5}, seen).passed is True
+    assert (
+        "is not what the cell collects"
+        in check_connection_prediction({"one client": 1, "a new client each time": 5}, {}).message
+    )
 
 
-@pytest.mark.parametrize("answer", [..., dict.fromkeys(SOLUTION, ...)])
-def test_well_known_not_attempted(answer) -> None:
-    assert check_well_known(answer).passed is None
+@pytest.mark.parametrize("prediction", [..., {"one client": ..., "a new client each time": ...}])
+def test_connection_prediction_not_attempted(prediction: object) -> None:
+    assert check_connection_prediction(prediction, {"one client": {1}, "a new client each time": {1, 2}}).passed is None
 
 
 def _start(**kwargs) -> LessonServer:
@@ -200,3 +230,103 @@ def test_safe_host_wrong_answers(answer: object, expected: str) -> None:
 
 def test_safe_host_not_attempted() -> None:
     assert check_safe_host(...).passed is None
+
+
+def test_second_server_the_cells_bug(first: LessonServer) -> None:
+    def start_second() -> LessonServer:
+        return _start(port=first.port)
+
+    feedback = check_second_server(start_second, first)
+    assert feedback.passed is False
+    assert "`start_second()` raised `PortInUseError:" in feedback.message, feedback
+    assert "give the second one a port of its own" in feedback.message
+    assert first.running
+
+
+def test_second_server_the_fix_run_by_the_checker(first: LessonServer) -> None:
+    made: list[LessonServer] = []
+
+    def start_second() -> LessonServer:
+        made.append(_start(name=None))  # port=0 and no name: the solution
+        return made[-1]
+
+    try:
+        feedback = check_second_server(start_second, first)
+    finally:
+        made[0].stop()
+    assert feedback.passed is True, feedback
+
+
+def test_second_server_function_that_raises_something_else(first: LessonServer) -> None:
+    def start_second() -> LessonServer:
+        raise NameError("name 'dburl' is not defined")
+
+    feedback = check_second_server(start_second, first)
+    assert feedback.passed is False
+    assert "`start_second()` raised `NameError: name 'dburl' is not defined`." in feedback.message
+
+
+def _listener(host: str, family: socket.AddressFamily = socket.AF_INET) -> socket.socket:
+    listener = socket.socket(family)
+    listener.bind((host, 0))
+    listener.listen()
+    return listener
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_private_listener_fixed(host: str) -> None:
+    opened: list[socket.socket] = []
+
+    def open_private_listener() -> socket.socket:
+        opened.append(_listener(host))
+        return opened[-1]
+
+    feedback = check_private_listener(open_private_listener)
+    assert feedback.passed is True, feedback
+    assert "127.0.0.1 is loopback" in feedback.message
+    assert opened[0].fileno() == -1  # the checker closed it
+
+
+def test_private_listener_on_ipv6_loopback() -> None:
+    try:
+        listener = _listener("::1", socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    assert check_private_listener(lambda: listener).passed is True
+
+
+def test_private_listener_the_cells_bug() -> None:
+    opened: list[socket.socket] = []
+
+    def open_private_listener() -> socket.socket:
+        opened.append(_listener("0.0.0.0"))
+        return opened[-1]
+
+    feedback = check_private_listener(open_private_listener)
+    assert feedback.passed is False
+    assert "0.0.0.0 means every address of this machine" in feedback.message
+    assert opened[0].fileno() == -1
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (lambda: None, "it returned None"),
+        (lambda: "127.0.0.1", "it returned '127.0.0.1'"),
+        (lambda: _listener("no-such-host.invalid"), "raised `gaierror:"),
+    ],
+)
+def test_private_listener_wrong(answer: object, expected: str) -> None:
+    feedback = check_private_listener(answer)
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+
+
+def test_private_listener_a_socket_instead_of_the_function() -> None:
+    listener = _listener("127.0.0.1")
+    assert check_private_listener(listener).passed is True
+    assert listener.fileno() == -1
+
+
+def test_private_listener_not_attempted() -> None:
+    assert check_private_listener(...).passed is None
