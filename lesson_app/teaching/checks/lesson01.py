@@ -134,17 +134,17 @@ def _compare_query(predicted: dict[str, Any], seen: dict[str, str]) -> Feedback:
     said = f"you predicted {predicted!r}; the server received {seen!r}"
     if "sort" in predicted or any("comments" in f"{name}{value}" for name, value in predicted.items()):
         return hint(
-            f"{said}. The # starts the fragment, and everything after it, &sort=new included, is the fragment: "
-            "the client keeps it. An & after the # does not start another query pair."
+            f"{said}. The `#` starts the fragment: everything after it, `&sort=new` included, stays in the "
+            "client. An `&` after the `#` does not start another query pair."
         )
     if not predicted:
-        return hint(f"{said}. The part between ? and # is the query, and it travels with the path.")
+        return hint(f"{said}. The part between `?` and `#` is the query, and it travels with the path.")
     if {name: str(value) for name, value in predicted.items()} == seen:
         return hint(
             f"{said}: the names are right, but query values arrive as text, '42', not 42. FastAPI turns them "
             "into numbers only for a route that asks for a number (lesson 04)."
         )
-    return hint(f"{said}. The query is what stands between ? and #, as name=value pairs.")
+    return hint(f"{said}. The query is what stands between `?` and `#`, as `name=value` pairs.")
 
 
 def check_query_prediction(prediction: Any, response: Any) -> Feedback:
@@ -167,7 +167,7 @@ def check_query_prediction(prediction: Any, response: Any) -> Feedback:
         return hint(f'write the prediction as a dict, like `{{"name": "value"}}`; got {prediction!r}.')
     if predicted == seen:
         return correct(
-            f"the server received {seen!r}, as you predicted: from the # on, &sort=new included, the URL is "
-            "fragment, which never leaves the client, and query values arrive as text."
+            f"the server received {seen!r}, as you predicted: from the `#` on, `&sort=new` included, the rest "
+            "of the URL is the fragment, which never leaves the client; and query values arrive as text."
         )
     return _compare_query(predicted, seen)

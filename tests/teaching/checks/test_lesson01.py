@@ -110,18 +110,18 @@ LINK = "/echo?video=42#comments&sort=new"  # the request exercise 3's cell sends
 def test_query_prediction_right(client: httpx.Client, prediction: object) -> None:
     feedback = check_query_prediction(prediction, client.get(LINK))
     assert feedback.passed is True, feedback
-    assert "&sort=new included" in feedback.message
+    assert "`&sort=new` included" in feedback.message
 
 
 @pytest.mark.parametrize(
     ("prediction", "expected"),
     [
-        ({"video": "42", "sort": "new"}, "An & after the # does not start another query pair"),
-        ("video=42&sort=new", "An & after the # does not start another query pair"),
-        ({"video": "42#comments"}, "is the fragment"),
+        ({"video": "42", "sort": "new"}, "An `&` after the `#` does not start another query pair"),
+        ("video=42&sort=new", "An `&` after the `#` does not start another query pair"),
+        ({"video": "42#comments"}, "stays in the client"),
         ({}, "travels with the path"),
         ({"video": 42}, "query values arrive as text, '42', not 42"),
-        ({"v": "42"}, "between ? and #"),
+        ({"v": "42"}, "between `?` and `#`"),
         (42, "write the prediction as a dict"),
         (None, "write the prediction as a dict"),
     ],
