@@ -24,7 +24,10 @@ def _counts(seen: Any) -> dict[str, int] | None:
     """The number of different client ports each way used (the cell collects the ports in sets)."""
     if not same_keys(seen, dict.fromkeys(WAYS)):
         return None
-    return {way: value if isinstance(value, int) else len(value) for way, value in seen.items()}
+    try:
+        return {way: value if isinstance(value, int) else len(value) for way, value in seen.items()}
+    except TypeError:  # a value that is neither a count nor a collection of ports
+        return None
 
 
 def _refused(prediction: Any) -> Feedback | None:

@@ -154,5 +154,7 @@ def check_private_listener(open_listener: Any) -> Feedback:
     if not isinstance(listener, socket.socket):
         return hint(f"the function should end with `return listener`, the listening socket; it returned {listener!r}.")
     with listener:  # the checker closes it: a listener left open would hold the port
+        if listener.fileno() == -1:
+            return hint("the socket the function returned is closed already: return it open, without `with`.")
         address = listener.getsockname()[0]
     return check_safe_host(address)

@@ -105,6 +105,11 @@ def test_connection_prediction_counts_what_was_seen() -> None:
         "is not what the cell collects"
         in check_connection_prediction({"one client": 1, "a new client each time": 5}, {}).message
     )
+    broken = {"one client": None, "a new client each time": {1}}
+    assert (
+        "is not what the cell collects"
+        in check_connection_prediction({"one client": 1, "a new client each time": 5}, broken).message
+    )
 
 
 @pytest.mark.parametrize("prediction", [..., {"one client": ..., "a new client each time": ...}])
@@ -308,12 +313,18 @@ def test_private_listener_the_cells_bug() -> None:
     assert opened[0].fileno() == -1
 
 
+def _closed(listener: socket.socket) -> socket.socket:
+    listener.close()
+    return listener
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
         (lambda: None, "it returned None"),
         (lambda: "127.0.0.1", "it returned '127.0.0.1'"),
         (lambda: _listener("no-such-host.invalid"), "raised `gaierror:"),
+        (lambda: _closed(_listener("127.0.0.1")), "is closed already"),
     ],
 )
 def test_private_listener_wrong(answer: object, expected: str) -> None:
