@@ -1,0 +1,117 @@
+"""Checkers for notebook 05b, safe, idempotent and cached: predict what repeats do to the table, fix an ETag
+that never matches, and set a cookie with the right attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from lesson_app.teaching.checks import Feedback, correct, hint, waiting
+
+# Notebook 05b imports every checker of its lesson from here; the two that serve an app live in modules of their own.
+from lesson_app.teaching.checks.cookie_route import check_cookie_route as check_cookie_route
+from lesson_app.teaching.checks.etag_check import check_etag as check_etag
+from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
+from lesson_app.teaching.restart import make_needs
+
+# The names this lesson's cells make, and the heading of the section whose code cell makes each.
+MADE_IN = {
+    "db_url": "Start the real parts",
+    "server": "Start the real parts",
+    "client": "Start the real parts",
+    "rows": "Start the real parts",
+    "etag_for": "ETag and If-None-Match: 304 Not Modified",
+    "cached": "ETag and If-None-Match: 304 Not Modified",
+}
+needs = make_needs(MADE_IN)
+
+# The checker's own videos live in a channel of their own, so that it counts and deletes only those.
+CHANNEL = "05b repeats"
+A = {"title": "Repeat me", "url": "https://videos.example/watch/05b-repeat-a", "channel": CHANNEL, "views": 0}
+B = {**A, "url": "https://videos.example/watch/05b-repeat-b"}
+
+# Exercise 1: each sequence starts from none of the checker's videos; the value is how many are left after it.
+SEQUENCES = {
+    "POST a video, then the very same POST again": 1,
+    "POST a video, then PUT a new body to its Location twice": 1,
+    "POST a video, then DELETE its Location twice": 0,
+    "POST a video, then POST another with a different url": 2,
+}
+# Why each sequence leaves what it leaves, said after the statuses the API really answered.
+WHY = {
+    "POST a video, then the very same POST again": "the url column is unique, so the database refused the "
+    "second row (409): POST is not idempotent, but this table's unique url made the repeat harmless",
+    "POST a video, then PUT a new body to its Location twice": "PUT replaces the row at that address; the second "
+    "PUT replaces it with the same body again, so one row, unchanged by the repeat",
+    "POST a video, then DELETE its Location twice": "the first DELETE removed the row; the second found nothing "
+    "(404) and changed nothing: the same state, a different status",
+    "POST a video, then POST another with a different url": "two different urls are two new videos: each POST "
+    "creates one",
+}
+
+
+def _count(client: httpx.Client) -> int:
+    return int(client.get("/videos", params={"channel": CHANNEL}).raise_for_status().json()["total"])
+
+
+def _clear(client: httpx.Client) -> None:
+    for video in client.get("/videos", params={"channel": CHANNEL, "limit": 100}).json()["items"]:
+        client.delete(f"/videos/{video['id']}")
+
+
+def _run(client: httpx.Client, name: str) -> tuple[int, list[int]]:
+    """Run one sequence on the lesson API; return how many of its videos are left and every status it got."""
+    _clear(client)
+    first = client.post("/videos", json=A)
+    where = first.headers.get("location", "/videos/0")
+    then: dict[str, Callable[[], list[httpx.Response]]] = {
+        "POST a video, then the very same POST again": lambda: [client.post("/videos", json=A)],
+        "POST a video, then PUT a new body to its Location twice": lambda: [
+            client.put(where, json={**A, "title": "Replaced"}) for _ in range(2)
+        ],
+        "POST a video, then DELETE its Location twice": lambda: [client.delete(where) for _ in range(2)],
+        "POST a video, then POST another with a different url": lambda: [client.post("/videos", json=B)],
+    }
+    statuses = [first.status_code] + [r.status_code for r in then[name]()]
+    left = _count(client)
+    _clear(client)
+    return left, statuses
+
+
+def _number(given: Any) -> int | None:
+    return int(given) if isinstance(given, int) and not isinstance(given, bool) else None
+
+
+def check_repeats(prediction: Any, client: Any) -> Feedback:
+    """Run each sequence in `SEQUENCES` on the lesson API and compare the rows left with the learner's prediction."""
+    if all_placeholders(prediction):
+        return waiting("your prediction for each sequence, a number of rows such as `1`")
+    if not same_keys(prediction, SEQUENCES):
+        return hint("keep the dictionary as it was given, with the same four sequences, and fill in its values.")
+    if not isinstance(client, httpx.Client) or client.is_closed:
+        return hint("pass the lesson's open `client` as the second argument: `check_repeats(prediction, client)`.")
+    try:
+        seen = {name: _run(client, name) for name in SEQUENCES}
+    except httpx.HTTPError as exc:
+        return hint(f"the lesson API did not answer as expected ({type(exc).__name__}: {exc}); run the cells above.")
+    if any(503 in statuses for _, statuses in seen.values()):
+        return hint("the lesson API answered 503: maintenance mode is on; switch it off, then run this cell again.")
+
+    def judge(name: str, _: int, given: Any) -> Feedback | None:
+        left, statuses = seen[name]
+        if _number(given) is None:
+            return hint(f"for {name!r}, write the number of rows as a number, e.g. 1 (not {given!r}).")
+        if given != left:
+            codes = ", ".join(str(code) for code in statuses)
+            return hint(f"{name}: you predicted {given}, the table kept {left} (the API answered {codes}): {WHY[name]}.")
+        return None
+
+    if (wrong := first_wrong(prediction, SEQUENCES, judge)) is not None:
+        return wrong
+    return correct(
+        "four out of four, as the live API answered. PUT and DELETE leave the same state however often they "
+        "are repeated (the status may differ); a POST makes something new each time, unless a unique column "
+        "or an idempotency key stops the repeat."
+    )
