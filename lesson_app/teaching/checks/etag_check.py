@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Request, Response
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.learner_app import exchange
@@ -24,10 +25,8 @@ def matches(if_none_match: str, tag: str) -> bool:
     return "*" in listed or tag.removeprefix("W/") in listed
 
 
-def serve_with(etag: Callable[[bytes], str]) -> Any:
+def serve_with(etag: Callable[[bytes], str]) -> FastAPI:
     """A small app whose GET /note answers 304 when If-None-Match holds the tag `etag` gives its body."""
-    from fastapi import FastAPI, Request, Response
-
     app = FastAPI()
     app.state.body = FIRST
 

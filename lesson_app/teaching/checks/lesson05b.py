@@ -93,11 +93,11 @@ def check_repeats(prediction: Any, client: Any) -> Feedback:
     if not isinstance(client, httpx.Client) or client.is_closed:
         return hint("pass the lesson's open `client` as the second argument: `check_repeats(prediction, client)`.")
     try:
+        if client.get("/videos").status_code == 503:
+            return hint("the lesson API answered 503: maintenance mode is on; switch it off, then run this cell again.")
         seen = {name: _run(client, name) for name in SEQUENCES}
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, KeyError, ValueError) as exc:  # a stopped server, or one that is not the lesson API
         return hint(f"the lesson API did not answer as expected ({type(exc).__name__}: {exc}); run the cells above.")
-    if any(503 in statuses for _, statuses in seen.values()):
-        return hint("the lesson API answered 503: maintenance mode is on; switch it off, then run this cell again.")
 
     def judge(name: str, _: int, given: Any) -> Feedback | None:
         left, statuses = seen[name]
@@ -105,7 +105,8 @@ def check_repeats(prediction: Any, client: Any) -> Feedback:
             return hint(f"for {name!r}, write the number of rows as a number, e.g. 1 (not {given!r}).")
         if given != left:
             codes = ", ".join(str(code) for code in statuses)
-            return hint(f"{name}: you predicted {given}, the table kept {left} (the API answered {codes}): {WHY[name]}.")
+            said = f"you predicted {given}, the table kept {left} (the API answered {codes})"
+            return hint(f"{name}: {said}: {WHY[name]}.")
         return None
 
     if (wrong := first_wrong(prediction, SEQUENCES, judge)) is not None:
