@@ -35,21 +35,22 @@ B = {**A, "url": "https://videos.example/watch/05b-repeat-b"}
 # Exercise 1: each sequence starts from none of the checker's videos; the value is how many are left after it.
 SEQUENCES = {
     "POST a video, then the very same POST again": 1,
-    "POST a video, then PUT a new body to its Location twice": 1,
-    "POST a video, then DELETE its Location twice": 0,
+    "POST a video, then POST it again with another title (the same url)": 1,
+    "PUT a video to /videos/999999, an id nobody stored, twice": 0,
     "POST a video, then POST another with a different url": 2,
 }
 # Why each sequence leaves what it leaves, said after the statuses the API really answered.
 WHY = {
     "POST a video, then the very same POST again": "the url column is unique, so the database refused the "
     "second row (409): POST is not idempotent, but this table's unique url made the repeat harmless",
-    "POST a video, then PUT a new body to its Location twice": "PUT replaces the row at that address; the second "
-    "PUT replaces it with the same body again, so one row, unchanged by the repeat",
-    "POST a video, then DELETE its Location twice": "the first DELETE removed the row; the second found nothing "
-    "(404) and changed nothing: the same state, a different status",
+    "POST a video, then POST it again with another title (the same url)": "only the url has to be unique, and "
+    "it is the same, so the database refused the second row (409) whatever the title says",
+    "PUT a video to /videos/999999, an id nobody stored, twice": "RFC 9110 lets a PUT create what it names, but "
+    "this API's PUT only replaces a video that exists, so both answered 404 and nothing was stored",
     "POST a video, then POST another with a different url": "two different urls are two new videos: each POST "
     "creates one",
 }
+MISSING = "/videos/999999"
 
 
 def _count(client: httpx.Client) -> int:
@@ -64,17 +65,21 @@ def _clear(client: httpx.Client) -> None:
 def _run(client: httpx.Client, name: str) -> tuple[int, list[int]]:
     """Run one sequence on the lesson API; return how many of its videos are left and every status it got."""
     _clear(client)
-    first = client.post("/videos", json=A)
-    where = first.headers.get("location", "/videos/0")
-    then: dict[str, Callable[[], list[httpx.Response]]] = {
-        "POST a video, then the very same POST again": lambda: [client.post("/videos", json=A)],
-        "POST a video, then PUT a new body to its Location twice": lambda: [
-            client.put(where, json={**A, "title": "Replaced"}) for _ in range(2)
+    send: dict[str, Callable[[], list[httpx.Response]]] = {
+        "POST a video, then the very same POST again": lambda: [client.post("/videos", json=A) for _ in range(2)],
+        "POST a video, then POST it again with another title (the same url)": lambda: [
+            client.post("/videos", json=A),
+            client.post("/videos", json={**A, "title": "Another title"}),
         ],
-        "POST a video, then DELETE its Location twice": lambda: [client.delete(where) for _ in range(2)],
-        "POST a video, then POST another with a different url": lambda: [client.post("/videos", json=B)],
+        "PUT a video to /videos/999999, an id nobody stored, twice": lambda: [
+            client.put(MISSING, json=A) for _ in range(2)
+        ],
+        "POST a video, then POST another with a different url": lambda: [
+            client.post("/videos", json=A),
+            client.post("/videos", json=B),
+        ],
     }
-    statuses = [first.status_code] + [r.status_code for r in then[name]()]
+    statuses = [response.status_code for response in send[name]()]
     left = _count(client)
     _clear(client)
     return left, statuses
@@ -112,7 +117,7 @@ def check_repeats(prediction: Any, client: Any) -> Feedback:
     if (wrong := first_wrong(prediction, SEQUENCES, judge)) is not None:
         return wrong
     return correct(
-        "four out of four, as the live API answered. PUT and DELETE leave the same state however often they "
-        "are repeated (the status may differ); a POST makes something new each time, unless a unique column "
-        "or an idempotency key stops the repeat."
+        "four out of four, as the live API answered. A POST makes something new each time, unless a unique "
+        "column (or an idempotency key) stops the repeat; a PUT leaves the same state however often it is sent, "
+        "and here it never creates."
     )

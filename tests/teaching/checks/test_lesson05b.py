@@ -37,11 +37,11 @@ def test_repeats_not_attempted(client: httpx.Client) -> None:
     ("sequence", "wrong", "expected"),
     [
         ("POST a video, then the very same POST again", 2, "the API answered 201, 409): the url column is unique"),
-        ("POST a video, then PUT a new body to its Location twice", 2, "PUT replaces the row"),
-        ("POST a video, then PUT a new body to its Location twice", 3, "the table kept 1"),
-        ("POST a video, then DELETE its Location twice", 1, "(the API answered 201, 204, 404)"),
-        ("POST a video, then DELETE its Location twice", -1, "changed nothing"),
+        ("POST a video, then POST it again with another title (the same url)", 2, "whatever the title says"),
+        ("PUT a video to /videos/999999, an id nobody stored, twice", 1, "(the API answered 404, 404)"),
+        ("PUT a video to /videos/999999, an id nobody stored, twice", 2, "only replaces a video that exists"),
         ("POST a video, then POST another with a different url", 1, "each POST creates one"),
+        ("POST a video, then POST another with a different url", -1, "the table kept 2"),
     ],
 )
 def test_repeats_wrong_prediction_names_what_really_happened(
