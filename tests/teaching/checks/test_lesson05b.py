@@ -49,13 +49,18 @@ def test_repeats_wrong_prediction_names_what_really_happened(
 ) -> None:
     feedback = check_repeats({**SEQUENCES, sequence: wrong}, client)
     assert feedback.passed is False and expected in feedback.message, feedback
-    assert f"you predicted {wrong}" in feedback.message
+    assert f"you predicted {wrong}" in feedback.message and feedback.message.startswith("3 of 4 as you predicted")
+
+
+def test_repeats_every_difference_is_listed(client: httpx.Client) -> None:
+    feedback = check_repeats(dict.fromkeys(SEQUENCES, 5), client)
+    assert feedback.message.startswith("0 of 4") and feedback.message.count(": you predicted 5") == 4
 
 
 def test_repeats_partial_and_malformed(client: httpx.Client) -> None:
     first, second = list(SEQUENCES)[:2]
     partial = check_repeats({**SEQUENCES, second: ...}, client)
-    assert partial.passed is False and "1 right so far" in partial.message
+    assert partial.passed is False and "predict every sequence first" in partial.message
     assert "as a number" in check_repeats({**SEQUENCES, first: "one"}, client).message
     assert "as a number" in check_repeats({**SEQUENCES, first: True}, client).message
     assert "same four sequences" in check_repeats({first: 1}, client).message
