@@ -73,6 +73,7 @@ def _differences(answers: dict[str, Any], live: dict[str, int]) -> list[str]:
         code = _code(answers[situation])
         if code != actual:
             why_not = WHY_NOT[situation].get(code, "") if code is not None else ""
+            why_not = why_not[:1].upper() + why_not[1:]  # a sentence of its own
             said.append(f"{situation}: you predicted {code}, the API answered {actual}: {REASON[situation]}. {why_not}")
     return said
 

@@ -52,7 +52,7 @@ def test_status_codes_not_attempted() -> None:
         ("GET /videos?min_views=10&max_views=2", 422, "only checks each value on its own"),  # and the reverse
         ("GET /admin/stats with no Authorization header", 403, "with no token it does not know yet"),  # swapped
         ("GET /admin/stats with the learner's token", 401, "known, and still not allowed"),
-        ("POST /videos with a url another video already has", 400, "the url column is unique"),
+        ("POST /videos with a url another video already has", 400, "already stored. The data is fine on its own"),
         ("POST /videos with a url another video already has", 500, "not a bug"),
         ("DELETE /videos/{id} of a video that exists", 200, "this one sends nothing"),
         ("DELETE /videos/{id} of a video that exists", 418, "this API sends nothing back after it."),  # no WHY_NOT
