@@ -54,7 +54,7 @@ def test_the_201_cell_run_twice_creates_the_video_again_and_the_next_cell_still_
 
 
 def test_an_exercise_cell_alone_in_a_fresh_kernel_names_the_cell_to_run() -> None:
-    (shown,) = _run([_cell("import check_forbidden, needs")])
+    (shown,) = _run([_cell("import check_validation_error, needs")])
     assert shown.startswith("ERROR RunEarlierCell: "), shown
     assert "`client` is not defined" in shown and "the code cell under “Start the real parts”" in shown, shown
     assert "Traceback" not in shown and "NameError" not in shown, shown

@@ -117,8 +117,8 @@ def _judge_backwards(backwards: httpx.Response, text: httpx.Response) -> Feedbac
     body = json_or_text(backwards)
     if backwards.status_code == 200 and isinstance(body, dict) and body.get("status_code") == 400:
         return hint(
-            "start=30&end=5 answered 200, with the exception as its body: the function *returned* the "
-            "HTTPException. Raise it instead: `raise HTTPException(400, ...)`."
+            "start=30&end=5 answered 200, with the exception as its body: FastAPI got the HTTPException as an "
+            "ordinary value to send back, so it never became a 400. Look at how the function hands it over."
         )
     if backwards.status_code in (200, 201):
         return hint(

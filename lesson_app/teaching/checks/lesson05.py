@@ -1,17 +1,19 @@
-"""Checkers for notebook 05, status codes: pick the code, get a 403, get a 422 (not a 400), and raise a 400 in a
-route of the learner's own."""
+"""Checkers for notebook 05, status codes: predict the code and send the requests for real, get a 422 (not a
+400), and fix a route that should answer 400."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import httpx
 
 from lesson_app.config.settings import get_settings
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
 # Notebook 05 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
-from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, not_a_response, same_keys
-from lesson_app.teaching.checks.status_code_hints import NUDGE, WHY
+from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys
+from lesson_app.teaching.checks.status_code_hints import REASON, WHY_NOT
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -27,6 +29,8 @@ MADE_IN = {
 }
 needs = make_needs(MADE_IN)
 
+# The video exercise 1 stores, sends again (409) and deletes; a channel of its own keeps it apart from the lesson's.
+CHECKED = {"title": "Exercise 1", "url": "https://videos.example/watch/05-exercise-1", "channel": "05 exercise 1"}
 # The situations of exercise 1 and the code the lesson API answers (and should answer) for each.
 SCENARIOS = {
     'POST /videos with "views": "lots"': 422,
@@ -45,79 +49,68 @@ def _code(answer: Any) -> int | None:
     return None
 
 
-def _judge_code(situation: str, expected: int, given: Any) -> Feedback | None:
-    """Refuse a code that is not a number or not the one the API answers in `situation`."""
-    code = _code(given)
-    if code is None:
-        return hint(f"for {situation!r}, write the code as a number, e.g. 404 (not {given!r}).")
-    if code != expected:
-        why = WHY[situation].get(code) or NUDGE[situation]
-        return hint(f"{situation}: not {code}. {why[0].upper()}{why[1:]}")
-    return None
+def _send_each(client: httpx.Client) -> dict[str, int]:
+    """Send every situation of `SCENARIOS` to the lesson API for real; return the code each one got."""
+    learner = {"Authorization": f"Bearer {get_settings().learner_token}"}
+    for old in client.get("/videos", params={"channel": CHECKED["channel"]}).json()["items"]:
+        client.delete(f"/videos/{old['id']}")  # a video an interrupted earlier check left behind
+    stored = client.post("/videos", json=CHECKED)
+    live = {
+        'POST /videos with "views": "lots"': client.post("/videos", json={**CHECKED, "views": "lots"}),
+        "GET /videos?min_views=10&max_views=2": client.get("/videos", params={"min_views": 10, "max_views": 2}),
+        "GET /admin/stats with no Authorization header": client.get("/admin/stats"),
+        "GET /admin/stats with the learner's token": client.get("/admin/stats", headers=learner),
+        "POST /videos with a url another video already has": client.post("/videos", json=CHECKED),
+        "DELETE /videos/{id} of a video that exists": client.delete(stored.headers.get("location", "/videos/0")),
+    }
+    return {situation: response.status_code for situation, response in live.items()}
 
 
-def check_status_codes(answers: Any) -> Feedback:
-    """Check the status code the learner picked for each situation in `SCENARIOS`."""
+def _differences(answers: dict[str, Any], live: dict[str, int]) -> list[str]:
+    """One sentence per situation whose prediction differs from what the API answered."""
+    said = []
+    for situation, actual in live.items():
+        code = _code(answers[situation])
+        if code != actual:
+            why_not = WHY_NOT[situation].get(code, "") if code is not None else ""
+            why_not = why_not[:1].upper() + why_not[1:]  # a sentence of its own
+            said.append(f"{situation}: you predicted {code}, the API answered {actual}: {REASON[situation]}. {why_not}")
+    return said
+
+
+def check_status_codes(answers: Any, client: Any) -> Feedback:
+    """Send each situation in `SCENARIOS` to the lesson API for real and compare the learner's predicted codes."""
     if all_placeholders(answers):
-        return waiting("the status code the API answers in each situation, e.g. `404`")
+        return waiting("the status code you predict for each situation, e.g. `404`")
     if not same_keys(answers, SCENARIOS):
         return hint("keep the dictionary as it was given, with the same six situations, and fill in its values.")
-    if (wrong := first_wrong(answers, SCENARIOS, _judge_code)) is not None:
-        return wrong
+    for situation in SCENARIOS:
+        if (early := _not_a_code(situation, answers[situation])) is not None:
+            return early
+    if not isinstance(client, httpx.Client) or client.is_closed:
+        return hint("pass the lesson's open `client` too: `check_status_codes(my_codes, client)`.")
+    try:
+        if client.get("/videos").status_code == 503:
+            return hint("the lesson API answered 503: maintenance mode is on; switch it off, then run this cell again.")
+        live = _send_each(client)
+    except (httpx.HTTPError, KeyError, ValueError) as exc:  # a stopped server, or one that is not the lesson API
+        return hint(f"the lesson API did not answer as expected ({type(exc).__name__}: {exc}); run the cells above.")
+    if wrong := _differences(answers, live):
+        right = len(live) - len(wrong)
+        return hint(f"{right} of 6 as you predicted. Sent for real:\n- " + "\n- ".join(s.strip() for s in wrong))
     return correct(
-        "six out of six. The code says what happened so a program can act on it: fix the input "
+        "six out of six, sent for real. The code says what happened so a program can act on it: fix the input "
         "(400, 422), log in (401), give up (403), pick another url (409), or just carry on (204)."
     )
 
 
-def check_forbidden(response: Any) -> Feedback:
-    """Check that `response` is a 403 from GET /admin/stats: a known token without the admin role."""
-    if not_attempted(response):
-        return waiting("a request to /admin/stats that the server answers with 403")
-    if (refused := not_a_response(response)) is not None:
-        return refused
-    path, code = response.request.url.path, response.status_code
-    sent = response.request.headers.get("authorization")
-    learner = get_settings().learner_token
-    if path != "/admin/stats":
-        return hint(f"that request went to {path!r} and got {code}; ask for '/admin/stats'.")
-    if code == 403:
-        return correct(
-            "403 Forbidden: the token is valid, so the server knows who you are (the learner), and "
-            "the route needs the admin role. No WWW-Authenticate this time: logging in again won't help."
-        )
-    if code == 401:
-        return _unauthorized(sent, learner)
-    if code == 200:
-        return hint(
-            "200: that token has the admin role, so you were let in. A 403 needs a token the server "
-            f"knows without the admin role: the learner's, {learner!r}."
-        )
-    if code == 405:
-        return hint(f"405: /admin/stats only takes GET; that was {response.request.method}.")
-    if code == 503:
-        return hint(
-            "503: maintenance mode is on. Switch it off with the admin token "
-            '(`client.put("/admin/maintenance", json={"enabled": False}, headers=...)`) and try again.'
-        )
-    return hint(f"the server answered {code}; GET /admin/stats with the learner's token gets 403.")
-
-
-def _unauthorized(sent: str | None, learner: str) -> Feedback:
-    """Explain a 401 from /admin/stats: no token, a token without `Bearer `, or a token the server does not know."""
-    if sent is None:
-        return hint(
-            "401: you sent no token, so the server does not know who you are yet. Send the learner's: "
-            f'headers={{"Authorization": "Bearer {learner}"}}.'
-        )
-    if not sent.startswith("Bearer "):
-        return hint(
-            f'401: the header was {sent!r}; the token must follow the word Bearer and a space: "Bearer {learner}".'
-        )
-    return hint(
-        f"401: the server does not know the token {sent.removeprefix('Bearer ')!r} (see its "
-        f"WWW-Authenticate header). A 403 needs a token it knows without the admin role: {learner!r}."
-    )
+def _not_a_code(situation: str, given: Any) -> Feedback | None:
+    """Refuse a prediction still `...` or not a number, before anything is sent."""
+    if given is ...:
+        return hint(f"{situation!r} is still `...`: predict every code first, then the checker sends the requests.")
+    if _code(given) is None:
+        return hint(f"for {situation!r}, write the code as a number, e.g. 404 (not {given!r}).")
+    return None
 
 
 # /videos has two routes; either one's validation can refuse a request before its function runs.
