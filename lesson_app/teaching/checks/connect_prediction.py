@@ -75,7 +75,8 @@ def check_connect_prediction(prediction: Any, db_url: URL) -> Feedback:
         # A prediction is only one if it is made before the URLs are tried: nothing connects until all are filled.
         given = prediction[unclear[0]]
         return hint(
-            f"{unclear[0]} is {'still `...`' if given is Ellipsis else repr(given)}: write True (it connects) or False (it is refused) for "
+            f"{unclear[0]} is {'still `...`' if given is Ellipsis else repr(given)}: "
+            "write True (it connects) or False (it is refused) for "
             "every URL first; the checker tries them only then."
         )
     lines, wrong = [], 0

@@ -19,6 +19,12 @@ _ROWS = {1: "Ports explained", 2: "How a request finds its route", 3: "Status co
 _RENAMES = [(2, "Alex's route planner"), (3, "Done', views = 0 --")]
 
 
+_COMMITTED = (
+    "your function ended the transaction it was given (`conn.commit()` or `conn.rollback()`): leave that to the "
+    "caller, which decides when the changes count; the function only runs the UPDATE."
+)
+
+
 def _table(conn: Connection) -> None:
     conn.execute(
         text(
@@ -52,6 +58,8 @@ def _judge(rename: Callable[..., Any], conn: Connection, sent: Any) -> Feedback:
             except Exception as exc:  # noqa: BLE001 - a learner's function may raise anything; it becomes a hint
                 savepoint.rollback()
                 return _error_hint(exc, title)
+            if not savepoint.is_active:  # the function committed (or rolled back) the checker's transaction
+                return hint(_COMMITTED)
             savepoint.commit()
         if not any(title in map(str, _values(params)) for _, params in sent.sent):
             where = next((s for s, _ in sent.sent if title.replace("'", "''") in s or title in s), None)
@@ -91,11 +99,6 @@ def check_rename(rename: Any, engine: Engine) -> Feedback:
         try:
             _table(conn)
             return _judge(rename, conn, sent)
-        except DBAPIError as exc:  # the temporary table vanished: the learner's function committed or closed
-            return hint(
-                f"after your function ran, the checker could not read its rows ({exception_text(exc)}): "
-                "leave the commit to the caller; do not call `conn.commit()` inside the function."
-            )
         finally:
             if transaction.is_active:
                 transaction.rollback()

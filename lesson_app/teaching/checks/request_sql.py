@@ -60,7 +60,8 @@ def _read(prediction: Any) -> dict[str, Any] | Feedback:
         if read[key] is None:
             what = "a whole number" if key == "statements" else '"bound" or "inline"'
             return hint(
-                f"{key} is {value!r}: write {what} for every key first; the checker sends the request only then."
+                f"{key} is {'still `...`' if value is Ellipsis else repr(value)}: write {what} for every key "
+                "first; the checker sends the request only then."
             )
     return read
 
