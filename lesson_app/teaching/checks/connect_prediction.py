@@ -64,7 +64,7 @@ def _try(url: str) -> tuple[bool, str]:
 def check_connect_prediction(prediction: Any, db_url: URL) -> Feedback:
     """Compare the learner's True/False for each URL with what really happens when psycopg2 connects with it."""
     if all_placeholders(prediction):
-        return waiting('your prediction for each URL, `{"A": True, "B": ..., ...}` (True: it connects)')
+        return waiting("your prediction for each URL: True (it connects) or False (it is refused)")
     if not isinstance(prediction, dict) or set(prediction) != set(CHANGES):
         return hint(
             f"expected a dict with exactly the keys {', '.join(CHANGES)}, one for each URL; got {prediction!r}."

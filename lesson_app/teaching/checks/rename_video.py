@@ -42,8 +42,8 @@ def _error_hint(exc: Exception, title: str) -> Feedback:
         if "syntax error" in first:
             return hint(
                 f"renaming to {title!r} failed with `{first}`: the apostrophe in the title ended the string in your "
-                "SQL, because the title is pasted into the SQL text. Write `:title` (no quotes) in the SQL and pass "
-                '`{"title": new_title, ...}` as the second argument of `conn.execute`.'
+                "SQL, because the title is pasted into the SQL text. Pass it beside the SQL as a bound parameter "
+                "instead (the section *Bound parameters* shows how)."
             )
         return hint(f"PostgreSQL refused your UPDATE: `{first}`.")
     return hint(f"your function raised {exception_text(exc)}.")

@@ -69,7 +69,7 @@ def _read(prediction: Any) -> dict[str, Any] | Feedback:
 def check_request_sql(prediction: Any, client: httpx.Client) -> Feedback:
     """Compare the prediction with the statements the API really sent for GET /videos?channel=Alex's Lab&..."""
     if all_placeholders(prediction):
-        return waiting('your prediction, `{"statements": 1, "channel": "bound", ...}`')
+        return waiting('your prediction: a number for `"statements"`, and `"bound"` or `"inline"` for each value')
     read = _read(prediction)
     if isinstance(read, Feedback):
         return read
