@@ -3,6 +3,7 @@ learner says which connect, and the checker tries each one for real with psycopg
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg2
@@ -22,8 +23,8 @@ CHANGES = {
 _WHY = {
     "A": "`prefer` asks for TLS and goes on without it when the server answers N, as this one does.",
     "B": "`verify-full` insists on TLS and a certificate for this host name, and this server has no TLS.",
-    "C": "one server holds many databases, and `postgres` is the one every new server starts with.",
-    "D": "the server compares passwords exactly, capitals included.",
+    "C": "One server holds many databases, and `postgres` is the one every new server starts with.",
+    "D": "The server compares passwords exactly, capitals included.",
 }
 # On the embedded server; elsewhere (a TLS server, another password) the checker still reports what really happened.
 _EXPECTED = {"A": True, "B": False, "C": True, "D": False}
@@ -56,7 +57,8 @@ def _try(url: str) -> tuple[bool, str]:
         conn = psycopg2.connect(url, connect_timeout=3)
     except psycopg2.Error as exc:
         lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-        return False, lines[-1].split("failed: ")[-1] if lines else type(exc).__name__
+        reason = lines[-1].split("failed: ")[-1] if lines else type(exc).__name__
+        return False, re.sub(r"^FATAL:\s+", "", reason)  # libpq's severity word says nothing to a learner
     conn.close()
     return True, ""
 
@@ -82,15 +84,15 @@ def check_connect_prediction(prediction: Any, db_url: URL) -> Feedback:
     lines, wrong = [], 0
     for label, url in connect_candidates(db_url).items():
         connected, reason = _try(url)
-        outcome = "connected" if connected else f"refused: `{reason}`"
+        outcome = "connected" if connected else f"was refused: `{reason}`"
         if said[label] == connected:
-            lines.append(f"{label} ({CHANGES[label]}): {outcome}, as you said.")
+            lines.append(f"- {label} ({CHANGES[label]}): it {outcome}, as you said.")
         else:
             wrong += 1
             lines.append(
-                f"{label} ({CHANGES[label]}): you said it would {'' if said[label] else 'not '}connect; "
+                f"- {label} ({CHANGES[label]}): you said it would {'' if said[label] else 'not '}connect; "
                 f"it {outcome}." + (f" {_WHY[label]}" if connected == _EXPECTED[label] else "")
             )
     if wrong:
-        return hint(f"{len(CHANGES) - wrong} of {len(CHANGES)} as you predicted. " + " ".join(lines))
-    return correct("every prediction held. " + " ".join(lines))
+        return hint(f"{len(CHANGES) - wrong} of {len(CHANGES)} as you predicted.\n\n" + "\n".join(lines))
+    return correct("every prediction held.\n\n" + "\n".join(lines))

@@ -16,11 +16,11 @@ _VALUES = {"channel": "Alex's Lab", "is_published": False, "limit": 5}
 _BOUND = {"bound", "parameter", "param", "a parameter", "bound parameter"}
 _INLINE = {"inline", "in the text", "text", "literal", "in the sql"}
 _WHY = {
-    "channel": "text from a request is always bound: `youtube.channel = %(channel_1)s`, the apostrophe and all "
-    "in the parameter.",
+    "channel": "Text from a request is always bound: `youtube.channel = %(channel_1)s`, and `Alex's Lab`, "
+    "apostrophe included, travels in the parameter.",
     "is_published": "SQLAlchemy writes a comparison with True or False into the text, `youtube.is_published = "
     "false`: a bool becomes one of two words, so nothing can be smuggled in.",
-    "limit": "numbers are bound too: `LIMIT %(param_1)s`, with 5 beside the SQL.",
+    "limit": "Numbers are bound too: `LIMIT %(param_1)s`, with 5 beside the SQL.",
 }
 
 
@@ -84,15 +84,15 @@ def check_request_sql(prediction: Any, client: httpx.Client) -> Feedback:
     misses = []
     if read["statements"] != len(sent):
         misses.append(
-            f"statements: you said {read['statements']}, the API sent {len(sent)}: a `count(*)` for `total`, "
+            f"- statements: you said {read['statements']}, the API sent {len(sent)}: a `count(*)` for `total`, "
             "then one page of rows."
         )
     misses += [
-        f"{key}: you said {read[key]}, it went {real[key]}; {_WHY[key]}" for key in _VALUES if read[key] != real[key]
+        f"- {key}: you said {read[key]}, it went {real[key]}. {_WHY[key]}" for key in _VALUES if read[key] != real[key]
     ]
     if misses:
-        return hint(f"{4 - len(misses)} of 4 as you predicted. " + " ".join(misses))
+        return hint(f"{4 - len(misses)} of 4 as you predicted.\n\n" + "\n".join(misses))
     return correct(
         f"{len(sent)} statements, the channel and the limit bound, `false` written into the text. "
-        "Print what was sent with an event listener (as in the section above) to see it for yourself."
+        "Print what was sent with an event listener (as in “A request ends in a query”) to see it for yourself."
     )

@@ -136,7 +136,7 @@ def test_connect_prediction_not_attempted(db_url: URL) -> None:
     [
         ({"A": False}, "`prefer` asks for TLS and goes on without it"),
         ({"B": True}, "`verify-full` insists on TLS"),
-        ({"C": False}, "one server holds many databases"),
+        ({"C": False}, "One server holds many databases"),
         ({"D": True}, "password authentication failed"),
     ],
 )

@@ -29,9 +29,9 @@ def test_request_sql_not_attempted(client: httpx.Client) -> None:
     ("change", "expected"),
     [
         ({"statements": 1}, "the API sent 2: a `count(*)` for `total`"),
-        ({"channel": "inline"}, "text from a request is always bound"),
+        ({"channel": "inline"}, "Text from a request is always bound"),
         ({"is_published": "bound"}, "`youtube.is_published = false`"),
-        ({"limit": "inline"}, "numbers are bound too"),
+        ({"limit": "inline"}, "Numbers are bound too"),
     ],
 )
 def test_request_sql_each_wrong_guess_is_explained(client: httpx.Client, change: dict, expected: str) -> None:
