@@ -70,7 +70,7 @@ def _judge(rename: Callable[..., Any], conn: Connection, sent: Any) -> Feedback:
                     "`:title` in the SQL and pass the title in the dict."
                 )
             return hint(f"PostgreSQL was never sent {title!r}: rename with `conn.execute(...)` on the `conn` given.")
-    rows: dict[int, str] = dict(conn.execute(text("SELECT id, title FROM youtube ORDER BY id")).tuples().all())
+    rows = {int(row_id): str(title) for row_id, title in conn.execute(text("SELECT id, title FROM youtube"))}
     wanted = {**_ROWS, **dict(_RENAMES)}
     if rows != wanted:
         return hint(f"after renaming video 2 and 3 the table holds {rows}; expected {wanted}.")
