@@ -1,4 +1,5 @@
-"""Checkers for notebook 07: the parts of a connection URL, the direct (unpooled) URL, and a safe SQL search."""
+"""Checkers for notebook 07: the parts of a connection URL, the direct (unpooled) URL, which URLs connect, and a
+password with an `@`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from sqlalchemy.exc import ArgumentError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
-# Notebook 07 imports every checker of its lesson from here; the SQL search check lives in a module of its own.
-from lesson_app.teaching.checks.title_search import check_title_search as check_title_search
+# Notebook 07 imports every checker of its lesson from here; the two that connect live in modules of their own.
+from lesson_app.teaching.checks.connect_prediction import check_connect_prediction as check_connect_prediction
+from lesson_app.teaching.checks.connect_prediction import connect_candidates as connect_candidates
+from lesson_app.teaching.checks.password_url import check_maya_url as check_maya_url
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
-MADE_IN = {"engine": "SQL in five statements", "client": "Start the real parts"}
+MADE_IN = {"db_url": "Start the real parts"}
 needs = make_needs(MADE_IN)
 
 # An invented Neon-style URL: no such account or endpoint exists, and nothing ever connects to it.

@@ -1,6 +1,6 @@
 """What a learner's function really sent to PostgreSQL, recorded with SQLAlchemy's `before_cursor_execute` event.
 
-Notebook 07's search exercise is about bound parameters, and the titles a function returns cannot show how it got
+Notebook 07b's search exercise is about bound parameters, and the titles a function returns cannot show how it got
 them: an f-string with quotes escaped by hand, or every title filtered in Python, returns the right list. The
 statement and parameters the driver was handed can, so the checker judges those.
 """

@@ -152,7 +152,7 @@ def _refused(exc: Exception, sql: str, channel: str, per_page: int, offset: int)
         if missing:
             return hint(
                 f"`:{missing.group(1)}` is a placeholder, filled by a value passed separately (lesson "
-                "07), and nothing passes one here. Type the value itself into the SQL, in single quotes: "
+                "07b), and nothing passes one here. Type the value itself into the SQL, in single quotes: "
                 f"'{channel}'. In a query you write yourself that is safe; placeholders are for values "
                 "that come from outside, such as a request."
             )

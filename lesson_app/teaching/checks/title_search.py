@@ -1,4 +1,4 @@
-"""Notebook 07's last exercise: the learner's `titles_containing(conn, word)`, run against the checker's own rows
+"""Notebook 07b's last exercise: the learner's `titles_containing(conn, word)`, run against the checker's own rows
 (in a temporary table, rolled back), with a word, an injection attempt and an apostrophe; and by what it really sent
 to PostgreSQL (sent_sql.py)."""
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
-from lesson_app.teaching.checks.lesson07 import EXERCISE_URL, check_direct_url, check_title_search, check_url_parts
+from lesson_app.teaching.checks.lesson07 import (
+    EXERCISE_URL,
+    check_connect_prediction,
+    check_direct_url,
+    check_maya_url,
+    check_url_parts,
+    connect_candidates,
+)
+from lesson_app.teaching.checks.password_url import PASSWORD
 
 SOLUTION_PARTS = {
     "user": "maya",
@@ -106,168 +113,107 @@ def test_direct_url_usual_mistakes(answer: object, expected: str) -> None:
     assert expected in feedback.message
 
 
-# --- exercise 3: a search with a bound parameter ------------------------------------------------------------------
+# --- exercise 3: predict which URLs connect -----------------------------------------------------------------------
+
+RIGHT = {"A": True, "B": False, "C": True, "D": False}
 
 
-@pytest.fixture(scope="module")
-def engine(empty_engine: Engine) -> Engine:
-    """One empty database for this module: the checkers only use temporary tables (and alembic_version)."""
-    return empty_engine
+def test_connect_prediction_right_passes_in_every_spelling(db_url: URL) -> None:
+    assert check_connect_prediction(RIGHT, db_url).passed is True
+    spelled = {"A": "yes", "B": "No", "C": "connects", "D": "refused"}
+    feedback = check_connect_prediction(spelled, db_url)
+    assert feedback.passed is True
+    assert "server does not support SSL" in feedback.message  # what really happened, from libpq
 
 
-def solution(conn, word):
-    query = text("SELECT title FROM youtube WHERE title LIKE :pattern ORDER BY id")
-    return conn.execute(query, {"pattern": f"%{word}%"}).scalars().all()
-
-
-def pasted(conn, word):
-    return conn.execute(text(f"SELECT title FROM youtube WHERE title LIKE '%{word}%' ORDER BY id")).scalars().all()
-
-
-def quoted_placeholder(conn, word):
-    return (
-        conn.execute(text("SELECT title FROM youtube WHERE title LIKE '%:word%' ORDER BY id"), {"word": word})
-        .scalars()
-        .all()
-    )
-
-
-def no_wildcards(conn, word):
-    return (
-        conn.execute(text("SELECT title FROM youtube WHERE title LIKE :word ORDER BY id"), {"word": word})
-        .scalars()
-        .all()
-    )
-
-
-def whole_rows(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p ORDER BY id"), {"p": f"%{word}%"}).all()
-
-
-def no_order(conn, word):
-    return (
-        conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p ORDER BY id DESC"), {"p": f"%{word}%"})
-        .scalars()
-        .all()
-    )
-
-
-def no_text(conn, word):
-    return conn.execute("SELECT title FROM youtube").scalars().all()
-
-
-def no_return(conn, word):
-    conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p"), {"p": f"%{word}%"})
-
-
-def test_search_solution_passes(engine: Engine) -> None:
-    feedback = check_title_search(solution, engine)
-    assert feedback.passed is True, feedback.message
-
-
-def ilike(conn, word):
-    return (
-        conn.execute(text("SELECT title FROM youtube WHERE title ILIKE :p ORDER BY id"), {"p": f"%{word}%"})
-        .scalars()
-        .all()
-    )
-
-
-def lowered(conn, word):
-    return (
-        conn.execute(
-            text("SELECT title FROM youtube WHERE lower(title) LIKE lower(:p) ORDER BY id"), {"p": f"%{word}%"}
-        )
-        .scalars()
-        .all()
-    )
-
-
-def test_search_other_case_sensitive_spellings_pass(engine: Engine) -> None:
-    def strpos(conn, word):
-        return (
-            conn.execute(text("SELECT title FROM youtube WHERE strpos(title, :word) > 0 ORDER BY id"), {"word": word})
-            .scalars()
-            .all()
-        )
-
-    assert check_title_search(strpos, engine).passed is True
-
-
-def test_search_not_attempted(engine: Engine) -> None:
-    assert check_title_search(..., engine).passed is None
+def test_connect_prediction_not_attempted(db_url: URL) -> None:
+    assert check_connect_prediction(..., db_url).passed is None
+    assert check_connect_prediction(dict.fromkeys("ABCD", ...), db_url).passed is None
 
 
 @pytest.mark.parametrize(
-    ("search", "expected"),
+    ("change", "expected"),
     [
-        (pasted, "injection"),
-        (quoted_placeholder, "inside quotes"),
-        (no_wildcards, "`LIKE` without `%`"),
-        (whole_rows, "list of strings"),
-        (no_order, "ORDER BY id"),
-        (no_text, "text(...)"),
-        (no_return, "returned None"),
-        (ilike, "your search ignores case"),  # the task asks for LIKE, which is case-sensitive
-        (lowered, "your search ignores case"),
-        ("SELECT 1", "expected a function"),
+        ({"A": False}, "`prefer` asks for TLS and goes on without it"),
+        ({"B": True}, "`verify-full` insists on TLS"),
+        ({"C": False}, "One server holds many databases"),
+        ({"D": True}, "password authentication failed"),
     ],
 )
-def test_search_usual_mistakes(engine: Engine, search: object, expected: str) -> None:
-    feedback = check_title_search(search, engine)
+def test_connect_prediction_each_wrong_guess_is_explained_by_what_happened(
+    db_url: URL, change: dict, expected: str
+) -> None:
+    feedback = check_connect_prediction({**RIGHT, **change}, db_url)
     assert feedback.passed is False
-    assert expected in feedback.message
+    assert "3 of 4 as you predicted" in feedback.message and expected in feedback.message
 
 
-def without_order_by(conn, word):
-    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE :p"), {"p": f"%{word}%"}).scalars().all()
+def test_connect_prediction_refuses_to_run_before_every_url_is_predicted(db_url: URL) -> None:
+    half = check_connect_prediction({"A": True, "B": ..., "C": True, "D": False}, db_url)
+    assert half.passed is False and "B is still `...`" in half.message
+    maybe = check_connect_prediction({**RIGHT, "C": "maybe"}, db_url)
+    assert maybe.passed is False and "C is 'maybe'" in maybe.message
+    assert "exactly the keys A, B, C, D" in check_connect_prediction({"A": True}, db_url).message
+    assert "exactly the keys" in check_connect_prediction([True, False, True, False], db_url).message
 
 
-def hand_escaped(conn, word):
-    escaped = word.replace("'", "''")  # quotes doubled by hand: no error, no injection, still pasted
-    return conn.execute(text(f"SELECT title FROM youtube WHERE title LIKE '%{escaped}%' ORDER BY id")).scalars().all()
+def test_connect_candidates_change_one_part_each(db_url: URL) -> None:
+    urls = {label: make_url(url) for label, url in connect_candidates(db_url).items()}
+    assert urls["A"].query == {"sslmode": "prefer"} and urls["B"].query == {"sslmode": "verify-full"}
+    assert urls["C"].database == "postgres" and urls["D"].password == "Postgres"
+    assert {url.host for url in urls.values()} == {db_url.host}
 
 
-def filtered_in_python(conn, word):
-    titles = conn.execute(text("SELECT title FROM youtube ORDER BY id")).scalars().all()
-    return [title for title in titles if word in title]
+# --- exercise 4: a password with an `@` ---------------------------------------------------------------------------
 
 
-def sorted_in_python(conn, word):
-    rows = conn.execute(text("SELECT id, title FROM youtube WHERE title LIKE :p"), {"p": f"%{word}%"}).all()
-    return [title for _, title in sorted(rows)]
+def broken(db_url: URL) -> str:
+    return f"postgresql://maya:{PASSWORD}@{db_url.host}:{db_url.port}/{db_url.database}"
+
+
+def test_maya_url_fixes_pass_and_really_log_in(db_url: URL) -> None:
+    encoded = broken(db_url).replace(PASSWORD, quote(PASSWORD, safe=""))
+    created = URL.create(
+        "postgresql", username="maya", password=PASSWORD, host=db_url.host, port=db_url.port, database=db_url.database
+    )
+    for answer in (
+        encoded,
+        broken(db_url).replace(PASSWORD, quote_plus(PASSWORD)),
+        broken(db_url).replace("@home", "%40home"),
+        created,
+        created.render_as_string(hide_password=False),
+        db_url.set(username="maya", password=PASSWORD),  # postgresql+psycopg2, as `db_url` has it
+        encoded + "?sslmode=disable",
+    ):
+        feedback = check_maya_url(answer, db_url)
+        assert feedback.passed is True, (answer, feedback.message)
+        assert "logged in for real as maya to " + db_url.database in feedback.message
+
+
+def test_maya_url_not_attempted(db_url: URL) -> None:
+    assert check_maya_url(..., db_url).passed is None
+
+
+def test_maya_url_the_bug_itself_is_explained(db_url: URL) -> None:
+    feedback = check_maya_url(broken(db_url), db_url)
+    assert feedback.passed is False
+    assert "password as 's3cret' and the host as 'home@127.0.0.1'" in feedback.message
 
 
 @pytest.mark.parametrize(
-    ("search", "expected"),
+    ("mistake", "expected"),
     [
-        (without_order_by, "the right titles, in another order: add `ORDER BY id`"),  # rows are stored out of order
-        (sorted_in_python, "the statement has no ORDER BY"),
-        (hand_escaped, "'route' went to PostgreSQL inside the SQL text"),
-        (filtered_in_python, "PostgreSQL was never sent 'route'"),
+        (lambda u: broken(u).replace(PASSWORD, "s3cret%2540home"), "encoded twice"),
+        (lambda u: broken(u).replace(PASSWORD, "s3cret:home"), "maya's is 's3cret@home'"),  # a `:` is read right
+        (lambda u: broken(u).replace(PASSWORD, "s3cret@ho:me"), "could not read this URL"),  # port 'me@127...'?
+        (lambda u: broken(u).replace(PASSWORD, "s3crethome"), "maya's is 's3cret@home'"),
+        (lambda u: broken(u).replace(PASSWORD, "s3cret%40home").replace("maya", "postgres"), "logs in as `maya`"),
+        (lambda u: broken(u).replace(PASSWORD, "s3cret%40home").replace(u.database, "postgres"), "keep the host"),
+        (lambda u: 42, "expected the URL as a string"),
+        (lambda u: "mysql://maya:s3cret%40home@127.0.0.1/shop", "could not read this URL"),
     ],
 )
-def test_search_judged_by_what_was_really_sent(engine: Engine, search: object, expected: str) -> None:
-    """Each returns the right titles for every word (or, without ORDER BY, may); what reached PostgreSQL says why
-    it is not the answer."""
-    feedback = check_title_search(search, engine)
+def test_maya_url_usual_mistakes(db_url: URL, mistake, expected: str) -> None:
+    feedback = check_maya_url(mistake(db_url), db_url)
     assert feedback.passed is False
     assert expected in feedback.message
-
-
-def test_search_apostrophe_breaks_pasted_sql(engine: Engine) -> None:
-    def escapes_percent_only(conn, word):
-        # Pasted, but the injection no longer matches anything: the apostrophe still breaks it.
-        if "%" in word:
-            return []
-        return pasted(conn, word)
-
-    feedback = check_title_search(escapes_percent_only, engine)
-    assert feedback.passed is False
-    assert "apostrophe" in feedback.message
-
-
-def test_search_leaves_no_trace(engine: Engine) -> None:
-    check_title_search(pasted, engine)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT to_regclass('youtube')")).scalar() is None

@@ -225,7 +225,7 @@ def test_sql_not_attempted(engine: Engine) -> None:
         (
             "SELECT id FROM youtube WHERE channel = :channel ORDER BY id LIMIT 3 OFFSET 3",
             "`:channel` is a placeholder",
-        ),  # lesson 07's bound parameter, with no value to bind
+        ),  # lesson 07b's bound parameter, with no value to bind
         ("SELECT id FROM youtube WHERE channel = 'Data Desk' ORDER BY id LIMIT 3, 3", "`LIMIT 3 OFFSET 3`"),
         ("DELETE FROM youtube WHERE channel = 'Data Desk'", "Write a SELECT"),
         ("-- the page\nupdate youtube SET views = 0 WHERE channel = 'Data Desk'", "an UPDATE, which changes rows"),
