@@ -63,7 +63,8 @@ def check_one_after_another(prediction: Any, db_url: Any) -> Feedback:
             views = race.views(race.published)
     except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
         return hint(f"the checker could not run the requests ({exception_text(exc)}); run the lesson's first cells.")
-    ran = f"the checker sent {N} requests one after another ({statuses.count(204)} answered 204): views went from 0 to {views}"
+    answered = f"{statuses.count(204)} answered 204"
+    ran = f"the checker sent {N} requests one after another ({answered}): views went from 0 to {views}"
     if guess == views:
         return correct(
             f"{ran}, as you predicted. Each request read the number the one before it had written, so none was lost: "
