@@ -31,7 +31,7 @@ WHY = {
     "Not Allowed, with an `Allow` header (lesson 04).",
 }
 
-MIX_UPS = {
+MIX_UPS: dict[tuple[str, int | None], str] = {
     (PUT_MISSING, 201): "201 would mean the PUT created the video.",
     (PUT_MISSING, 422): "the body is whole and valid, so validation passes before the id is looked up.",
     (PATCH_TAKEN_URL, 200): "the body is valid, but the database has the last word on a duplicate.",
