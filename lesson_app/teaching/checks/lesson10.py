@@ -1,4 +1,4 @@
-"""Checkers for notebook 10 (CRUD): create a video, change one field, ask for a page, write the same page in SQL."""
+"""Checkers for notebook 10 (CRUD): status codes predicted then sent, a PUT fixed, a page asked for, the page in SQL."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
-# Notebook 10 imports every checker of its lesson from here; the SQL page check lives in a module of its own.
+# Notebook 10 imports every checker of its lesson from here; the SQL page check and the status code prediction
+# live in modules of their own.
 from lesson_app.teaching.checks.sql_page import EMPTY_TABLE
 from lesson_app.teaching.checks.sql_page import check_sql as check_sql
+from lesson_app.teaching.checks.status_prediction import check_status_prediction as check_status_prediction
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
@@ -46,42 +48,6 @@ def _not_a_response(answer: Any) -> Feedback | None:
     if not isinstance(answer, httpx.Response):
         return hint(f"expected the response that `client.post(...)` and friends return, got a {type(answer).__name__}.")
     return None
-
-
-def check_create(response: Any) -> Feedback:
-    """Check that `response` answers a POST /videos that stored a new video (201 with a Location header)."""
-    if not_attempted(response):
-        return waiting('a request that creates a video, e.g. `client.post("/videos", json={...})`')
-    if (wrong := _not_a_response(response)) is not None:
-        return wrong
-    method, path = response.request.method, response.request.url.path
-    if method != "POST":
-        return hint(f"that was a {method} request; creating a video is a POST to /videos.")
-    if path != "/videos":
-        if path == "/videos/":
-            return hint("the path ends with a slash: POST to '/videos' exactly (FastAPI answered with a redirect).")
-        return hint(f"that POST went to {path!r}; the collection to create in is '/videos'.")
-    status = response.status_code
-    content_type = response.request.headers.get("content-type", "")
-    if status == 422 and not content_type.startswith("application/json"):
-        return hint("the body was not sent as JSON: pass the dictionary as `json={...}`, not `data={...}`.")
-    if status == 422:
-        return hint(
-            f"the server refused the body with 422 ({_first_error(response)}); "
-            "a video needs title, url (starting with http:// or https://) and channel."
-        )
-    if status == 409:
-        return hint(
-            "409 Conflict: a video with this url is already stored (by this cell's earlier run, or the "
-            "sample data). The unique url is doing its job; choose another url."
-        )
-    if status != 201:
-        return hint(f"the server answered {status} {response.reason_phrase}; a stored video answers 201 Created.")
-    video = response.json()
-    location = response.headers.get("location")
-    if location != f"/videos/{video['id']}":
-        return hint(f"201, but the Location header is {location!r}; is this the lesson API?")
-    return correct(f"201 Created: the video got id {video['id']} and lives at {location}.")
 
 
 # Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split

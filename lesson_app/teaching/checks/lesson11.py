@@ -1,4 +1,4 @@
-"""Checkers for notebook 11 (the whole journey): time to the first byte, a pool predicted, requests sent at once."""
+"""Checkers for notebook 11 (the whole journey): time to the first byte, a pool predicted then run, a burst debugged."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 
 # Notebook 11 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
 from lesson_app.teaching.checks.gather_check import check_gather as check_gather
 from lesson_app.teaching.checks.gather_check import explain_gather_slips as explain_gather_slips
 from lesson_app.teaching.checks.guards import all_placeholders
+from lesson_app.teaching.checks.pool_run import most_at_once, nullpool_connections
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
@@ -20,6 +21,8 @@ MADE_IN = {
     "events": "The journey, measured",
     "steps": "The journey, measured",
     "main": "`asyncio.run()` in a notebook",
+    "engine": "Start the real parts",
+    "no_pool_client": "What the connection pool buys",
 }
 needs = make_needs(MADE_IN)
 
@@ -134,13 +137,26 @@ _POOL_HINTS = {
 }
 
 
-def check_pool_prediction(answers: Any) -> Feedback:
-    """Check the learner's numbers for each situation in POOL_QUESTIONS."""
+def _measured(no_pool_client: Any, engine: Any) -> dict[str, int]:
+    """What really happens in each situation: 20 requests to the NullPool server, 40 borrowers on a QueuePool."""
+    nullpool, queuepool = POOL_QUESTIONS
+    return {nullpool: nullpool_connections(no_pool_client, 20), queuepool: most_at_once(engine, 40)}
+
+
+# Over 40 lines on purpose: the answers are checked in full before anything is run, then compared with the run;
+# split up, which of the two a hint comes from would be harder to see.
+def check_pool_prediction(answers: Any, no_pool_client: Any = None, engine: Any = None) -> Feedback:
+    """Check the learner's numbers for each situation in POOL_QUESTIONS, against a real run when given the parts.
+
+    With `no_pool_client` (a client of the NullPool server) and `engine` (a default QueuePool engine), the checker
+    measures each situation and compares with that; without them, with the numbers SQLAlchemy's defaults give.
+    """
     if all_placeholders(answers):
         return waiting("a number for each situation")
     if not isinstance(answers, dict):
         return hint(f"expected the dictionary of situations and numbers, got a {type(answers).__name__}.")
-    for index, (question, expected) in enumerate(POOL_QUESTIONS.items()):
+    given_numbers = {}
+    for question in POOL_QUESTIONS:
         given = answers.get(question, ...)
         if not_attempted(given):
             return hint(f"still to fill in: {question!r}.")
@@ -148,10 +164,21 @@ def check_pool_prediction(answers: Any) -> Feedback:
             given = int(given)  # 20.0 is the number 20, written as a float
         if isinstance(given, bool) or not isinstance(given, int):
             return hint(f"{question!r}: write a whole number, not {given!r}.")
+        given_numbers[question] = given
+    real, ran = dict(POOL_QUESTIONS), no_pool_client is not None and engine is not None
+    if ran:
+        try:
+            real = _measured(no_pool_client, engine)
+        except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
+            return hint(f"the checker could not run the situations ({exception_text(exc)}); run the cells above first.")
+    for index, (question, expected) in enumerate(real.items()):
+        given = given_numbers[question]
         if given != expected:
             specific = _POOL_HINTS.get((index, given), "think about what the pool keeps and what it may add.")
-            return hint(f"{question!r}: not {given}; {specific}")
+            measured = f" (the checker measured {expected})" if ran else ""
+            return hint(f"{question!r}: not {given}{measured}; {specific}")
+    numbers = " and ".join(str(value) for value in real.values())
     return correct(
-        "20 and 15: without a pool every request pays for a new connection; with one, "
-        "at most pool_size + max_overflow are open and the rest wait their turn."
+        f"{numbers}{', measured just now' if ran else ''}: without a pool every request pays for a new connection; "
+        "with one, at most pool_size + max_overflow are open and the rest wait their turn."
     )

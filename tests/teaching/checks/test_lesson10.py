@@ -16,7 +16,14 @@ from sqlalchemy.engine import URL
 from lesson_app import create_app, start_server
 from lesson_app.config.database import make_engine, make_sessionmaker
 from lesson_app.runtime.databases import create_database, drop_database, server_url
-from lesson_app.teaching.checks.lesson10 import check_create, check_page, check_sql, check_views_update
+from lesson_app.teaching.checks.lesson10 import check_page, check_sql, check_status_prediction, check_views_update
+from lesson_app.teaching.checks.status_prediction import (
+    DELETE_ALL,
+    PAGE_PAST_END,
+    PATCH_TAKEN_URL,
+    PREDICTIONS,
+    PUT_MISSING,
+)
 from lesson_app.teaching.sample_data import load_videos
 
 
@@ -49,51 +56,66 @@ def api(sample_url: URL) -> Iterator[httpx.Client]:
         yield client
 
 
-def new_video(**changes: object) -> dict[str, object]:
-    return {
-        "title": "My first video",
-        "url": f"https://videos.example/watch/{uuid.uuid4().hex}",
-        "channel": "My Channel",
-        **changes,
-    }
+# --- exercise 1: status codes predicted, then sent --------------------------------------------------------------
 
-
-# --- exercise 1: create a video -----------------------------------------------------------------------------
-
-
-def test_create_solution_passes(api: httpx.Client) -> None:
-    response = api.post("/videos", json=new_video())
-    feedback = check_create(response)
-    assert feedback.passed is True
-    assert f"/videos/{response.json()['id']}" in feedback.message
-
-
-def test_create_not_attempted() -> None:
-    assert check_create(...).passed is None
+RIGHT = {PUT_MISSING: 404, PATCH_TAKEN_URL: 409, PAGE_PAST_END: 200, DELETE_ALL: 405}
 
 
 @pytest.mark.parametrize(
-    ("send", "expected_hint"),
+    "spelling",
+    [RIGHT, {k: float(v) for k, v in RIGHT.items()}, {k: str(v) for k, v in RIGHT.items()}, {
+        PUT_MISSING: "404 Not Found", PATCH_TAKEN_URL: "409 Conflict", PAGE_PAST_END: "200 OK",
+        DELETE_ALL: "405 Method Not Allowed"}],
+)  # fmt: skip
+def test_status_prediction_right_in_every_spelling(api: httpx.Client, spelling: dict) -> None:
+    feedback = check_status_prediction(spelling, api)
+    assert feedback.passed is True, feedback.message
+    assert "404, 409, 200, 405" in feedback.message
+
+
+def test_status_prediction_changes_no_row(api: httpx.Client) -> None:
+    before = [api.get(f"/videos/{video_id}").json() for video_id in (1, 2)]
+    check_status_prediction(RIGHT, api)
+    assert [api.get(f"/videos/{video_id}").json() for video_id in (1, 2)] == before
+
+
+def test_status_prediction_not_attempted(api: httpx.Client) -> None:
+    assert check_status_prediction(..., api).passed is None
+    assert check_status_prediction(dict(PREDICTIONS), api).passed is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_hint"),
     [
-        (lambda api: api.get("/videos"), "creating a video is a POST"),
-        (lambda api: api.post("/videos/", json=new_video()), "ends with a slash"),
-        (lambda api: api.post("/video", json=new_video()), "the collection to create in is '/videos'"),
-        (lambda api: api.post("/videos", data=new_video()), "not `data={...}`"),  # a form instead of JSON
-        (lambda api: api.post("/videos", json=new_video(url="videos.example/no-scheme")), "url: String should"),
-        (lambda api: api.post("/videos", json={"title": "t", "url": "https://videos.example/x"}), "channel: Field"),
-        (lambda api: api.post("/videos", json=new_video(url="https://videos.example/watch/url-anatomy")), "409"),
+        ({PUT_MISSING: 201}, "201 would mean the PUT created"),
+        ({PUT_MISSING: 422}, "validation passes before the id is looked up"),
+        ({PATCH_TAKEN_URL: 200}, "the database has the last word"),
+        ({PATCH_TAKEN_URL: 422}, "only taken"),
+        ({PAGE_PAST_END: 404}, "this page of it is empty"),
+        ({PAGE_PAST_END: 422}, "`offset` has no maximum"),
+        ({DELETE_ALL: 404}, "no route has this path at all"),
+        ({DELETE_ALL: 204}, "405 Method Not Allowed"),
+        ({DELETE_ALL: ...}, "'DELETE /videos': write a status code, such as 200, not `...`"),
+        ({DELETE_ALL: "gone"}, "not 'gone'"),
+        ({DELETE_ALL: True}, "not True"),
     ],
 )
-def test_create_usual_mistakes(api: httpx.Client, send, expected_hint: str) -> None:
-    feedback = check_create(send(api))
+def test_status_prediction_wrong(api: httpx.Client, changes: dict, expected_hint: str) -> None:
+    feedback = check_status_prediction({**RIGHT, **changes}, api)
     assert feedback.passed is False
-    assert expected_hint in feedback.message
+    assert expected_hint in feedback.message, feedback.message
 
 
-def test_create_not_a_response() -> None:
-    feedback = check_create({"title": "a dict, not a request"})
+def test_status_prediction_keeps_the_dictionary(api: httpx.Client) -> None:
+    assert "keep the dictionary as given" in check_status_prediction({"GET /videos": 200}, api).message
+    assert "keep the dictionary as given" in check_status_prediction([404, 409, 200, 405], api).message
+
+
+def test_status_prediction_without_a_server() -> None:
+    with httpx.Client(base_url="http://127.0.0.1:1") as nowhere:
+        feedback = check_status_prediction(RIGHT, nowhere)
     assert feedback.passed is False
-    assert "got a dict" in feedback.message
+    assert "could not send" in feedback.message
 
 
 # --- exercise 2: PATCH the views ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from lesson_app import create_app, start_server
-from lesson_app.config.database import make_sessionmaker
+from lesson_app.config.database import make_engine, make_sessionmaker
 from lesson_app.teaching.checks.lesson11 import (
     POOL_QUESTIONS,
     check_first_byte_ms,
@@ -217,6 +217,33 @@ def test_pool_answers_are_what_the_live_api_does(db_url: URL, server) -> None:
     assert {response.status_code for response in responses} == {404}  # an empty table: every request still queries
     assert 1 <= peak <= POOL_QUESTIONS[QUEUEPOOL]
     assert pooled.state.engine.pool.size() == 5
+
+
+def test_pool_prediction_is_compared_with_a_real_run(db_url: URL) -> None:
+    """Given the NullPool server's client and a default engine, the checker measures both numbers and says so."""
+    app = create_app(db_url)
+    app.state.engine = create_engine(db_url, poolclass=NullPool)
+    app.state.SessionLocal = make_sessionmaker(app.state.engine)
+    engine = make_engine(db_url)
+    try:
+        with start_server(app, port=0, name="test-lesson11-run") as no_pool, httpx.Client(base_url=no_pool.url) as c:
+            right = check_pool_prediction(dict(POOL_QUESTIONS), c, engine)
+            overflow_only = check_pool_prediction({**POOL_QUESTIONS, QUEUEPOOL: 10}, c, engine)
+            one = check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: 1}, c, engine)
+        with httpx.Client(base_url="http://127.0.0.1:1") as nowhere:
+            unreachable = check_pool_prediction(dict(POOL_QUESTIONS), nowhere, engine)
+    finally:
+        engine.dispose()
+    assert right.passed is True and "20 and 15, measured just now" in right.message, right.message
+    assert overflow_only.passed is False and "(the checker measured 15)" in overflow_only.message
+    assert "the overflow alone" in overflow_only.message
+    assert one.passed is False and "(the checker measured 20)" in one.message
+    assert unreachable.passed is False and "could not run the situations" in unreachable.message
+
+
+def test_pool_prediction_wrong_answers_are_refused_before_anything_runs() -> None:
+    """A malformed answer gets its hint without the checker touching the servers it was given."""
+    assert "whole number" in check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: "many"}, object(), object()).message
 
 
 # --- exercise 3: twenty at once -----------------------------------------------------------------------------
