@@ -3,39 +3,40 @@
 In production this job belongs to nginx, Caddy or a cloud load balancer. `TlsProxy` does only the part lesson
 06 needs, the way nginx does it with `proxy_set_header`: it decrypts one request, adds `X-Forwarded-For` (the
 client's address, appended to any the client sent), `X-Forwarded-Proto: https` (replacing any the client sent)
-and `Forwarded` (RFC 7239), and sends the request in clear to the app, from an address of its own.
+and `Forwarded` (RFC 7239), and sends the request in clear to the app. It listens on 127.0.0.1, the one
+loopback address every system answers on (macOS has no other), and connects to the app from there too: whether
+the app believes its headers is up to the app's `forwarded_allow_ips`, which lesson 06 varies.
 One request per connection, with a `Content-Length` body or none: enough for httpx on loopback, nothing more.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import socket
 import ssl
 import threading
 
-PROXY_HOST = "127.0.0.2"  # a second loopback address, so the app can tell the proxy from the client (127.0.0.1)
+HOST = "127.0.0.1"  # where the proxy listens and where the app runs: loopback, on every system
 MAX_HEAD = 65536  # bytes: a request head longer than this is refused, as nginx refuses an over-long one
 
 
 class TlsProxy:
-    """Listen with TLS on `host` (`.port`) and forward each request in plain HTTP to 127.0.0.1:`app_port`.
+    """Listen with TLS on 127.0.0.1 (`.port`) and forward each request in plain HTTP to 127.0.0.1:`app_port`.
 
     `tls` is a server-side `ssl.SSLContext` holding the certificate the clients see. `forwarded` keeps the
     head of every request as it was sent on to the app, added headers included.
     """
 
-    def __init__(self, app_port: int, tls: ssl.SSLContext, host: str = PROXY_HOST) -> None:
-        self.app_port, self.host, self._tls = app_port, host, tls
+    def __init__(self, app_port: int, tls: ssl.SSLContext) -> None:
+        self.app_port, self._tls = app_port, tls
         self.forwarded: list[str] = []
-        self._listener = _listen(host)
+        self._listener = socket.create_server((HOST, 0))  # a free port
         self.port: int = self._listener.getsockname()[1]
-        self.url = f"https://{host}:{self.port}"
+        self.url = f"https://{HOST}:{self.port}"
         threading.Thread(target=self._accept, daemon=True, name=f"tls-proxy-{self.port}").start()
 
     def __repr__(self) -> str:
-        return f"<TlsProxy {self.url} -> http://127.0.0.1:{self.app_port}>"
+        return f"<TlsProxy {self.url} -> http://{HOST}:{self.app_port}>"
 
     def _accept(self) -> None:
         try:
@@ -52,7 +53,7 @@ class TlsProxy:
             head, body = _read_request(client)
             head = add_forwarding(head, client_host)
             self.forwarded.append(head.decode("latin-1"))
-            with socket.create_connection(("127.0.0.1", self.app_port), source_address=(self.host, 0)) as app:
+            with socket.create_connection((HOST, self.app_port)) as app:
                 app.sendall(head + body)
                 while data := app.recv(65536):  # the app closes after its answer: Connection: close
                     client.sendall(data)
@@ -68,20 +69,6 @@ class TlsProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _listen(host: str) -> socket.socket:
-    """Listen on a free port of `host`; say what to do where only 127.0.0.1 answers (macOS)."""
-    try:
-        return socket.create_server((host, 0))
-    except OSError as exc:
-        if exc.errno != errno.EADDRNOTAVAIL:
-            raise
-        raise OSError(
-            exc.errno,
-            f"This machine does not answer on {host} (macOS only answers on 127.0.0.1): add the address once with "
-            f"`sudo ifconfig lo0 alias {host} up` in a terminal, then run this cell again.",
-        ) from None
 
 
 def _read_request(client: ssl.SSLSocket) -> tuple[bytes, bytes]:

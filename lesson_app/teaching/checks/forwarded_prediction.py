@@ -46,8 +46,8 @@ def _why(client: str, scheme: str) -> str:
         return (
             f"the app saw client {client} and built the redirect with {scheme}://. The request came from "
             "127.0.0.1, and Uvicorn trusts 127.0.0.1 by default (`forwarded_allow_ips`), so it believed both "
-            "headers: to Uvicorn any program on this machine is a trusted proxy. Only the proxy at 127.0.0.2 "
-            "was not trusted."
+            "headers: to Uvicorn any program on this machine is a trusted proxy, just as `TlsProxy` was for "
+            "`trusting_app`. Only an app that does not list 127.0.0.1, such as `untrusting_app`, ignores them."
         )
     return (
         f"the app saw client {client} and built the redirect with {scheme}://: it ignored both headers, so this "

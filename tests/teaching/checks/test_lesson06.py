@@ -172,7 +172,7 @@ def test_prediction_not_attempted_sends_nothing() -> None:
         ("127.0.0.1", "https", "you predicted the client 127.0.0.1,"),  # the usual belief: the header is ignored
         ("203.0.113.7", "http", "you predicted the scheme http,"),
         ("127.0.0.1", "http", "the client 127.0.0.1 and the scheme http"),
-        ("127.0.0.2", "http", "the client 127.0.0.2 and the scheme http"),  # the proxy's address: no proxy here
+        ("::1", "http", "the client ::1 and the scheme http"),  # IPv6 loopback: the request goes to 127.0.0.1
     ],
 )
 def test_prediction_usual_mistakes_say_what_really_happened(server, client: str, scheme: str, named: str) -> None:
@@ -181,11 +181,12 @@ def test_prediction_usual_mistakes_say_what_really_happened(server, client: str,
     assert named in feedback.message
     assert "saw client 203.0.113.7" in feedback.message and "https://" in feedback.message
     assert "trusts 127.0.0.1 by default" in feedback.message
+    assert "`untrusting_app`" in feedback.message  # the notebook's app that would have ignored them
 
 
 def test_prediction_is_judged_against_the_real_server(db_url) -> None:
-    """An app that does not trust 127.0.0.1 ignores the headers: then 127.0.0.1 and http are right."""
-    with start_server(create_app(db_url), port=0, name="test-06-distrusts", forwarded_allow_ips="127.0.0.2") as app:
+    """An app that does not trust 127.0.0.1 (untrusting_app) ignores the headers: then 127.0.0.1 and http are right."""
+    with start_server(create_app(db_url), port=0, name="test-06-distrusts", forwarded_allow_ips="") as app:
         feedback = check_forwarded_prediction(predict("127.0.0.1", "http"), app.url)
         assert feedback.passed is True and "ignored both headers" in feedback.message
         wrong = check_forwarded_prediction(predict("203.0.113.7", "https"), app.url)
