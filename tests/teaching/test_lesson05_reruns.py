@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 from nbclient import NotebookClient
 
@@ -10,15 +12,23 @@ from lesson_app.config.settings import PROJECT_ROOT
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "05_status_codes.ipynb"
 
 
-def _cell(marker: str) -> str:
-    """The source of the one code cell of notebook 05 that contains `marker`."""
-    sources = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if cell.cell_type == "code"]
+def source_of(notebook_path: Path, marker: str) -> str:
+    """The source of the one code cell of the notebook that contains `marker`."""
+    sources = [cell.source for cell in nbformat.read(notebook_path, as_version=4).cells if cell.cell_type == "code"]
     found = [source for source in sources if marker in source]
-    assert len(found) == 1, f"{len(found)} code cells of {NOTEBOOK.name} contain {marker!r}"
+    assert len(found) == 1, f"{len(found)} code cells of {notebook_path.name} contain {marker!r}"
     return found[0]
 
 
+def _cell(marker: str) -> str:
+    return source_of(NOTEBOOK, marker)
+
+
 def _run(sources: list[str]) -> list[str]:
+    return run_cells(NOTEBOOK, sources)
+
+
+def run_cells(notebook_path: Path, sources: list[str]) -> list[str]:
     """Run the cells in one fresh kernel, as the notebook's own folder would, and return what each one showed."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
     NotebookClient(
@@ -26,7 +36,7 @@ def _run(sources: list[str]) -> list[str]:
         timeout=120,
         kernel_name="python3",
         allow_errors=True,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        resources={"metadata": {"path": str(notebook_path.parent)}},
     ).execute()
     shown = []
     for cell in notebook.cells:

@@ -1,5 +1,5 @@
-"""Checkers for notebook 06, HTTPS: a client that verifies, the right fix for an untrusted certificate, and
-what an eavesdropper still sees."""
+"""Checkers for notebook 06, HTTPS: a client that verifies (a bug to fix), what the app believes behind a proxy
+(a prediction), and what an eavesdropper still sees."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+
+# Notebook 06 imports every checker of its lesson from here; exercise 2's lives in a module of its own.
+from lesson_app.teaching.checks.forwarded_prediction import check_forwarded_prediction as check_forwarded_prediction
 from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
-MADE_IN = {"https_server": "Serve HTTPS", "ca": "A certificate authority of our own"}
+MADE_IN = {
+    "server": "Start the real parts",
+    "https_server": "Serve HTTPS",
+    "ca": "A certificate authority of our own",
+    "intermediate": "A chain: leaf, intermediate, root",
+}
 needs = make_needs(MADE_IN)
 
 
@@ -29,9 +37,11 @@ def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
     except httpx.ConnectError as exc:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
             return hint(
-                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED). Start from the "
-                "usual checks with `ssl.create_default_context(cafile=certifi.where())`, let the CA add "
-                "itself with `ca.configure_trust(context)`, and pass `verify=context`."
+                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED): the server's "
+                "certificate was signed by `ca` itself, so trusting another CA, even `intermediate`, which `ca` "
+                "signed, does not help. Start from the usual checks with "
+                "`ssl.create_default_context(cafile=certifi.where())`, let the lesson CA add itself with "
+                "`ca.configure_trust(context)`, and pass `verify=context`."
             )
         return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
     except httpx.HTTPError as exc:
@@ -94,47 +104,6 @@ def check_https_client(client: Any, url: str) -> Feedback:
         f"200 over {tls.version()}, and the client checked the certificate: signed by a CA it trusts, "
         f"for the name {response.url.host!r}."
     )
-
-
-FIXES = {
-    "a": "pass verify=False to httpx",
-    "b": "make the client trust the CA that signed the server's certificate",
-    "c": "use http:// instead of https://",
-}
-
-
-def _letter(choice: Any) -> str | None:
-    """The letter the learner chose: the whole answer is one letter ("b", "B", "(b)", "b.") or a choice's text."""
-    answer = str(choice).strip().strip("().").strip().lower()
-    if answer in FIXES:
-        return answer
-    by_text = {text.lower(): letter for letter, text in FIXES.items()}
-    return by_text.get(answer)
-
-
-def check_fix(choice: Any) -> Feedback:
-    """Check the learner's choice among `FIXES` for CERTIFICATE_VERIFY_FAILED."""
-    if not_attempted(choice):
-        return waiting('the letter of the right fix, e.g. `"a"`')
-    letter = _letter(choice)
-    if letter == "b":
-        return correct(
-            "trust the CA, and nothing else. For a real site that means the server sends a certificate "
-            "from a public CA your system already trusts; for a private CA (a company's, or this "
-            "lesson's), you add that CA to the client, as `ca.configure_trust` did."
-        )
-    if letter == "a":
-        return hint(
-            "verify=False makes the error go away by not checking anything: the connection is still "
-            "encrypted, but to whoever answered, impostor included (see the impostor above). Which "
-            "choice keeps the check and makes it pass?"
-        )
-    if letter == "c":
-        return hint(
-            "plain http removes the error together with the encryption: the wiretap above read the path "
-            "and the token in clear. Which choice keeps both the encryption and the check?"
-        )
-    return hint(f"{choice!r} is not one of the choices: answer with one letter, {', '.join(sorted(FIXES))}.")
 
 
 # What a wiretap on the path between client and server sees of an HTTPS request (exercise 3).

@@ -1,20 +1,21 @@
-"""Checkers for notebook 08: a model of one's own, a row stored through a Session, and which columns take NULL."""
+"""Checkers for notebook 08: a model of one's own, a Session that keeps no row (debug this), and which columns take
+NULL (predict, then PostgreSQL answers)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, Integer, String, Table, UniqueConstraint, delete, inspect, select
+from sqlalchemy import Boolean, Integer, String, Table, UniqueConstraint, inspect
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Mapper
 
-from lesson_app.models import Youtube
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
-# Notebook 08 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
+# Notebook 08 imports every checker of its lesson from here; exercises 2 and 3 live in modules of their own.
 from lesson_app.teaching.checks.nullable_columns import NULLABLE as NULLABLE
 from lesson_app.teaching.checks.nullable_columns import check_nullable_columns as check_nullable_columns
+from lesson_app.teaching.checks.store_video import check_store_video as check_store_video
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
@@ -128,63 +129,4 @@ def check_playlist_model(model: Any) -> Feedback:
     return correct(
         "table playlist with id (primary key), name (VARCHAR(100), NOT NULL, UNIQUE), description "
         "(VARCHAR(500), may be NULL) and is_public (BOOLEAN, NOT NULL, true by default)."
-    )
-
-
-# --- exercise 2: a row stored through a Session -------------------------------------------------------------------
-
-TITLE = "Models in ten minutes"
-URL = "https://videos.example/watch/models-10"
-CHANNEL = "Request Journey"
-
-
-def remove_earlier_try(engine: Engine) -> None:
-    """Delete the row an earlier run of the exercise cell stored with its url, so a corrected answer can be stored.
-
-    The url is unique: without this, fixing a typo in the title and running the cell again fails with an
-    IntegrityError (uq_youtube_url) for the row the first try committed.
-    """
-    with engine.begin() as conn:
-        conn.execute(delete(Youtube).where(Youtube.url == URL))
-
-
-def _state(video: Youtube) -> str:
-    state = inspect(video)
-    return next(name for name in ("transient", "pending", "persistent", "deleted", "detached") if getattr(state, name))
-
-
-def check_saved_video(video: Any, engine: Engine) -> Feedback:
-    """Check that `video` is a Youtube object whose row is committed in the database `engine` points at."""
-    if not_attempted(video):
-        return waiting("the Youtube object you stored, e.g. `my_video = Youtube(...)` added and committed")
-    if isinstance(video, dict):
-        return hint("that is a dict; make the object with the model: `Youtube(title=..., url=..., channel=...)`.")
-    if not isinstance(video, Youtube):
-        return hint(f"expected a `Youtube` object (made with `Youtube(...)`), got a {type(video).__name__}.")
-    state = _state(video)
-    if state == "transient":
-        return hint(
-            "the object exists only in Python: add it to a session and commit, "
-            "`session.add(my_video)` then `session.commit()`."
-        )
-    if state == "pending":
-        return hint("it is added but not sent: `session.commit()` sends the INSERT and makes it permanent.")
-    identity = inspect(video).identity
-    if identity is None:
-        return hint("this object has no id: add it to a session and commit.")
-    with engine.connect() as conn:
-        row = conn.execute(select(Youtube.__table__).where(Youtube.id == identity[0])).mappings().first()
-    if row is None:
-        if state == "persistent":
-            return hint(
-                "the INSERT was sent (flushed) but not committed, so no other connection can see the row: "
-                "call `session.commit()`."
-            )
-        return hint(f"no row with id {identity[0]} is in the database any more: was it rolled back or deleted?")
-    for field, expected in (("title", TITLE), ("url", URL), ("channel", CHANNEL)):
-        if row[field] != expected:
-            return hint(f"the stored {field} is {row[field]!r}; the exercise asks for {expected!r}.")
-    return correct(
-        f"row {row['id']} is committed; views={row['views']} and is_published={row['is_published']} "
-        "came from the model's defaults, which you did not have to give."
     )

@@ -8,7 +8,14 @@ import httpx
 import pytest
 import trustme
 
-from lesson_app.teaching.checks.lesson06 import VISIBLE, check_fix, check_https_client, check_visible
+from lesson_app import create_app, start_server
+from lesson_app.teaching.checks.forwarded_prediction import CLIENT, SCHEME
+from lesson_app.teaching.checks.lesson06 import (
+    VISIBLE,
+    check_forwarded_prediction,
+    check_https_client,
+    check_visible,
+)
 from tests.conftest import trusting_context
 
 
@@ -92,6 +99,31 @@ def test_https_client_that_trusts_another_ca(https_url: str) -> None:
     assert feedback.passed is False and "CERTIFICATE_VERIFY_FAILED" in feedback.message
 
 
+def test_https_client_debug_cell_as_given_trusts_the_intermediate(ca: trustme.CA, https_url: str) -> None:
+    """The exercise's bug: the CA that `ca` signed is trusted, not `ca`, which signed the server's certificate."""
+    with httpx.Client(verify=trusting_context(ca.create_child_ca())) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is False
+    assert "`intermediate`" in feedback.message and "ca.configure_trust(context)" in feedback.message
+
+
+def test_https_client_trusting_both_root_and_intermediate_passes(ca: trustme.CA, https_url: str) -> None:
+    """Leaving the intermediate in and adding the root is a right fix too."""
+    context = trusting_context(ca)
+    ca.create_child_ca().configure_trust(context)
+    with httpx.Client(verify=context) as client:
+        assert check_https_client(client, https_url).passed is True
+
+
+def test_https_client_from_the_system_cas_plus_the_lesson_ca_passes(ca: trustme.CA, https_url: str) -> None:
+    """`ssl.create_default_context()` without cafile= (the system's CAs) keeps the usual checks too."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    with httpx.Client(verify=context) as client:
+        feedback = check_https_client(client, https_url)
+    assert feedback.passed is True, feedback.message
+
+
 @pytest.mark.parametrize(
     ("answer", "expected_hint"),
     [
@@ -111,41 +143,76 @@ def test_https_client_against_plain_http(client: httpx.Client, server) -> None:
     assert feedback.passed is False and "did not use TLS" in feedback.message
 
 
-# --- exercise 2: the right fix ------------------------------------------------------------------------------
+# --- exercise 2: predict what the app believes of a spoofed request ---------------------------------------
 
 
-@pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)"])
-def test_fix_solution_passes(answer: str) -> None:
-    assert check_fix(answer).passed is True
+def predict(client: object, scheme: object) -> dict[str, object]:
+    return {CLIENT: client, SCHEME: scheme}
 
 
-def test_fix_not_attempted() -> None:
-    assert check_fix(...).passed is None
+@pytest.mark.parametrize(
+    ("client", "scheme"),
+    [("203.0.113.7", "https"), (" 203.0.113.7 ", "HTTPS"), ("203.0.113.7", "https://"), ("203.0.113.7", "https:")],
+)
+def test_prediction_solution_passes_however_written(server, client: str, scheme: str) -> None:
+    feedback = check_forwarded_prediction(predict(client, scheme), server.url)
+    assert feedback.passed is True, feedback.message
+    assert "trusts 127.0.0.1 by default" in feedback.message
+
+
+def test_prediction_not_attempted_sends_nothing() -> None:
+    # no server at all: a prediction not yet written must not be compared with anything
+    assert check_forwarded_prediction(predict(..., ...), "http://127.0.0.1:9").passed is None
+    assert check_forwarded_prediction(..., "http://127.0.0.1:9").passed is None
+
+
+@pytest.mark.parametrize(
+    ("client", "scheme", "named"),
+    [
+        ("127.0.0.1", "https", "you predicted the client 127.0.0.1,"),  # the usual belief: the header is ignored
+        ("203.0.113.7", "http", "you predicted the scheme http,"),
+        ("127.0.0.1", "http", "the client 127.0.0.1 and the scheme http"),
+        ("::1", "http", "the client ::1 and the scheme http"),  # IPv6 loopback: the request goes to 127.0.0.1
+    ],
+)
+def test_prediction_usual_mistakes_say_what_really_happened(server, client: str, scheme: str, named: str) -> None:
+    feedback = check_forwarded_prediction(predict(client, scheme), server.url)
+    assert feedback.passed is False
+    assert named in feedback.message
+    assert "saw client 203.0.113.7" in feedback.message and "https://" in feedback.message
+    assert "trusts 127.0.0.1 by default" in feedback.message
+    assert "`untrusting_app`" in feedback.message  # the notebook's app that would have ignored them
+
+
+def test_prediction_is_judged_against_the_real_server(db_url) -> None:
+    """An app that does not trust 127.0.0.1 (untrusting_app) ignores the headers: then 127.0.0.1 and http are right."""
+    with start_server(create_app(db_url), port=0, name="test-06-distrusts", forwarded_allow_ips="") as app:
+        feedback = check_forwarded_prediction(predict("127.0.0.1", "http"), app.url)
+        assert feedback.passed is True and "ignored both headers" in feedback.message
+        wrong = check_forwarded_prediction(predict("203.0.113.7", "https"), app.url)
+    assert wrong.passed is False and "ignored both headers" in wrong.message
 
 
 @pytest.mark.parametrize(
     ("answer", "expected_hint"),
-    [("a", "by not checking anything"), ("c", "together with the encryption"), ("d", "answer with one letter")],
+    [
+        (predict("203.0.113.7", ...), "still `...`"),
+        (predict("the attacker", "https"), "not an IP address"),
+        (predict("203.0.113.7", "ftp"), "not a scheme"),
+        (predict(None, "https"), "not an IP address"),
+        ({"client": "203.0.113.7", "scheme": "https"}, "keep the dictionary"),
+        ("203.0.113.7", "keep the dictionary"),
+    ],
 )
-def test_fix_usual_mistakes(answer: str, expected_hint: str) -> None:
-    feedback = check_fix(answer)
+def test_prediction_malformed_answers(answer: object, expected_hint: str) -> None:
+    feedback = check_forwarded_prediction(answer, "http://127.0.0.1:9")  # refused before anything is sent
     assert feedback.passed is False
     assert expected_hint in feedback.message
 
 
-@pytest.mark.parametrize("answer", ["bogus", "because", "a or b", "c, then b"])
-def test_fix_reads_the_whole_answer_not_its_first_letter(answer: str) -> None:
-    """Only "b" alone (or the text of choice b) is choice b: a word that starts with b is not an answer."""
-    feedback = check_fix(answer)
-    assert feedback.passed is False
-    assert "is not one of the choices: answer with one letter" in feedback.message
-
-
-@pytest.mark.parametrize(
-    "answer", ["(b)", "b.", " B ", "Make the client trust the CA that signed the server's certificate"]
-)
-def test_fix_accepts_the_letter_however_written_and_the_choice_text(answer: str) -> None:
-    assert check_fix(answer).passed is True
+def test_prediction_with_the_server_gone_gets_a_hint_not_an_exception() -> None:
+    feedback = check_forwarded_prediction(predict("203.0.113.7", "https"), "http://127.0.0.1:9")
+    assert feedback.passed is False and "could not ask the app" in feedback.message
 
 
 # --- exercise 3: what the wiretap reads ---------------------------------------------------------------------

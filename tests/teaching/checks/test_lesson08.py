@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
-from sqlalchemy import Boolean, Column, Engine, String, UniqueConstraint, create_engine, delete, literal_column, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    String,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    func,
+    inspect,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from lesson_app.models import Youtube
-from lesson_app.teaching.checks.lesson08 import (
-    CHANNEL,
-    TITLE,
-    URL,
-    check_nullable_columns,
-    check_playlist_model,
-    check_saved_video,
-    remove_earlier_try,
-)
+from lesson_app.teaching.checks.lesson08 import check_nullable_columns, check_playlist_model, check_store_video
 
 # --- exercise 1: the Playlist model -------------------------------------------------------------------------------
 
@@ -118,7 +124,7 @@ def test_playlist_mapped_onto_a_query_gets_a_hint() -> None:
     assert "table of its own" in feedback.message
 
 
-# --- exercise 2: a row stored through a Session -------------------------------------------------------------------
+# --- exercise 2: debug a store_video that only flushes -------------------------------------------------------------
 
 
 @pytest.fixture
@@ -128,92 +134,144 @@ def engine(db_url) -> Iterator[Engine]:
     engine.dispose()
 
 
-def new_video(**changes) -> Youtube:
-    return Youtube(**{"title": TITLE, "url": URL, "channel": CHANNEL, **changes})
+def count_rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Youtube)).scalar_one()
 
 
-def test_saved_video_solution_passes(engine: Engine) -> None:
+def as_given(engine, title, url):
+    """The exercise cell's function, bug included."""
     with Session(engine) as session:
-        video = new_video()
-        session.add(video)
-        session.commit()
-    feedback = check_saved_video(video, engine)
-    assert feedback.passed is True, feedback.message
-    assert "views=0" in feedback.message
-
-
-def test_saved_video_not_attempted(engine: Engine) -> None:
-    assert check_saved_video(..., engine).passed is None
-
-
-def test_saved_video_never_added(engine: Engine) -> None:
-    feedback = check_saved_video(new_video(), engine)
-    assert feedback.passed is False and "session.add" in feedback.message
-
-
-def test_saved_video_added_not_committed(engine: Engine) -> None:
-    with Session(engine) as session:
-        video = new_video()
-        session.add(video)
-        feedback = check_saved_video(video, engine)
-    assert feedback.passed is False and "not sent" in feedback.message
-
-
-def test_saved_video_flushed_not_committed(engine: Engine) -> None:
-    with Session(engine) as session:
-        video = new_video()
+        video = Youtube(title=title, url=url, channel="Request Journey")
         session.add(video)
         session.flush()
-        feedback = check_saved_video(video, engine)
-    assert feedback.passed is False and "flushed" in feedback.message
+        return video.id
 
 
-def test_saved_video_row_deleted_afterwards(engine: Engine) -> None:
+def committed(engine, title, url):
     with Session(engine) as session:
-        video = new_video()
+        video = Youtube(title=title, url=url, channel="Request Journey")
         session.add(video)
         session.commit()
-        session.execute(delete(Youtube))
-        session.commit()
-    feedback = check_saved_video(video, engine)
-    assert feedback.passed is False and "rolled back or deleted" in feedback.message
+        return video.id
 
 
-def test_saved_video_wrong_title(engine: Engine) -> None:
-    with Session(engine) as session:
-        video = new_video(title="Models in 10 minutes")
+def in_a_begin_block(engine, title, url):
+    with Session(engine) as session, session.begin():
+        video = Youtube(title=title, url=url, channel="Request Journey")
         session.add(video)
+        session.flush()
+        return video.id
+
+
+def flushed_then_committed(engine, title, url):
+    with Session(engine, expire_on_commit=False) as session:
+        video = Youtube(title=title, url=url, channel="Request Journey")
+        session.add(video)
+        session.flush()
         session.commit()
-    feedback = check_saved_video(video, engine)
-    assert feedback.passed is False and "stored title" in feedback.message
+    return video.id
 
 
-def test_saved_video_fixed_typo_can_be_stored_again(engine: Engine) -> None:
-    """A first try with a typo commits its row; the exercise cell removes it first, so the fixed try is stored."""
-    for title in ("Models in 10 minutes", TITLE):  # the typo, then the fix, each a run of the exercise cell
-        remove_earlier_try(engine)
+@pytest.mark.parametrize("store_video", [committed, in_a_begin_block, flushed_then_committed])
+def test_store_video_right_fixes_pass_and_leave_no_row(engine: Engine, store_video) -> None:
+    before = count_rows(engine)
+    feedback = check_store_video(store_video, engine)
+    assert feedback.passed is True, feedback.message
+    assert count_rows(engine) == before  # the checker deletes the row it made
+
+
+def test_store_video_as_given_is_refused_for_the_rollback(engine: Engine) -> None:
+    feedback = check_store_video(as_given, engine)
+    assert feedback.passed is False
+    assert "returned id" in feedback.message and "rolled it back" in feedback.message
+    assert "flush()" in feedback.message and "only a commit" in feedback.message
+
+
+def test_store_video_reading_the_id_after_the_session_closed(engine: Engine) -> None:
+    def read_too_late(engine, title, url):
         with Session(engine) as session:
-            video = new_video(title=title)
+            video = Youtube(title=title, url=url, channel="Request Journey")
             session.add(video)
             session.commit()
-    assert check_saved_video(video, engine).passed is True
+        return video.id
+
+    feedback = check_store_video(read_too_late, engine)
+    assert feedback.passed is False
+    assert "DetachedInstanceError" in feedback.message and "expire_on_commit=False" in feedback.message
 
 
-def test_saved_video_wrong_kinds_of_answer(engine: Engine) -> None:
-    assert "dict" in check_saved_video({"title": TITLE, "url": URL, "channel": CHANNEL}, engine).message
-    assert "got a str" in check_saved_video(TITLE, engine).message
+def test_store_video_that_forgets_to_add(engine: Engine) -> None:
+    def never_added(engine, title, url):
+        with Session(engine) as session:
+            Youtube(title=title, url=url, channel="Request Journey")
+            session.commit()
+
+    feedback = check_store_video(never_added, engine)
+    assert feedback.passed is False and "returned None and stored no row" in feedback.message
 
 
-# --- exercise 3: which columns take NULL --------------------------------------------------------------------------
+def test_store_video_that_ignores_its_url(engine: Engine) -> None:
+    def own_url(engine, title, url):
+        return committed(engine, title, "https://videos.example/watch/models-10")
+
+    try:
+        feedback = check_store_video(own_url, engine)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(Youtube).where(Youtube.url == "https://videos.example/watch/models-10"))
+    assert feedback.passed is False and "not the `url` the function was given" in feedback.message
 
 
-def test_nullable_solution_passes() -> None:
-    assert check_nullable_columns({"author", "edited_at", "video_url"}).passed is True
-    assert check_nullable_columns(["video_url", "author", "edited_at"]).passed is True
+def test_store_video_returning_the_object_instead_of_its_id(engine: Engine) -> None:
+    def returns_object(engine, title, url):
+        with Session(engine, expire_on_commit=False) as session:
+            video = Youtube(title=title, url=url, channel="Request Journey")
+            session.add(video)
+            session.commit()
+        return video
+
+    feedback = check_store_video(returns_object, engine)
+    assert feedback.passed is False and "return `video.id`" in feedback.message
 
 
-def test_nullable_not_attempted() -> None:
-    assert check_nullable_columns(...).passed is None
+def test_store_video_wrong_kinds_of_answer(engine: Engine) -> None:
+    assert "without calling it" in check_store_video(3, engine).message
+    assert check_store_video(..., engine).passed is None  # not attempted
+
+    def broken(engine, title, url):
+        return Youtube(titel=title)
+
+    assert "raised `TypeError" in check_store_video(broken, engine).message
+
+
+# --- exercise 3: predict which columns take NULL, PostgreSQL answers ----------------------------------------------
+
+
+class ExampleBase(DeclarativeBase):
+    pass
+
+
+class Comment(ExampleBase):
+    """The exercise's model, as the notebook gives it."""
+
+    __tablename__ = "comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(500))
+    author: Mapped[str | None] = mapped_column(String(100))
+    likes: Mapped[int] = mapped_column(default=0)
+    edited_at: Mapped[datetime | None]
+    video_url = mapped_column(String(300))
+
+
+def test_nullable_solution_passes_and_leaves_no_table(engine: Engine) -> None:
+    assert check_nullable_columns({"author", "edited_at", "video_url"}, Comment, engine).passed is True
+    assert check_nullable_columns(["video_url", "author", "edited_at"], Comment, engine).passed is True
+    assert not inspect(engine).has_table("comment")
+
+
+def test_nullable_not_attempted(engine: Engine) -> None:
+    assert check_nullable_columns(..., Comment, engine).passed is None
 
 
 @pytest.mark.parametrize(
@@ -222,14 +280,42 @@ def test_nullable_not_attempted() -> None:
         ({"author", "edited_at", "video_url", "likes"}, "default=0"),
         ({"author", "edited_at", "video_url", "id"}, "primary key"),
         ({"author", "edited_at", "video_url", "body"}, "Mapped[str]"),
-        ({"author", "edited_at"}, "video_url"),
+        ({"author", "edited_at"}, "you predicted NOT NULL for `video_url`, but PostgreSQL says it accepts NULL"),
         ({"author", "video_url"}, "edited_at"),
         ({"author", "edited", "video_url"}, "no column edited"),
         ("author", "set of column names"),
         ({1, 2}, "as strings"),
     ],
 )
-def test_nullable_usual_mistakes(answer: object, expected: str) -> None:
-    feedback = check_nullable_columns(answer)
+def test_nullable_usual_mistakes(engine: Engine, answer: object, expected: str) -> None:
+    feedback = check_nullable_columns(answer, Comment, engine)
     assert feedback.passed is False
     assert expected in feedback.message
+
+
+def test_nullable_is_judged_by_postgresql_not_by_a_list(engine: Engine) -> None:
+    """A learner who adds `nullable=False` to video_url changes the answer; the checker follows the database."""
+
+    class StrictBase(DeclarativeBase):
+        pass
+
+    class StrictComment(StrictBase):
+        __tablename__ = "comment"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        video_url = mapped_column(String(300), nullable=False)
+
+    assert check_nullable_columns(set(), StrictComment, engine).passed is True
+    feedback = check_nullable_columns({"video_url"}, StrictComment, engine)
+    assert feedback.passed is False and "PostgreSQL says it is NOT NULL." in feedback.message
+    assert "falls back" not in feedback.message  # the reason for the exercise's model would be wrong here
+
+
+def test_nullable_with_a_table_already_there_gets_a_hint(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE comment (id integer)"))
+    try:
+        feedback = check_nullable_columns({"author"}, Comment, engine)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE comment"))
+    assert feedback.passed is False and "could not create the Comment table" in feedback.message
