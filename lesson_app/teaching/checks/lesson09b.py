@@ -1,5 +1,6 @@
-"""Checkers for notebook 09b: a prediction of what `alembic upgrade heads` leaves in alembic_version, and a NOT NULL
-column added to a table that has rows.
+"""Checkers for notebook 09b: a prediction of what `alembic upgrade heads` leaves in alembic_version, a NOT NULL
+column added to a table that has rows, the expand step of a rename (expand_step.py) and a prediction of a query
+plan (plan_prediction.py).
 
 Exercise 1 builds a real scratch project with two heads in a temporary folder, on a database of its own, and runs
 the commands; exercise 2 runs the learner's migration with Alembic's `op` on a temporary `youtube` table inside a
@@ -19,8 +20,10 @@ from sqlalchemy.exc import DBAPIError
 
 from lesson_app.runtime.databases import lesson_database, plain_url
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.expand_step import check_expand as check_expand
 from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_unknown_op
+from lesson_app.teaching.checks.plan_prediction import check_plan_prediction as check_plan_prediction
 from lesson_app.teaching.restart import make_needs
 from lesson_app.teaching.scratch_project import empty_schema, scratch_project, set_functions
 

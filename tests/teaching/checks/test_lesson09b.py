@@ -10,8 +10,10 @@ from sqlalchemy.engine import URL
 
 from alembic import op
 from lesson_app.teaching.checks.lesson09b import (
+    check_expand,
     check_heads_prediction,
     check_not_null_column,
+    check_plan_prediction,
     rows_after_upgrade_heads,
 )
 
@@ -163,3 +165,131 @@ def test_not_null_column_usual_mistakes(engine: Engine, upgrade: object, expecte
 
 def test_not_null_column_not_attempted(engine: Engine) -> None:
     assert check_not_null_column(..., engine).passed is None
+
+
+# --- exercise 3: the expand step of renaming title to headline ----------------------------------------------------
+
+
+def expand_solution():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = title")
+
+
+def expand_with_a_trigger():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute(
+        "CREATE FUNCTION pg_temp.both() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN NEW.headline := coalesce(NEW.headline, NEW.title); RETURN NEW; END $$"
+    )
+    op.execute("CREATE TRIGGER both_titles BEFORE INSERT ON youtube FOR EACH ROW EXECUTE FUNCTION pg_temp.both()")
+    op.execute("UPDATE youtube SET headline = title")
+
+
+def expand_then_not_null_with_a_default():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = title")
+    op.alter_column("youtube", "headline", nullable=False, server_default="")
+
+
+@pytest.mark.parametrize("upgrade", [expand_solution, expand_with_a_trigger, expand_then_not_null_with_a_default])
+def test_expand_right_answers_pass(engine: Engine, upgrade) -> None:
+    feedback = check_expand(upgrade, engine)
+    assert feedback.passed is True, feedback.message
+    assert no_trace(engine)
+
+
+def expand_in_one_step():
+    op.alter_column("youtube", "title", new_column_name="headline")
+
+
+def expand_by_copy_and_drop():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = title")
+    op.drop_column("youtube", "title")
+
+
+def expand_without_copy():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+
+
+def expand_not_null_at_once():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = title")
+    op.alter_column("youtube", "headline", nullable=False)
+
+
+def expand_wrong_name():
+    op.add_column("youtube", sa.Column("head_line", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET head_line = title")
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "expected"),
+    [
+        (expand_in_one_step, "that is the one-step rename"),
+        (expand_by_copy_and_drop, "`title` is gone"),
+        (expand_without_copy, "copy it"),
+        (expand_not_null_at_once, "the old code's INSERT, which names only `title`, now fails"),
+        (expand_wrong_name, "there is no `headline` column"),
+        (as_given, "PostgreSQL refused your upgrade: column \"language\""),  # PostgreSQL's own words
+        ("upgrade", "the function itself"),
+    ],
+)
+def test_expand_usual_mistakes(engine: Engine, upgrade: object, expected: str) -> None:
+    feedback = check_expand(upgrade, engine)
+    assert feedback.passed is False
+    assert expected in feedback.message
+    assert no_trace(engine)
+
+
+def test_expand_not_attempted(engine: Engine) -> None:
+    assert check_expand(..., engine).passed is None
+
+
+# --- exercise 4: predict the plan for one video by its id ---------------------------------------------------------
+
+
+@pytest.fixture
+def videos(empty_db_url: URL):
+    """A youtube table with a primary key and 20,000 rows, analysed, as the lesson's scratch table has."""
+    engine = sa.create_engine(empty_db_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE youtube (id serial PRIMARY KEY, title varchar(200) NOT NULL)"))
+        conn.execute(text("INSERT INTO youtube (title) SELECT 'Video ' || i FROM generate_series(1, 20000) AS i"))
+        conn.execute(text("ANALYZE youtube"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("prediction", ["Index Scan", "index scan", " Index  Scan ", "index_scan"])
+def test_plan_prediction_right_in_every_spelling(videos: Engine, prediction: str) -> None:
+    feedback = check_plan_prediction(prediction, videos)
+    assert feedback.passed is True, feedback.message
+    assert "Index Scan using youtube_pkey" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("prediction", "expected"),
+    [
+        ("Seq Scan", "not a Seq Scan. `id` is the primary key"),
+        ("Bitmap Heap Scan", "not a Bitmap Heap Scan"),
+        ("Index Only Scan", "not a Index Only Scan"),
+        ("fast", "not one of the plan nodes"),
+        (7, "as a string"),
+    ],
+)
+def test_plan_prediction_wrong_answers(videos: Engine, prediction: object, expected: str) -> None:
+    feedback = check_plan_prediction(prediction, videos)
+    assert feedback.passed is False
+    assert expected in feedback.message
+
+
+def test_plan_prediction_without_the_table_says_so(empty_db_url: URL) -> None:
+    engine = sa.create_engine(empty_db_url)
+    feedback = check_plan_prediction("Index Scan", engine)
+    engine.dispose()
+    assert feedback.passed is False and "could not run the query" in feedback.message
+
+
+def test_plan_prediction_not_attempted(videos: Engine) -> None:
+    assert check_plan_prediction(..., videos).passed is None
