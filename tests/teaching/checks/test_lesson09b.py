@@ -231,7 +231,7 @@ def expand_wrong_name():
         (expand_without_copy, "copy it"),
         (expand_not_null_at_once, "the old code's INSERT, which names only `title`, now fails"),
         (expand_wrong_name, "there is no `headline` column"),
-        (as_given, "PostgreSQL refused your upgrade: column \"language\""),  # PostgreSQL's own words
+        (as_given, 'PostgreSQL refused your upgrade: column "language"'),  # PostgreSQL's own words
         ("upgrade", "the function itself"),
     ],
 )
