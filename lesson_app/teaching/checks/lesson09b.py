@@ -117,8 +117,8 @@ def _null_column_failure(exc: Exception) -> Feedback:
         if "contains null values" in first:
             return hint(
                 f"PostgreSQL refused: {first}. The table already has rows, and a new NOT NULL column has no value "
-                "for them. Add it `nullable=True`, fill it with `op.execute(\"UPDATE youtube SET language = 'en'\")`, "
-                'then `op.alter_column("youtube", "language", nullable=False)`.'
+                "for them. Do what the lesson's slug revision did: add it nullable, fill it with "
+                '`op.execute("UPDATE ...")`, then make it NOT NULL with `op.alter_column`.'
             )
         return hint(f"PostgreSQL refused your upgrade: {first}")
     if isinstance(exc, NameError):

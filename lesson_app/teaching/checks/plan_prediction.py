@@ -35,7 +35,7 @@ def check_plan_prediction(prediction: Any, engine: Engine) -> Feedback:
         node, index = _plan(engine)
     except Exception as exc:  # noqa: BLE001 - a dropped table or a stopped server: say so instead of a traceback
         return hint(f"the checker could not run the query ({type(exc).__name__}); run the lesson's cells first.")
-    happened = f"PostgreSQL ran a {node}" + (f" using {index}" if index else "")
+    happened = f"the plan PostgreSQL ran is {node}" + (f" (using {index})" if index else "")
     if known[said] == node:
         return correct(
             f"{happened}. No revision of this lesson made that index: a PRIMARY KEY (and every UNIQUE column, such "
@@ -43,9 +43,9 @@ def check_plan_prediction(prediction: Any, engine: Engine) -> Feedback:
         )
     if known[said] == "Seq Scan":
         return hint(
-            f"{happened}, not a Seq Scan. `id` is the primary key, and PostgreSQL makes an index for every PRIMARY "
+            f"{happened}, not Seq Scan. `id` is the primary key, and PostgreSQL makes an index for every PRIMARY "
             "KEY and UNIQUE constraint when it makes the table."
         )
     return hint(
-        f"{happened}, not a {known[said]}: for one row by its key, PostgreSQL reads it straight from the index."
+        f"{happened}, not {known[said]}: for one row by its key, PostgreSQL reads it straight from the index."
     )
