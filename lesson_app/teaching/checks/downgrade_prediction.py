@@ -49,7 +49,7 @@ def check_downgrade_prediction(prediction: Any, alembic: Callable[[str], None], 
             'table. `alembic("upgrade head")` brings both back.'
         )
     return hint(
-        f"alembic_version holds {actual!r}, not {prediction.strip()!r}. `-2` counts steps back from where the "
-        "database is (it was at head, 0004), not from the start, and each step runs one revision's downgrade(). "
-        '`alembic("history")` lists the chain to count along.'
+        f"alembic_version holds {actual!r}, not {prediction.strip()!r}. `-2` counts two steps back from where the "
+        "database was (head, 0004); each step runs one revision's downgrade() (the INFO lines above show both), "
+        "and a revision's downgrade() leaves the database at the revision before it."
     )

@@ -46,6 +46,4 @@ def check_plan_prediction(prediction: Any, engine: Engine) -> Feedback:
             f"{happened}, not Seq Scan. `id` is the primary key, and PostgreSQL makes an index for every PRIMARY "
             "KEY and UNIQUE constraint when it makes the table."
         )
-    return hint(
-        f"{happened}, not {known[said]}: for one row by its key, PostgreSQL reads it straight from the index."
-    )
+    return hint(f"{happened}, not {known[said]}: for one row by its key, PostgreSQL reads it straight from the index.")

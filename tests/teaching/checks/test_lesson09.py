@@ -287,7 +287,7 @@ def test_downgrade_prediction_not_attempted_runs_nothing(chain, capsys) -> None:
 @pytest.mark.parametrize(
     ("prediction", "expected"),
     [
-        ("0003", "holds '0002', not '0003'. `-2` counts steps back from where the database is"),
+        ("0003", "holds '0002', not '0003'. `-2` counts two steps back from where the database was (head, 0004)"),
         ("0001", "holds '0002', not '0001'"),
         ("0000", "holds '0002', not '0000'"),
         ("base", "alembic_version stores a revision id"),
