@@ -16,7 +16,8 @@ KNOWN = ("Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Bitma
 def _plan(engine: Engine) -> tuple[str, str | None]:
     """The top node PostgreSQL ran for QUERY, and the index it used (None for a Seq Scan)."""
     with engine.connect() as conn:
-        root = conn.execute(text("EXPLAIN (ANALYZE, FORMAT JSON) " + QUERY)).scalar()[0]["Plan"]
+        explained: Any = conn.execute(text("EXPLAIN (ANALYZE, FORMAT JSON) " + QUERY)).scalar_one()
+    root = explained[0]["Plan"]
     index = root.get("Index Name") or next((child.get("Index Name") for child in root.get("Plans", [])), None)
     return root["Node Type"], index
 
