@@ -43,7 +43,7 @@ DATABASE_NOTEBOOKS = [path for path in NOTEBOOKS if reaches_the_database_itself(
 def test_the_notebooks_that_name_database_url_are_among_those_run() -> None:
     """The selection keeps every notebook that reads DATABASE_URL or builds its own engine (it must not shrink)."""
     run = {lesson_number(path) for path in DATABASE_NOTEBOOKS}
-    assert {"00", "05", "07", "07b", "08", "09", "10", "10b", "11", "12", "13", "14", "15"} <= run, sorted(run)
+    assert {"00", "05", "07", "07b", "08", "09", "09b", "10", "10b", "11", "12", "13", "14", "15"} <= run, sorted(run)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Checkers for notebook 09: a downgrade that undoes its upgrade, a rename that keeps the data, and the revision
-a database is at.
+"""Checkers for notebook 09: a downgrade that undoes its upgrade, a rename that keeps the data, and a prediction of
+the revision `alembic downgrade -2` leaves the database at.
 
 The migration functions a learner writes are run for real, with Alembic's `op`, against a temporary `youtube`
 table inside one transaction that is always rolled back. PostgreSQL can roll back `ALTER TABLE` and `DROP TABLE`
@@ -18,7 +18,7 @@ from alembic import op
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
 # Notebook 09 imports these from here with its checkers.
-from lesson_app.teaching.checks.current_revision import check_current_revision as check_current_revision
+from lesson_app.teaching.checks.downgrade_prediction import check_downgrade_prediction as check_downgrade_prediction
 from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_op_outside_migration as explain_op_outside_migration
 from lesson_app.teaching.checks.op_hint import explain_unknown_op
@@ -29,7 +29,6 @@ from lesson_app.teaching.restart import make_needs
 MADE_IN = {
     "scratch_engine": "A scratch project and a scratch database",
     "alembic": "Running the `alembic` command",
-    "sql": "What a revision holds",
 }
 needs = make_needs(MADE_IN)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 
@@ -10,15 +12,18 @@ import sqlalchemy as sa
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL
 
 from alembic import op
 from lesson_app.config.settings import PROJECT_ROOT
+from lesson_app.runtime.databases import plain_url
 from lesson_app.teaching.checks.lesson09 import (
-    check_current_revision,
     check_downgrade,
+    check_downgrade_prediction,
     check_rename,
     explain_op_outside_migration,
 )
+from lesson_app.teaching.scratch_project import scratch_project
 
 
 @pytest.fixture(scope="module")
@@ -247,70 +252,58 @@ def test_rename_usual_mistakes(engine: Engine, upgrade: object, expected: str) -
     assert no_trace(engine)
 
 
-# --- exercise 3: the revision the database is at ------------------------------------------------------------------
+# --- exercise 3: predict where `alembic downgrade -2` leaves the database ----------------------------------------
 
 
-def stamp(engine: Engine, revision: str | None) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)"))
-        conn.execute(text("DELETE FROM alembic_version"))
-        if revision:
-            conn.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
+@pytest.fixture
+def chain(tmp_path, empty_db_url: URL):
+    """A real scratch project with the lesson's chain 0001 -> 0004 (empty revisions) and its database at head."""
+    engine = sa.create_engine(empty_db_url)
+    project = scratch_project(tmp_path / "project", plain_url(empty_db_url))
+    with contextlib.redirect_stdout(io.StringIO()):
+        for number in range(1, 5):
+            project.alembic(f'revision -m "step {number}" --rev-id 000{number}')
+        project.alembic("upgrade head")
+    yield project, engine
+    engine.dispose()
 
 
-def test_current_revision_solution_passes(engine: Engine) -> None:
-    stamp(engine, "0002")
-    assert check_current_revision("0002", engine).passed is True
-    assert check_current_revision("0002", engine.url).passed is True  # a URL works as well as an engine
+def test_downgrade_prediction_right_runs_the_commands_for_real(chain, capsys) -> None:
+    project, engine = chain
+    feedback = check_downgrade_prediction("0002", project.alembic, engine)
+    assert feedback.passed is True, feedback.message
+    printed = capsys.readouterr().out
+    assert "$ alembic downgrade -2" in printed and "Running downgrade 0003 -> 0002" in printed
+    # Run again (a learner re-running the cell): upgrade head first, so the answer is the same.
+    assert check_downgrade_prediction(" 0002 ", project.alembic, engine).passed is True
 
 
-def test_current_revision_not_attempted(engine: Engine) -> None:
-    assert check_current_revision(..., engine).passed is None
-
-
-def test_current_revision_database_not_moved(engine: Engine) -> None:
-    stamp(engine, "0004")
-    feedback = check_current_revision("0002", engine)
-    assert feedback.passed is False and "the database is at 0004" in feedback.message
-
-
-def test_current_revision_database_never_migrated(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    assert "no revision at all" in check_current_revision("0002", engine).message
-    stamp(engine, None)
-    assert "no revision at all" in check_current_revision("0002", engine).message
+def test_downgrade_prediction_not_attempted_runs_nothing(chain, capsys) -> None:
+    project, engine = chain
+    assert check_downgrade_prediction(..., project.alembic, engine).passed is None
+    assert "$ alembic" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
-    ("revision", "expected"),
+    ("prediction", "expected"),
     [
-        ("0004", "not far enough back, the playlist table"),
-        ("0003", "not far enough back, the playlist table"),
-        ("0001", "that went too far back, the views column (0002) went too. Upgrade"),
-        (None, "no row in alembic_version): that went too far back, every table of the chain went. Upgrade"),
-    ],
-)
-def test_current_revision_too_far_and_not_far_enough_get_different_hints(
-    engine: Engine, revision: str | None, expected: str
-) -> None:
-    stamp(engine, revision)
-    feedback = check_current_revision("0002", engine)
-    assert feedback.passed is False and expected in feedback.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [
-        ("head", "the database stores a revision id"),
-        ("-1", "the database stores a revision id"),
-        ("0002_add_views_to_youtube.py", "not the script's file name"),
-        (2, "as a string"),
+        ("0003", "holds '0002', not '0003'. `-2` counts two steps back from where the database was (head, 0004)"),
         ("0001", "holds '0002', not '0001'"),
+        ("0000", "holds '0002', not '0000'"),
+        ("base", "alembic_version stores a revision id"),
+        ("-2", "alembic_version stores a revision id"),
+        ("0002_step_2.py", "not the script's file name"),
+        (2, "as a string"),
     ],
 )
-def test_current_revision_usual_mistakes(engine: Engine, answer: object, expected: str) -> None:
-    stamp(engine, "0002")
-    feedback = check_current_revision(answer, engine)
+def test_downgrade_prediction_wrong_answers(chain, prediction: object, expected: str) -> None:
+    project, engine = chain
+    feedback = check_downgrade_prediction(prediction, project.alembic, engine)
     assert feedback.passed is False
     assert expected in feedback.message
+
+
+def test_downgrade_prediction_without_the_helper(chain) -> None:
+    _, engine = chain
+    feedback = check_downgrade_prediction("0002", None, engine)
+    assert feedback.passed is False and "`alembic` helper" in feedback.message

@@ -1,0 +1,76 @@
+"""Notebook 09b's exercise 3: the expand step of renaming youtube.title to headline. The learner's upgrade runs with
+Alembic's `op` on a temporary `youtube` table, then the old code's own statements (a SELECT and an INSERT that
+name `title` only) run against the result: the step is right when the old code still works and every row
+already has its headline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
+from lesson_app.teaching.checks.op_hint import explain_unknown_op
+
+OLD_SELECT = "SELECT id, title, channel FROM youtube"
+OLD_INSERT = "INSERT INTO youtube (title, channel) VALUES ('Written by the old code', 'Request Journey')"
+
+
+def _old_code_error(conn: Connection) -> str | None:
+    """Run what the old code sends; return PostgreSQL's first line when it refuses, else None (rolled back)."""
+    savepoint = conn.begin_nested()
+    try:
+        conn.execute(text(OLD_SELECT)).all()
+        conn.execute(text(OLD_INSERT))
+    except DBAPIError as exc:
+        return str(exc.orig).strip().splitlines()[0]
+    finally:
+        savepoint.rollback()
+    return None
+
+
+def _raised(exc: Exception) -> Feedback:
+    if (unknown := explain_unknown_op(exc)) is not None:
+        return unknown
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return hint(f"PostgreSQL refused your upgrade: {str(exc.orig).strip().splitlines()[0]}")
+    return hint(f"your upgrade raised {type(exc).__name__}: {exc}")
+
+
+def check_expand(upgrade: Any, engine: Engine) -> Feedback:
+    """Check an expand step: `headline` added and filled from `title`, and the old code's statements still work."""
+    if not_attempted(upgrade):
+        return waiting("your function, e.g. `def upgrade(): ...` and then `my_expand = upgrade`")
+    if not callable(upgrade):
+        return hint(f"expected the function itself (`my_expand = upgrade`, no parentheses); got {upgrade!r}.")
+    with rehearsal(engine) as conn:
+        error = run(upgrade, conn)
+        if error is not None:
+            return _raised(error)
+        columns = column_names(conn) or []
+        if "title" not in columns:
+            return hint(
+                "`title` is gone, and the running code still reads and writes it: that is the one-step rename "
+                "(or a drop). The expand step only adds; `title` goes in the contract step, after the release."
+            )
+        if "headline" not in columns:
+            return hint(f"there is no `headline` column afterwards (the columns are {', '.join(columns)}).")
+        missing = conn.execute(text("SELECT count(*) FROM youtube WHERE headline IS DISTINCT FROM title")).scalar()
+        if missing:
+            return hint(
+                "`headline` is there, but the videos already stored do not have their title in it: copy it, "
+                '`op.execute("UPDATE youtube SET headline = title")`.'
+            )
+        refused = _old_code_error(conn)
+        if refused is not None:
+            return hint(
+                f"the old code's INSERT, which names only `title`, now fails: {refused}. Keep `headline` nullable "
+                "until the contract step (the new code, or a trigger, fills it meanwhile)."
+            )
+    return correct(
+        "`headline` holds every video's title, and the old code's SELECT and INSERT (which know only `title`) "
+        "still work. Next: write both, release the code that reads `headline`, then contract."
+    )

@@ -1,0 +1,60 @@
+"""scratch_project(): lesson 09's wired scratch project in one call, ready for autogenerate, on a real database."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching.scratch_project import (
+    YOUTUBE_MODEL,
+    empty_schema,
+    revision_path,
+    scratch_project,
+    set_functions,
+    write_model,
+)
+
+
+def test_autogenerate_finds_the_lesson_apis_table_and_upgrade_makes_it(tmp_path: Path, empty_db_url: URL) -> None:
+    project = scratch_project(tmp_path / "project", plain_url(empty_db_url))
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        project.alembic('revision --autogenerate -m "create youtube table" --rev-id 0001')
+        project.alembic("upgrade head")
+        project.alembic("check")
+    assert "Detected added table 'youtube'" in printed.getvalue()
+    assert printed.getvalue().rstrip().endswith("No new upgrade operations detected.")
+    engine = sa.create_engine(empty_db_url)
+    columns = [column["name"] for column in sa.inspect(engine).get_columns("youtube")]
+    assert columns == ["id", "title", "url", "channel", "views", "is_published", "created_at"]  # the lesson API's
+    empty_schema(engine)
+    assert sa.inspect(engine).get_table_names() == []
+    engine.dispose()
+
+
+def test_set_functions_replaces_both_bodies_and_write_model_is_seen_by_the_next_command(
+    tmp_path: Path, empty_db_url: URL
+) -> None:
+    project = scratch_project(tmp_path / "project", plain_url(empty_db_url))
+    with contextlib.redirect_stdout(io.StringIO()):
+        project.alembic('revision -m "empty" --rev-id 0001')
+    set_functions(project, "0001", '    op.execute("SELECT 1")', "    pass")
+    source = revision_path(project, "0001").read_text()
+    assert source.endswith(
+        'def upgrade() -> None:\n    op.execute("SELECT 1")\n\n\ndef downgrade() -> None:\n    pass\n'
+    )
+    assert "revision: str = '0001'" in source  # the head of the script is kept
+    write_model(
+        project, YOUTUBE_MODEL.replace("    views:", "    likes: Mapped[int] = mapped_column(Integer)\n    views:")
+    )
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        project.alembic("upgrade head")
+        project.alembic('revision --autogenerate -m "likes" --rev-id 0002')
+    assert "Detected added table 'youtube'" in printed.getvalue()  # 0001 made no table
+    assert "'likes'" in revision_path(project, "0002").read_text()  # the model as written, read afresh
