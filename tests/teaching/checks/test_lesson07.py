@@ -217,3 +217,26 @@ def test_maya_url_usual_mistakes(db_url: URL, mistake, expected: str) -> None:
     feedback = check_maya_url(mistake(db_url), db_url)
     assert feedback.passed is False
     assert expected in feedback.message
+
+
+def test_maya_url_on_a_server_that_refuses_create_role_is_judged_by_its_parts(db_url: URL) -> None:
+    """A hosted server may refuse to make maya: a right URL still passes, and says the login was not tried."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(db_url)
+    with admin.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS lesson07_plain"))
+        conn.execute(text("CREATE ROLE lesson07_plain LOGIN NOCREATEROLE PASSWORD 'plain-pw'"))
+    admin.dispose()
+    plain = db_url.set(username="lesson07_plain", password="plain-pw")
+    try:
+        right = broken(db_url).replace(PASSWORD, quote(PASSWORD, safe=""))
+        feedback = check_maya_url(right, plain)
+        assert feedback.passed is True, feedback.message
+        assert "login itself was not tried" in feedback.message
+        assert check_maya_url(broken(db_url), plain).passed is False  # the bug is still found by reading the URL
+    finally:
+        admin = create_engine(db_url)
+        with admin.begin() as conn:
+            conn.execute(text("DROP ROLE lesson07_plain"))
+        admin.dispose()
