@@ -102,7 +102,7 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
         return hint(
             f"these {n} requests went one after another: all came over one connection, which carries one request "
             "at a time, so each waited for the answer before the next was sent (`await` inside a loop). Make "
-            "the requests first and await them together: `await asyncio.gather(*(aclient.get(...) for ...))`."
+            "all the requests first, then await them together, as the cell that timed ten requests at once did."
         )
     if answered_one_at_a_time(responses):
         return hint(

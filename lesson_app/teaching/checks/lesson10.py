@@ -65,8 +65,8 @@ def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> F
     if method == "PUT":
         if status == 422:
             return hint(
-                "PUT replaces the whole video, so the server wants every field (422). "
-                "To change one field and keep the others, use PATCH."
+                "the server answered 422: print `my_update.json()` to see which fields it wants, then look for the "
+                "method, among the ones this lesson's API answers, that changes only the fields it is sent."
             )
         return hint(
             "PUT worked because you sent every field, but it replaces the whole video. "

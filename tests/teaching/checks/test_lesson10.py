@@ -134,7 +134,7 @@ def test_views_update_not_attempted() -> None:
 @pytest.mark.parametrize(
     ("send", "expected_hint"),
     [
-        (lambda api: api.put("/videos/1", json={"views": 2000}), "PUT replaces the whole video"),
+        (lambda api: api.put("/videos/1", json={"views": 2000}), "changes only the fields it is sent"),
         (
             lambda api: api.put(
                 "/videos/1",

@@ -358,6 +358,7 @@ def test_gather_an_await_in_a_loop_is_not_praised_as_at_once(server) -> None:
     feedback = check_gather(asyncio.run(one_by_one()), n=20)
     assert feedback.passed is False
     assert "went one after another: all came over one connection" in feedback.message
+    assert "gather" not in feedback.message  # a debug-this: the hint names the cause, the solution names the fix
 
 
 def a_stored_video(server) -> str:
