@@ -84,6 +84,15 @@ class Zones:
         if self in _running:
             _running.remove(self)
 
+    @property
+    def running(self) -> bool:
+        """False once stopped (a lesson's `needs("zones")` then says to run the cell that starts them)."""
+        return self in _running
+
+    def replace_zone(self, server: str, text: str) -> None:
+        """Give one server new records, as an administrator editing a zone file does."""
+        self.servers[server].records = RR.fromZone(text)
+
     def queries(self) -> dict[str, list[str]]:
         """Every question each server received since it started."""
         return {name: list(server.queries) for name, server in self.servers.items()}
@@ -95,7 +104,7 @@ class Zones:
         self.stop()
 
     def __repr__(self) -> str:
-        state = "running" if self in _running else "stopped"
+        state = "running" if self.running else "stopped"
         return f"<Zones {', '.join(f'{name} on 127.0.0.1:{port}' for name, port in self.ports.items())} ({state})>"
 
 
