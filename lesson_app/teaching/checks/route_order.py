@@ -70,6 +70,17 @@ def _judge_app(app: Any, *, converter: bool) -> Feedback:
             latest, seven = http.get("/videos/latest"), http.get("/videos/7")
     except Exception as exc:  # an app that cannot start: show the learner what went wrong
         return hint(f"the app did not answer ({exception_text(exc)}); run the cell again after fixing that.")
+    return _judge_answers(app, latest, seven, converter=converter)
+
+
+def _judge_answers(app: Any, latest: httpx.Response, seven: httpx.Response, *, converter: bool) -> Feedback:
+    """Say which function answered each request, and what to move when it was the wrong one."""
+    has_latest = any(getattr(route, "path", "") == "/videos/latest" for route in app.routes)
+    if latest.status_code == 422 and not has_latest:
+        return hint(
+            "GET /videos/latest answered 422, and the app has no /videos/latest route any more: keep both "
+            "routes, and put the fixed path first."
+        )
     if latest.status_code == 422:
         return hint(
             "GET /videos/latest answered 422: FastAPI tried /videos/{video_id} first, it matched "
@@ -77,6 +88,11 @@ def _judge_app(app: Any, *, converter: bool) -> Feedback:
             "Put the fixed path first."
         )
     said = {path: _function(response) for path, response in (("/videos/latest", latest), ("/videos/7", seven))}
+    if said["/videos/latest"] == "read_video":
+        return hint(
+            "GET /videos/latest called read_video: /videos/{video_id} still comes first and matches it (the type "
+            "in the function plays no part in matching); put the /videos/latest route above it."
+        )
     if said != {"/videos/latest": "read_latest", "/videos/7": "read_video"}:
         return hint(
             "; ".join(f"GET {path} {_outcome(found)}" for path, found in said.items())

@@ -47,8 +47,8 @@ def _send(client: Any, request: str) -> tuple[int, str]:
     return int(response.status_code), str(response.reason_phrase)
 
 
-def check_status_predictions(prediction: Any, client: Any) -> Feedback:
-    """Send the four requests with `client` and compare each status code with the learner's prediction."""
+def _refuse(prediction: Any) -> Feedback | None:
+    """The feedback for a prediction that cannot be judged yet: a `...`, a missing key, a value that is no code."""
     if all_placeholders(prediction):
         return waiting("a status code for each request, e.g. `200`")
     if not same_keys(prediction, dict.fromkeys(REQUESTS)):
@@ -60,6 +60,13 @@ def check_status_predictions(prediction: Any, client: Any) -> Feedback:
             return hint(
                 f"write the prediction for {request!r} as a status code, such as 404; got {prediction[request]!r}."
             )
+    return None
+
+
+def check_status_predictions(prediction: Any, client: Any) -> Feedback:
+    """Send the four requests with `client` and compare each status code with the learner's prediction."""
+    if (refused := _refuse(prediction)) is not None:
+        return refused
     try:
         actual = {request: _send(client, request) for request in REQUESTS}
     except Exception as exc:  # a closed client, a stopped server: say so instead of judging

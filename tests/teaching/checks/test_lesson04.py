@@ -206,6 +206,13 @@ def test_route_order_debug_with_a_str_parameter_runs_the_wrong_function() -> Non
     feedback = check_route_order(latest_app("str", "latest"))
     assert feedback.passed is False
     assert "GET /videos/latest called read_video" in feedback.message, feedback
+    assert "the type in the function plays no part in matching" in feedback.message
+
+
+def test_route_order_debug_with_the_fixed_route_deleted() -> None:
+    feedback = check_route_order(latest_app("int"))
+    assert feedback.passed is False
+    assert "the app has no /videos/latest route any more" in feedback.message, feedback
 
 
 def test_route_order_debug_with_a_route_deleted() -> None:
