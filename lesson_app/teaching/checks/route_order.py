@@ -62,60 +62,74 @@ def _judge_app(app: Any, *, converter: bool) -> Feedback:
     """Send GET /videos/latest and GET /videos/7 to `app` on a real port, and say which function answered."""
     from lesson_app.runtime.server import start_server
 
+    handled: dict[str, str | None] = {}
+
+    async def tap(scope: Any, receive: Any, send: Any) -> None:
+        # Routing writes the matched route's function into the request's scope: read it once the app is done,
+        # so the judgement rests on which function really ran, whatever it is called or returns.
+        await app(scope, receive, send)
+        if scope["type"] == "http":
+            handled[scope["path"]] = getattr(scope.get("endpoint"), "__name__", None)
+
     try:
         with (
-            start_server(app, port=0, name="lesson04-check") as server,
+            start_server(tap, port=0, name="lesson04-check") as server,
             httpx.Client(base_url=server.url) as http,
         ):
             latest, seven = http.get("/videos/latest"), http.get("/videos/7")
     except Exception as exc:  # an app that cannot start: show the learner what went wrong
         return hint(f"the app did not answer ({exception_text(exc)}); run the cell again after fixing that.")
-    return _judge_answers(app, latest, seven, converter=converter)
+    said = {
+        path: handled.get(path) if response.status_code == 200 else None
+        for path, response in (("/videos/latest", latest), ("/videos/7", seven))
+    }
+    return _judge_answers(app, latest.status_code, said, converter=converter)
 
 
-def _judge_answers(app: Any, latest: httpx.Response, seven: httpx.Response, *, converter: bool) -> Feedback:
+def _names(app: Any) -> tuple[str, str]:
+    """The functions of the app's two routes: the fixed one's and the one with the parameter."""
+    names = {getattr(r, "path", ""): getattr(r, "endpoint", None) for r in app.routes}
+    latest = getattr(names.get("/videos/latest"), "__name__", "read_latest")
+    video = next(
+        (getattr(f, "__name__", "") for p, f in names.items() if p.startswith("/videos/{video_id")), "read_video"
+    )
+    return latest, video
+
+
+def _judge_answers(app: Any, latest_status: int, said: dict[str, str | None], *, converter: bool) -> Feedback:
     """Say which function answered each request, and what to move when it was the wrong one."""
-    has_latest = any(getattr(route, "path", "") == "/videos/latest" for route in app.routes)
-    if latest.status_code == 422 and not has_latest:
+    latest, video = _names(app)
+    if latest_status == 422 and not any(getattr(route, "path", "") == "/videos/latest" for route in app.routes):
         return hint(
             "GET /videos/latest answered 422, and the app has no /videos/latest route any more: keep both "
             "routes, and put the fixed path first."
         )
-    if latest.status_code == 422:
+    if latest_status == 422:
         return hint(
             "GET /videos/latest answered 422: FastAPI tried /videos/{video_id} first, it matched "
             "(a path parameter matches any one segment), and then 'latest' is not an integer. "
             "Put the fixed path first."
         )
-    said = {path: _function(response) for path, response in (("/videos/latest", latest), ("/videos/7", seven))}
-    if said["/videos/latest"] == "read_video":
+    if said["/videos/latest"] == video:
         return hint(
-            "GET /videos/latest called read_video: /videos/{video_id} still comes first and matches it (the type "
+            f"GET /videos/latest called {video}: /videos/{{video_id}} still comes first and matches it (the type "
             "in the function plays no part in matching); put the /videos/latest route above it."
         )
-    if said != {"/videos/latest": "read_latest", "/videos/7": "read_video"}:
+    if said != {"/videos/latest": latest, "/videos/7": video}:
         return hint(
             "; ".join(f"GET {path} {_outcome(found)}" for path, found in said.items())
-            + ". Each should call its own function: move a route, don't delete or rename one."
+            + ". Each should call its own function: move a route, don't delete one."
         )
     if converter:
         return correct(
-            "with the path converter {video_id:int}, /videos/{video_id} matches digits only, so /videos/latest "
-            "reaches read_latest() and /videos/7 still reaches read_video(video_id=7). Moving the fixed path "
+            f"with the path converter {{video_id:int}}, /videos/{{video_id}} matches digits only, so /videos/latest "
+            f"reaches {latest}() and /videos/7 still reaches {video}(video_id=7). Moving the fixed path "
             "first would also have done it."
         )
     return correct(
-        "the fixed path comes first, so /videos/latest calls read_latest() and /videos/7 still "
-        "reaches read_video(video_id=7)."
+        f"the fixed path comes first, so /videos/latest calls {latest}() and /videos/7 still "
+        f"reaches {video}(video_id=7)."
     )
-
-
-def _function(response: httpx.Response) -> str | None:
-    """The function a test app's answer names, or None when it answered something else (a 404, say)."""
-    try:
-        return response.json().get("function") if response.status_code == 200 else None
-    except (ValueError, AttributeError):
-        return None
 
 
 def _outcome(found: str | None) -> str:

@@ -170,9 +170,17 @@ def latest_app(*routes: tuple[str, str]) -> FastAPI:
     app = FastAPI()
     for kind in routes:
         if kind == "latest":
-            app.get("/videos/latest")(lambda: {"function": "read_latest"})
+
+            def read_latest():
+                return {"function": "read_latest"}
+
+            app.get("/videos/latest")(read_latest)
         elif kind == "str":
-            app.get("/videos/{video_id}")(lambda video_id: {"function": "read_video", "video_id": video_id})
+
+            def read_video_by_text(video_id: str):
+                return {"function": "read_video", "video_id": video_id}
+
+            app.get("/videos/{video_id}")(read_video_by_text)
         else:
             path = "/videos/{video_id:int}" if kind == "converter" else "/videos/{video_id}"
 
@@ -205,8 +213,31 @@ def test_route_order_debug_fixed_with_the_int_converter(routes: tuple[str, str])
 def test_route_order_debug_with_a_str_parameter_runs_the_wrong_function() -> None:
     feedback = check_route_order(latest_app("str", "latest"))
     assert feedback.passed is False
-    assert "GET /videos/latest called read_video" in feedback.message, feedback
+    assert "GET /videos/latest called read_video_by_text" in feedback.message, feedback
     assert "the type in the function plays no part in matching" in feedback.message
+
+
+def test_route_order_debug_judges_the_function_that_ran_not_its_answer() -> None:
+    """A function that claims another's name in its answer is judged by which one FastAPI really called."""
+    app = FastAPI()
+
+    def show_latest():
+        return {"function": "read_latest"}
+
+    def show_video(video_id: int):
+        return {"function": "read_video", "video_id": video_id}
+
+    app.get("/videos/{video_id}")(show_video)
+    app.get("/videos/{video_id}/latest")(show_latest)  # moved to another path: never reached by /videos/latest
+    feedback = check_route_order(app)
+    assert feedback.passed is False
+    assert "no /videos/latest route any more" in feedback.message, feedback
+    renamed = FastAPI()
+    renamed.get("/videos/latest")(show_latest)
+    renamed.get("/videos/{video_id}")(show_video)
+    feedback = check_route_order(renamed)
+    assert feedback.passed is True, feedback
+    assert "/videos/latest calls show_latest() and /videos/7 still reaches show_video(video_id=7)" in feedback.message
 
 
 def test_route_order_debug_with_the_fixed_route_deleted() -> None:
