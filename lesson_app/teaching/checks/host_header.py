@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Any
 
-from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+import httpx
+
+from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import not_a_response
 
 
 def check_host_header(response: Any) -> Feedback:
-    """Check a request to /echo, on the lesson server's address, that asked for the site shop.test."""
+    """Check a request to /echo, on the lesson server's address, that asked for the site shop.test.
+
+    `response` may also be a function that sends the request: the checker calls it, so that a name that does
+    not resolve becomes a sentence that says why, instead of a ConnectError's traceback.
+    """
     if not_attempted(response):
         return waiting("a request to /echo that asks for the site shop.test, e.g. `client.get(...)`")
+    if callable(response):
+        try:
+            response = response()
+        except httpx.ConnectError as exc:
+            return _not_sent(exc)
+        except Exception as exc:  # the learner's own code raised: show what, not a guess
+            return hint(f"your function raised {exception_text(exc)}; it should return `client.get(...)`'s response.")
     if (refused := not_a_response(response, then="Keep the whole response: no .json() at the end.")) is not None:
         return refused
     if response.request.url.path != "/echo":
@@ -30,6 +44,34 @@ def check_host_header(response: Any) -> Feedback:
             "how one IP address serves many sites."
         )
     return _wrong_site(host, query, headers)
+
+
+def _not_sent(exc: httpx.ConnectError) -> Feedback:
+    """Explain a request that never left: the URL's name does not resolve, or no server listens there."""
+    try:
+        host = exc.request.url.host
+    except RuntimeError:  # httpx raises this when the error carries no request
+        host = "the URL's host"
+    if _caused_by(exc, socket.gaierror):
+        return hint(
+            f"the request never left: your operating system could not resolve {host} (it exists only in this "
+            "lesson's zones, which your operating system never asks), so keep the lesson server's address in the "
+            'URL, as `client.get("/echo", ...)` does, and name the site in the Host header.'
+        )
+    return hint(
+        f"nothing answered at {host} ({exception_text(exc)}); is the server from the cells above running? Send the "
+        "request to the lesson server's address with `client`."
+    )
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Say whether `kind` is anywhere in the chain of exceptions that led to `exc`."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _wrong_site(host: str, query: dict[str, Any], headers: dict[str, str]) -> Feedback:

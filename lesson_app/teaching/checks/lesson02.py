@@ -8,7 +8,8 @@ from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
-# Notebook 02 imports every checker of its lesson from here; the Host header check lives in a module of its own.
+# Notebook 02 imports every checker of its lesson from here; two live in modules of their own.
+from lesson_app.teaching.checks.dns_cache import check_cache_prediction as check_cache_prediction
 from lesson_app.teaching.checks.host_header import check_host_header as check_host_header
 from lesson_app.teaching.restart import make_needs
 
@@ -19,6 +20,7 @@ MADE_IN = {
     "server": "Start the real parts",
     "client": "Start the real parts",
     "resolve": "DNS without the internet: a resolver in a few lines",
+    "zones": "Who knows the answer: delegation",
 }
 needs = make_needs(MADE_IN)
 

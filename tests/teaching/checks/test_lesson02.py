@@ -11,7 +11,13 @@ import pytest
 
 from lesson_app import create_app, start_server
 from lesson_app.runtime.embedded import free_port
-from lesson_app.teaching.checks.lesson02 import check_example_ip, check_host_header, check_is_valid_ipv4
+from lesson_app.teaching.checks.lesson02 import (
+    check_cache_prediction,
+    check_example_ip,
+    check_host_header,
+    check_is_valid_ipv4,
+)
+from lesson_app.teaching.dns_zones import Zones, start_zones
 
 
 def solution_with_ipaddress(text: str) -> bool:
@@ -284,3 +290,98 @@ def test_host_header_wrong_answers(server_and_client, send, expected: str) -> No
 
 def test_host_header_not_attempted() -> None:
     assert check_host_header(...).passed is None
+
+
+def test_host_header_function_solution(server_and_client) -> None:
+    _, client = server_and_client
+    feedback = check_host_header(lambda: client.get("/echo", headers={"Host": "shop.test"}))
+    assert feedback.passed is True, feedback
+
+
+def test_host_header_function_with_the_name_in_the_url_says_it_does_not_resolve(server_and_client) -> None:
+    """The exercise's bug: shop.test resolves nowhere, which httpx reports as a ConnectError."""
+    _, client = server_and_client
+    feedback = check_host_header(lambda: client.get("http://shop.test/echo"))
+    assert feedback.passed is False
+    assert "the request never left: your operating system could not resolve shop.test" in feedback.message
+    assert "name the site in the Host header" in feedback.message
+
+
+def test_host_header_function_to_a_closed_port_says_nothing_answered() -> None:
+    with httpx.Client() as http:
+        feedback = check_host_header(lambda: http.get(f"http://127.0.0.1:{free_port()}/echo"))
+    assert feedback.passed is False
+    assert "nothing answered at 127.0.0.1" in feedback.message, feedback
+
+
+def test_host_header_function_that_raises_is_shown() -> None:
+    feedback = check_host_header(lambda: {}["host"])
+    assert feedback.passed is False
+    assert "your function raised `KeyError: 'host'`" in feedback.message, feedback
+
+
+def test_host_header_function_asking_for_another_site(server_and_client) -> None:
+    _, client = server_and_client
+    feedback = check_host_header(lambda: client.get("/echo", headers={"Host": "videos.test"}))
+    assert "you asked for the site videos.test" in feedback.message, feedback
+
+
+@pytest.fixture
+def zones() -> Iterator[Zones]:
+    with start_zones() as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    "prediction",
+    [
+        {"200 seconds later": 0, "400 seconds later": 1},
+        {"200 seconds later": "0", "400 seconds later": " 1 "},
+    ],
+)
+def test_cache_prediction_right(zones: Zones, prediction) -> None:
+    feedback = check_cache_prediction(prediction, zones)
+    assert feedback.passed is True, feedback
+    assert "the cold lookup took 3 queries" in feedback.message
+    assert "400 seconds later, 1 query: the answer's TTL of 300 seconds had run out" in feedback.message
+    assert "not root or ns.test." in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("prediction", "expected"),
+    [
+        ({"200 seconds later": 3, "400 seconds later": 1}, "a resolver keeps an answer for its TTL (300 seconds"),
+        ({"200 seconds later": 1, "400 seconds later": 1}, "sends no query while it lasts"),
+        ({"200 seconds later": 0, "400 seconds later": 0}, "you predicted 0 for 400 seconds later, but the answer"),
+        ({"200 seconds later": 0, "400 seconds later": 3}, "as many as the cold lookup, but the resolver also cached"),
+        ({"200 seconds later": 0, "400 seconds later": 2}, "you predicted 2 for 400 seconds later, but the resolver"),
+        ({"200 seconds later": 0, "400 seconds later": ...}, "fill in '400 seconds later' too"),
+        ({"200 seconds later": "one", "400 seconds later": 1}, "as a number of queries, such as 3; got 'one'"),
+        ({"200 seconds later": True, "400 seconds later": 1}, "as a number of queries, such as 3; got True"),
+        ({"200 seconds later": -1, "400 seconds later": 1}, "as a number of queries, such as 3; got -1"),
+        ({"after 200": 0, "after 400": 1}, "keep the dictionary's two keys"),
+        (1, "keep the dictionary's two keys"),
+    ],
+)
+def test_cache_prediction_wrong(zones: Zones, prediction, expected: str) -> None:
+    feedback = check_cache_prediction(prediction, zones)
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+
+
+def test_cache_prediction_wrong_answer_shows_what_really_happened(zones: Zones) -> None:
+    feedback = check_cache_prediction({"200 seconds later": 3, "400 seconds later": 3}, zones)
+    assert "What really happened: the cold lookup took 3 queries; 200 seconds later, 0 queries" in feedback.message
+
+
+@pytest.mark.parametrize("prediction", [..., {"200 seconds later": ..., "400 seconds later": ...}])
+def test_cache_prediction_not_attempted(zones: Zones, prediction) -> None:
+    assert check_cache_prediction(prediction, zones).passed is None
+
+
+def test_cache_prediction_with_stopped_servers_says_to_start_them() -> None:
+    stopped = start_zones()
+    stopped.stop()
+    feedback = check_cache_prediction({"200 seconds later": 0, "400 seconds later": 1}, stopped)
+    assert feedback.passed is False
+    assert "the lesson's name servers did not answer" in feedback.message, feedback

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from lesson_app.teaching.checks.lesson04 import (
-    FUNCTIONS,
-    check_functions,
     check_method_not_allowed,
     check_next_video,
     check_route_order,
+    check_status_predictions,
 )
 
 
@@ -20,50 +21,74 @@ def response(method: str, path: str, status: int, **headers: str) -> httpx.Respo
     return httpx.Response(status, headers=headers, request=httpx.Request(method, f"http://127.0.0.1:8000{path}"))
 
 
-# --- exercise 1: which function runs -------------------------------------------------------------------------
+# --- exercise 1: predict the status codes, then run ------------------------------------------------------
 
-
-def test_functions_solution_passes() -> None:
-    feedback = check_functions(dict(FUNCTIONS))
-    assert feedback.passed is True
-    assert "update_video" in feedback.message
-
-
-def test_functions_accepts_parentheses_and_function_objects() -> None:
-    from lesson_app.api.routers import videos
-
-    answers = {"GET /videos/5": "read_video()", "PATCH /videos/5": videos.update_video, "GET /videos": " list_videos "}
-    assert check_functions(answers).passed is True
-
-
-def test_functions_not_attempted() -> None:
-    assert check_functions(...).passed is None
-    assert check_functions(dict.fromkeys(FUNCTIONS, ...)).passed is None
+RIGHT = {"GET /videos/latest": 422, "PUT /videos": 405, "GET /Videos": 404, "HEAD /echo": 405}
 
 
 @pytest.mark.parametrize(
-    ("request_line", "wrong", "expected_hint"),
+    "prediction",
     [
-        ("PATCH /videos/5", "read_video", "only answers GET"),  # path matched, method ignored
-        ("PATCH /videos/5", "replace_video", "PUT"),  # PUT and PATCH mixed up
-        ("GET /videos", "create_video", "answers POST"),
-        ("GET /videos", "read_video", "needs an id"),
-        ("GET /videos/5", "list_videos", "id segment"),
-        ("GET /videos/5", "get_video", "route table"),  # a name that is no route's function
+        RIGHT,
+        {"GET /videos/latest": "422", "PUT /videos": " 405 ", "GET /Videos": "404 Not Found", "HEAD /echo": 405},
+        {key: HTTPStatus(value) for key, value in RIGHT.items()},
     ],
 )
-def test_functions_usual_mistakes(request_line: str, wrong: str, expected_hint: str) -> None:
-    feedback = check_functions({**FUNCTIONS, request_line: wrong})
+def test_status_predictions_right(client: httpx.Client, prediction) -> None:
+    feedback = check_status_predictions(prediction, client)
+    assert feedback.passed is True, feedback
+    assert "GET /videos/latest → 422 Unprocessable Content" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("request_line", "guess", "expected"),
+    [
+        ("GET /videos/latest", 404, "a 404 would need no route to match, but /videos/{video_id} matches"),
+        ("GET /videos/latest", 200, "the lesson API has no route for /videos/latest"),
+        ("GET /videos/latest", 405, "only then does FastAPI try to make 'latest' an int"),
+        ("PUT /videos", 404, "404 is for a path no route has; /videos has routes, just none for PUT"),
+        ("PUT /videos", 422, "the Allow header lists GET, POST"),
+        ("GET /Videos", 200, "paths are case-sensitive"),
+        ("GET /Videos", 405, "405 needs a route with that path"),
+        ("HEAD /echo", 200, "FastAPI answers it only where a route asks for it"),
+        ("HEAD /echo", 404, "the path exists but not for HEAD"),
+    ],
+)
+def test_status_predictions_wrong(client: httpx.Client, request_line: str, guess: int, expected: str) -> None:
+    feedback = check_status_predictions({**RIGHT, request_line: guess}, client)
     assert feedback.passed is False
-    assert request_line in feedback.message and expected_hint in feedback.message
+    assert f"3 of 4 right. {request_line}: you predicted {guess}, the server answered" in feedback.message
+    assert expected in feedback.message, feedback
 
 
-def test_functions_partly_answered_and_wrong_shape() -> None:
-    partly = {**FUNCTIONS, "GET /videos": ...}
-    feedback = check_functions(partly)
-    assert feedback.passed is False and "still `...`" in feedback.message
-    assert "keep the dictionary" in check_functions({"GET /videos/5": "read_video"}).message
-    assert "as text" in check_functions({**FUNCTIONS, "GET /videos": 3}).message
+@pytest.mark.parametrize(
+    ("prediction", "expected"),
+    [
+        ({**RIGHT, "HEAD /echo": ...}, "predict 'HEAD /echo' too"),
+        ({**RIGHT, "GET /Videos": "not found"}, "as a status code, such as 404; got 'not found'"),
+        ({**RIGHT, "GET /Videos": True}, "got True"),
+        ({**RIGHT, "GET /Videos": 4040}, "got 4040"),
+        ({"GET /videos/latest": 422}, "keep the dictionary's four keys"),
+        ([422, 405, 404, 405], "keep the dictionary's four keys"),
+    ],
+)
+def test_status_predictions_wrong_shape(client: httpx.Client, prediction, expected: str) -> None:
+    feedback = check_status_predictions(prediction, client)
+    assert feedback.passed is False
+    assert expected in feedback.message, feedback
+
+
+@pytest.mark.parametrize("prediction", [..., dict.fromkeys(RIGHT, ...)])
+def test_status_predictions_not_attempted(client: httpx.Client, prediction) -> None:
+    assert check_status_predictions(prediction, client).passed is None
+
+
+def test_status_predictions_with_a_closed_client_say_so() -> None:
+    closed = httpx.Client(base_url="http://127.0.0.1:9")
+    closed.close()
+    feedback = check_status_predictions(RIGHT, closed)
+    assert feedback.passed is False
+    assert "the requests could not be sent" in feedback.message, feedback
 
 
 # --- exercise 2: 405 and Allow ------------------------------------------------------------------------------
@@ -125,12 +150,106 @@ def test_route_order_not_attempted() -> None:
 
 @pytest.mark.parametrize(
     "answer",
-    [["/videos/latest"], ["/videos/latest", "/videos/{id}"], "/videos/latest, /videos/{video_id}", None],
+    [["/videos/latest"], ["/videos/latest", "/videos/{id}"]],
 )
 def test_route_order_wrong_shape(answer: object) -> None:
     feedback = check_route_order(answer)
     assert feedback.passed is False
     assert "exactly the two paths" in feedback.message
+
+
+@pytest.mark.parametrize("answer", ["/videos/latest, /videos/{video_id}", None, FastAPI])
+def test_route_order_neither_app_nor_list(answer: object) -> None:
+    feedback = check_route_order(answer)
+    assert feedback.passed is False
+    assert "pass the app itself, `check_route_order(latest_app)`" in feedback.message, feedback
+
+
+def latest_app(*routes: tuple[str, str]) -> FastAPI:
+    """The exercise's app, its routes added in the order given: ("int" | "str" | "converter" | "latest")."""
+    app = FastAPI()
+    for kind in routes:
+        if kind == "latest":
+
+            def read_latest():
+                return {"function": "read_latest"}
+
+            app.get("/videos/latest")(read_latest)
+        elif kind == "str":
+
+            def read_video_by_text(video_id: str):
+                return {"function": "read_video", "video_id": video_id}
+
+            app.get("/videos/{video_id}")(read_video_by_text)
+        else:
+            path = "/videos/{video_id:int}" if kind == "converter" else "/videos/{video_id}"
+
+            def read_video(video_id: int):
+                return {"function": "read_video", "video_id": video_id}
+
+            app.get(path)(read_video)
+    return app
+
+
+def test_route_order_debug_the_app_as_given_is_the_bug() -> None:
+    feedback = check_route_order(latest_app("int", "latest"))
+    assert feedback.passed is False
+    assert "GET /videos/latest answered 422" in feedback.message and "Put the fixed path first" in feedback.message
+
+
+def test_route_order_debug_fixed_by_moving_the_route() -> None:
+    feedback = check_route_order(latest_app("latest", "int"))
+    assert feedback.passed is True, feedback
+    assert "the fixed path comes first" in feedback.message
+
+
+@pytest.mark.parametrize("routes", [("converter", "latest"), ("latest", "converter")])
+def test_route_order_debug_fixed_with_the_int_converter(routes: tuple[str, str]) -> None:
+    feedback = check_route_order(latest_app(*routes))
+    assert feedback.passed is True, feedback
+    assert "path converter {video_id:int}" in feedback.message
+
+
+def test_route_order_debug_with_a_str_parameter_runs_the_wrong_function() -> None:
+    feedback = check_route_order(latest_app("str", "latest"))
+    assert feedback.passed is False
+    assert "GET /videos/latest called read_video_by_text" in feedback.message, feedback
+    assert "the type in the function plays no part in matching" in feedback.message
+
+
+def test_route_order_debug_judges_the_function_that_ran_not_its_answer() -> None:
+    """A function that claims another's name in its answer is judged by which one FastAPI really called."""
+    app = FastAPI()
+
+    def show_latest():
+        return {"function": "read_latest"}
+
+    def show_video(video_id: int):
+        return {"function": "read_video", "video_id": video_id}
+
+    app.get("/videos/{video_id}")(show_video)
+    app.get("/videos/{video_id}/latest")(show_latest)  # moved to another path: never reached by /videos/latest
+    feedback = check_route_order(app)
+    assert feedback.passed is False
+    assert "no /videos/latest route any more" in feedback.message, feedback
+    renamed = FastAPI()
+    renamed.get("/videos/latest")(show_latest)
+    renamed.get("/videos/{video_id}")(show_video)
+    feedback = check_route_order(renamed)
+    assert feedback.passed is True, feedback
+    assert "/videos/latest calls show_latest() and /videos/7 still reaches show_video(video_id=7)" in feedback.message
+
+
+def test_route_order_debug_with_the_fixed_route_deleted() -> None:
+    feedback = check_route_order(latest_app("int"))
+    assert feedback.passed is False
+    assert "the app has no /videos/latest route any more" in feedback.message, feedback
+
+
+def test_route_order_debug_with_a_route_deleted() -> None:
+    feedback = check_route_order(latest_app("latest"))
+    assert feedback.passed is False
+    assert "GET /videos/7 reached no function" in feedback.message and "don't delete" in feedback.message
 
 
 def test_route_order_with_the_int_converter_is_told_it_is_the_other_way_out() -> None:
