@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
-from lesson_app.teaching.checks.guards import all_placeholders, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, same_keys, whole_number
 
 WAYS = ("one client", "a new client each time")
 WHY = {
@@ -38,7 +38,7 @@ def _refused(prediction: Any) -> Feedback | None:
         value = prediction[way]
         if not_attempted(value):
             return hint(f"{way!r} is still `...`: predict a number for it too.")
-        if isinstance(value, bool) or not isinstance(value, int):
+        if whole_number(value) is None:
             return hint(f"{way!r}: write a whole number of connections, like 3; got {value!r}.")
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, waiting
-from lesson_app.teaching.checks.guards import all_placeholders, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, same_keys, whole_number
 from lesson_app.teaching.dns_resolver import Lookup, RecursiveResolver
 
 # The prediction's keys, and when each lookup happens: seconds after a first, cold lookup of shop.test.
@@ -14,11 +14,8 @@ LATER = {"200 seconds later": 200, "400 seconds later": 400}
 
 def _as_count(value: Any) -> int | None:
     """A prediction as a number of queries: 1, or "1"; None for anything else."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    number = whole_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def run_lookups(zones: Any) -> tuple[Lookup, dict[str, Lookup]]:

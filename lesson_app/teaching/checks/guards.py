@@ -58,3 +58,17 @@ def first_wrong(
         if (refused := judge(key, wanted, given)) is not None:
             return refused
     return None
+
+
+def whole_number(value: Any) -> int | None:
+    """A learner's number as an int: 3, 3.0, "3" or " 3 " alike (a prediction is judged on its value, not on how
+    Python spells it); None for True/False, 3.5, "three" or anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return int(value)  # an `httpx.codes` or `HTTPStatus` member too
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None

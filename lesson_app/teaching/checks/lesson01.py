@@ -9,7 +9,7 @@ import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.content_length import check_content_length as check_content_length
-from lesson_app.teaching.checks.guards import not_a_response
+from lesson_app.teaching.checks.guards import not_a_response, whole_number
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -29,15 +29,14 @@ def check_hidden_port(answer: Any) -> Feedback:
     """Check the port `https://chatgpt.com/c` connects to although it names none: 443."""
     if not_attempted(answer):
         return waiting("a port number, e.g. `hidden_port = 1234`")
-    if isinstance(answer, str) and answer.strip().isdigit():
-        return hint(f"write the port as a number, without quotes: `hidden_port = {answer.strip()}`.")
     if answer is None:
         return hint(
             "httpx.URL(...).port says None because the URL names no port, but the connection still goes to a "
             "real port number: the default of the URL's scheme. Which number is that for https?"
         )
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if (number := whole_number(answer)) is None:
         return hint(f"expected a whole number such as 1234, got {answer!r}.")
+    answer = number
     if answer == 443:
         return correct(
             "443. A URL that names no port uses its scheme's default: 443 for https (80 for http), so "

@@ -9,6 +9,7 @@ from typing import Any
 from lesson_app.runtime.server import LessonServer, PortInUseError
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.connection_count import check_connection_prediction as check_connection_prediction
+from lesson_app.teaching.checks.guards import whole_number
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -25,10 +26,9 @@ def check_port_count(answer: Any) -> Feedback:
     """Check how many TCP port numbers one address has: 0 to 65535, which is 65536."""
     if not_attempted(answer):
         return waiting("a number, e.g. `port_count = 1000`")
-    if isinstance(answer, str) and answer.strip().isdigit():
-        return hint(f"write it as a number, without quotes: `port_count = {answer.strip()}`.")
-    if isinstance(answer, bool) or not isinstance(answer, int):
+    if (number := whole_number(answer)) is None:
         return hint(f"expected a whole number, got {answer!r}.")
+    answer = number
     if answer == 65536:
         return correct("65536 = 2 ** 16: the numbers 0 to 65535, for TCP (and as many again for UDP).")
     if answer == 65535:

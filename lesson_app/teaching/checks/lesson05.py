@@ -12,7 +12,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 05 imports every checker of its lesson from here; the route check lives in a module of its own.
 from lesson_app.teaching.checks.clip_route import check_clip_route as check_clip_route
-from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, not_a_response, same_keys, whole_number
 from lesson_app.teaching.checks.status_code_hints import REASON, WHY_NOT
 from lesson_app.teaching.restart import make_needs
 
@@ -44,9 +44,7 @@ SCENARIOS = {
 
 def _code(answer: Any) -> int | None:
     """A status code is an int (an `httpx.codes` member is one too); text, floats and booleans are not."""
-    if isinstance(answer, int) and not isinstance(answer, bool):
-        return int(answer)
-    return None
+    return whole_number(answer)
 
 
 def _send_each(client: httpx.Client) -> dict[str, int]:

@@ -13,7 +13,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 # Notebook 05b imports every checker of its lesson from here; the two that serve an app live in modules of their own.
 from lesson_app.teaching.checks.cookie_route import check_cookie_route as check_cookie_route
 from lesson_app.teaching.checks.etag_check import check_etag as check_etag
-from lesson_app.teaching.checks.guards import all_placeholders, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, same_keys, whole_number
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each.
@@ -86,7 +86,7 @@ def _run(client: httpx.Client, name: str) -> tuple[int, list[int]]:
 
 
 def _number(given: Any) -> int | None:
-    return int(given) if isinstance(given, int) and not isinstance(given, bool) else None
+    return whole_number(given)
 
 
 def _unfit(prediction: dict[str, Any]) -> Feedback | None:

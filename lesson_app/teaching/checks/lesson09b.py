@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from lesson_app.runtime.databases import lesson_database, plain_url
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.expand_step import check_expand as check_expand
+from lesson_app.teaching.checks.guards import whole_number
 from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_unknown_op
 from lesson_app.teaching.checks.plan_prediction import check_plan_prediction as check_plan_prediction
@@ -64,15 +65,10 @@ def rows_after_upgrade_heads(database_url: URL | None = None) -> list[str]:
 def _as_count(answer: Any) -> int | None:
     """Read a prediction written as 2, 2.0, "2" or "two"; None when it is not a number of rows."""
     words = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3}
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, float) and answer.is_integer():
-        return int(answer)
-    if isinstance(answer, int):
-        return answer
     if isinstance(answer, str):
-        cleaned = answer.strip().rstrip(".").lower()
-        return int(cleaned) if cleaned.isdigit() else words.get(cleaned)
+        answer = answer.strip().rstrip(".").lower()  # "2." or "Two." as a sentence ends
+        answer = words.get(answer, answer)
+    return whole_number(answer)
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from lesson_app.models import Youtube
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import whole_number
 from lesson_app.teaching.checks.view_race import Race, raced
 from lesson_app.teaching.restart import make_needs
 
@@ -41,13 +42,7 @@ def add_view_read_modify_write(session: Any, video_id: int) -> None:
 
 def _as_count(prediction: Any) -> int | None:
     """The prediction as a whole number (20, 20.0 and "20" alike), or None when it is not one."""
-    if isinstance(prediction, bool):
-        return None
-    if isinstance(prediction, str) and prediction.strip().isdigit():
-        return int(prediction.strip())
-    if isinstance(prediction, float) and prediction.is_integer():
-        return int(prediction)
-    return prediction if isinstance(prediction, int) else None
+    return whole_number(prediction)
 
 
 def check_one_after_another(prediction: Any, db_url: Any) -> Feedback:

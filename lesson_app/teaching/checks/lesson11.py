@@ -11,7 +11,7 @@ from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, 
 # Notebook 11 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
 from lesson_app.teaching.checks.gather_check import check_gather as check_gather
 from lesson_app.teaching.checks.gather_check import explain_gather_slips as explain_gather_slips
-from lesson_app.teaching.checks.guards import all_placeholders
+from lesson_app.teaching.checks.guards import all_placeholders, whole_number
 from lesson_app.teaching.checks.pool_run import most_at_once, nullpool_connections
 from lesson_app.teaching.restart import make_needs
 
@@ -160,11 +160,9 @@ def check_pool_prediction(answers: Any, no_pool_client: Any = None, engine: Any 
         given = answers.get(question, ...)
         if not_attempted(given):
             return hint(f"still to fill in: {question!r}.")
-        if isinstance(given, float) and given.is_integer():
-            given = int(given)  # 20.0 is the number 20, written as a float
-        if isinstance(given, bool) or not isinstance(given, int):
+        if (number := whole_number(given)) is None:  # 20, 20.0 and "20" are all the number 20
             return hint(f"{question!r}: write a whole number, not {given!r}.")
-        given_numbers[question] = given
+        given_numbers[question] = number
     real, ran = dict(POOL_QUESTIONS), no_pool_client is not None and engine is not None
     if ran:
         try:

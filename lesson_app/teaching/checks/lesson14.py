@@ -19,6 +19,7 @@ from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.server import start_server
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.env_tables import env_py_tables
+from lesson_app.teaching.checks.guards import whole_number
 from lesson_app.teaching.checks.project_steps import load_module
 from lesson_app.teaching.your_project import load_app
 
@@ -66,8 +67,9 @@ def check_query_count(prediction: Any) -> Feedback:
     """Check the predicted number of SELECTs GET /channels sends for the lesson's 3 channels, lazy loading."""
     if not_attempted(prediction):
         return waiting("the number of SELECT statements you expect, as an int")
-    if not isinstance(prediction, int) or isinstance(prediction, bool):
-        return hint(f"{prediction!r} is not a number: give a number (an int), e.g. `my_count = 2`, without quotes.")
+    if (number := whole_number(prediction)) is None:
+        return hint(f"{prediction!r} is not a number: give a number, e.g. `my_count = 2`.")
+    prediction = number
     if prediction == 4:
         return correct("1 SELECT for the channels, then 1 per channel for its videos: 1 + N, the N+1 problem.")
     if prediction in (1, 2):

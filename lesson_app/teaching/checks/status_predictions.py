@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, waiting
-from lesson_app.teaching.checks.guards import all_placeholders, same_keys
+from lesson_app.teaching.checks.guards import all_placeholders, same_keys, whole_number
 
 # The four requests, each chosen for the rule it tests, and why the lesson API answers as it does. The checker
 # sends them for real and compares with what comes back; the reasons explain the codes the lesson API gives.
@@ -33,8 +33,8 @@ MISTAKES = {
 
 def _as_code(value: Any) -> int | None:
     """A prediction as a status code: 404, "404", "404 Not Found" or HTTPStatus.NOT_FOUND; None otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value) if 100 <= value <= 599 else None
+    if (number := whole_number(value)) is not None:
+        return number if 100 <= number <= 599 else None
     if isinstance(value, str) and value.strip()[:3].isascii() and value.strip()[:3].isdigit():
         return _as_code(int(value.strip()[:3]))
     return None

@@ -26,15 +26,19 @@ def test_hidden_port_solution() -> None:
     assert "443 for https" in feedback.message
 
 
+@pytest.mark.parametrize("answer", [443, 443.0, "443", " 443 "])
+def test_hidden_port_right_in_any_spelling(answer: object) -> None:
+    assert check_hidden_port(answer).passed is True
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
         (8000, "8000 is Uvicorn's default"),
         (80, "80 is the default for http://"),
-        ("443", "without quotes"),
         (None, "still goes to a real port number"),
         (22, "`http.client.HTTPS_PORT`"),
-        (443.0, "expected a whole number"),
+        (443.5, "expected a whole number"),
         (True, "expected a whole number"),
     ],
 )

@@ -179,7 +179,7 @@ def test_pool_prediction_accepts_whole_numbers_written_as_floats() -> None:
 
 def test_pool_prediction_partial_and_malformed() -> None:
     assert "still to fill in" in check_pool_prediction({**POOL_QUESTIONS, QUEUEPOOL: ...}).message
-    assert "whole number" in check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: "20"}).message
+    assert "whole number" in check_pool_prediction({**POOL_QUESTIONS, NULLPOOL: "twenty"}).message
     assert "dictionary" in check_pool_prediction([20, 15]).message
 
 
