@@ -43,12 +43,15 @@ def make_needs(made_in: Mapping[str, str]) -> Callable[..., None]:
             if problem is None:
                 continue
             where = made_in.get(name)
-            cell = f"the code cell under “{where}”" if where else "the cells above"
             if problem == "is not defined":
+                # Run All Above first: the cell that makes the name usually needs the cells before it too, so
+                # naming it alone sent learners to a second NameError.
+                made = f" (the code cell under “{where}” makes `{name}`)" if where else ""
                 raise RunEarlierCell(
-                    f"`{name}` is not defined: after a restart the kernel remembers nothing. Run {cell} "
-                    "(or Run > Run All Above), then this cell again."
+                    f"`{name}` is not defined: after a restart the kernel remembers nothing. Use Run > Run All "
+                    f"Above{made}, then run this cell again."
                 )
+            cell = f"the code cell under “{where}”" if where else "the cells above"
             raise RunEarlierCell(f"`{name}` {problem}: run {cell} again (or Run > Run All Above), then this cell.")
 
     needs.made_in = dict(made_in)  # type: ignore[attr-defined]  # read by the tests that check each heading

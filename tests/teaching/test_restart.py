@@ -28,8 +28,8 @@ def test_a_missing_name_gets_one_sentence_naming_the_cell_and_no_traceback(capsy
     shown = capsys.readouterr().out
     assert isinstance(result.error_in_exec, RunEarlierCell)
     assert shown.strip() == (
-        "⏮️ `client` is not defined: after a restart the kernel remembers nothing. Run the code cell under "
-        "“Start it” (or Run > Run All Above), then this cell again."
+        "⏮️ `client` is not defined: after a restart the kernel remembers nothing. Use Run > Run All Above (the "
+        "code cell under “Start it” makes `client`), then run this cell again."
     )
     assert "Traceback" not in shown and "not reached" not in shown
 
