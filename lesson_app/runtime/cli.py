@@ -133,7 +133,7 @@ def _load(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from lesson_app.teaching.bench import main as bench_main
 
-    return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks)
+    return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks, with_suite_ratio=args.suite_ratio)
 
 
 def _check_project(args: argparse.Namespace) -> int:
@@ -159,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="measure start-up and request times")
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
     bench.add_argument("--notebooks", action="store_true", help="also time each notebook run alone under nbval")
+    bench.add_argument(
+        "--suite-ratio",
+        action="store_true",
+        help="also time the whole `pytest` run, then `pytest notebooks` once more, and print their ratio",
+    )
     bench.set_defaults(run=_bench)
     check = commands.add_parser(
         "check-project",

@@ -116,21 +116,46 @@ def notebook_figures() -> list[tuple[str, float]]:
     return rows
 
 
-def pytest_figure() -> list[tuple[str, float]]:
-    """Time the whole test suite, as `uv run pytest` runs it."""
+def _pytest_run(*args: str) -> tuple[str, float]:
+    """Run pytest with these arguments as `uv run pytest` would; return its summary line and the seconds it took."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    return tail, elapsed
+
+
+def pytest_figure() -> list[tuple[str, float]]:
+    """Time the whole test suite, as `uv run pytest` runs it."""
+    tail, elapsed = _pytest_run()
     return [(f"whole pytest run ({tail})", elapsed)]
 
 
-def main(with_pytest: bool = False, with_notebooks: bool = False) -> int:
-    """Print every figure, one per line."""
+def suite_ratio_figures() -> list[tuple[str, float]]:
+    """Time the whole suite, then one more nbval pass over the notebooks, as `.ci/run` does, one after the other.
+
+    The goal is a ratio, not seconds: this machine's speed varies several-fold from day to day (and with what
+    else runs), so only two figures taken in the same few minutes compare.
+    """
+    suite_tail, suite = _pytest_run()
+    notebooks_tail, notebooks = _pytest_run("notebooks")
+    return [
+        (f"whole pytest run ({suite_tail})", suite),
+        (f"one nbval pass, pytest notebooks ({notebooks_tail})", notebooks),
+    ]
+
+
+def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_ratio: bool = False) -> int:
+    """Print every figure, one per line; with the suite ratio, the whole suite's time over one nbval pass last."""
     rows = database_figures() + server_figures()
     rows += notebook_figures() if with_notebooks else []
-    rows += pytest_figure() if with_pytest else []
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
+    rows += pytest_figure() if with_pytest and not with_suite_ratio else []
+    ratio = suite_ratio_figures() if with_suite_ratio else []
+    width = max(len(name) for name, _ in rows + ratio)
+    for name, seconds in rows + ratio:
         print(f"{name:<{width}}  {_ms(seconds)}")
+    if ratio:
+        print(f"{'whole suite / one nbval pass':<{width}}  {ratio[0][1] / ratio[1][1]:8.2f} x   (goal: 3 x or less)")
     return 0
