@@ -20,7 +20,8 @@ from lesson_app.runtime.ports import free_port
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.2f} ms"
+    """Milliseconds for what a learner waits on; seconds from 100 s up (a whole test run), to stay readable."""
+    return f"{seconds:8.1f} s " if seconds >= 100 else f"{seconds * 1000:8.2f} ms"
 
 
 def _median(fn: Callable[[], float], runs: int) -> float:
