@@ -133,15 +133,37 @@ def _load(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from lesson_app.teaching.bench import main as bench_main
 
-    return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks)
+    return bench_main(with_pytest=args.pytest, with_notebooks=args.notebooks, with_suite_ratio=args.suite_ratio)
 
 
 def _check_project(args: argparse.Namespace) -> int:
     from lesson_app.teaching.project_check import check_project
 
-    card = check_project(args.path)
+    try:
+        card = check_project(args.path, only=args.only)
+    except ValueError as exc:  # a row name that is not on the scorecard
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(card)
     return 0 if card.passed else 1
+
+
+def _add_check_project(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser(
+        "check-project",
+        help="grade your own FastAPI + PostgreSQL project folder (exit status 0 only when every check passes)",
+        description="Run the project's own `alembic upgrade head`, `alembic check` and a downgrade round trip on a "
+        "fresh database, start `uvicorn main:app` from the folder, send real requests to /videos, and print a "
+        "scorecard. The database is made for the check and dropped at the end.",
+    )
+    check.add_argument("path", help="the project folder: the one holding main.py, alembic.ini and alembic/")
+    check.add_argument(
+        "--only",
+        action="append",
+        metavar="ROW",
+        help='check only this scorecard row (and the rows it needs), e.g. --only "duplicate url: 409"; repeatable',
+    )
+    check.set_defaults(run=_check_project)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,16 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="measure start-up and request times")
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
     bench.add_argument("--notebooks", action="store_true", help="also time each notebook run alone under nbval")
-    bench.set_defaults(run=_bench)
-    check = commands.add_parser(
-        "check-project",
-        help="grade your own FastAPI + PostgreSQL project folder (exit status 0 only when every check passes)",
-        description="Run the project's own `alembic upgrade head`, `alembic check` and a downgrade round trip on a "
-        "fresh database, start `uvicorn main:app` from the folder, send real requests to /videos, and print a "
-        "scorecard. The database is made for the check and dropped at the end.",
+    bench.add_argument(
+        "--suite-ratio",
+        action="store_true",
+        help="also time the whole `pytest` run, then `pytest notebooks` once more, and print their ratio",
     )
-    check.add_argument("path", help="the project folder: the one holding main.py, alembic.ini and alembic/")
-    check.set_defaults(run=_check_project)
+    bench.set_defaults(run=_bench)
+    _add_check_project(commands)
     args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
     if extra and getattr(args, "action", None) != "psql":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -20,7 +20,8 @@ from lesson_app.runtime.ports import free_port
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.2f} ms"
+    """Milliseconds for what a learner waits on; seconds from 100 s up (a whole test run), to stay readable."""
+    return f"{seconds:8.1f} s " if seconds >= 100 else f"{seconds * 1000:8.2f} ms"
 
 
 def _median(fn: Callable[[], float], runs: int) -> float:
@@ -116,21 +117,61 @@ def notebook_figures() -> list[tuple[str, float]]:
     return rows
 
 
-def pytest_figure() -> list[tuple[str, float]]:
-    """Time the whole test suite, as `uv run pytest` runs it."""
+SLOWEST = 12  # how many of the suite's costliest files `--suite-ratio` lists
+
+
+def _pytest_run(*args: str) -> tuple[str, float, str]:
+    """Run pytest with these arguments as `uv run pytest` would; return its summary line, seconds and output."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    return tail, elapsed, result.stdout
+
+
+def costliest_files(output: str) -> list[tuple[str, float]]:
+    """Sum pytest's `--durations=0` lines ("12.34s call  tests/x.py::test_y") per file; the SLOWEST costliest."""
+    totals: dict[str, float] = {}
+    for seconds, node in re.findall(r"^([\d.]+)s (?:setup|call|teardown) +(\S+?)(?:::|$)", output, re.MULTILINE):
+        totals[node] = totals.get(node, 0.0) + float(seconds)
+    return sorted(totals.items(), key=lambda item: -item[1])[:SLOWEST]
+
+
+def pytest_figure() -> list[tuple[str, float]]:
+    """Time the whole test suite, as `uv run pytest` runs it."""
+    tail, elapsed, _ = _pytest_run()
     return [(f"whole pytest run ({tail})", elapsed)]
 
 
-def main(with_pytest: bool = False, with_notebooks: bool = False) -> int:
-    """Print every figure, one per line."""
+def suite_ratio_figures() -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Time the whole suite, then one more nbval pass over the notebooks, as `.ci/run` does, one after the other.
+
+    The goal is a ratio, not seconds: this machine's speed varies several-fold from day to day (and with what
+    else runs), so only two figures taken in the same few minutes compare. Also returns the suite's costliest files.
+    """
+    suite_tail, suite, output = _pytest_run("--durations=0", "--durations-min=0")
+    notebooks_tail, notebooks, _ = _pytest_run("notebooks")
+    figures = [
+        (f"whole pytest run ({suite_tail})", suite),
+        (f"one nbval pass, pytest notebooks ({notebooks_tail})", notebooks),
+    ]
+    return figures, costliest_files(output)
+
+
+def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_ratio: bool = False) -> int:
+    """Print every figure, one per line; with the suite ratio, the whole suite's time over one nbval pass last."""
     rows = database_figures() + server_figures()
     rows += notebook_figures() if with_notebooks else []
-    rows += pytest_figure() if with_pytest else []
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
+    rows += pytest_figure() if with_pytest and not with_suite_ratio else []
+    ratio, files = suite_ratio_figures() if with_suite_ratio else ([], [])
+    width = max(len(name) for name, _ in rows + ratio + files)
+    for name, seconds in rows + ratio:
         print(f"{name:<{width}}  {_ms(seconds)}")
+    if ratio:
+        print(f"{'whole suite / one nbval pass':<{width}}  {ratio[0][1] / ratio[1][1]:8.2f} x   (goal: 3 x or less)")
+        print(f"\nThe suite's {SLOWEST} costliest files, and each one's time over one nbval pass:")
+        for name, seconds in files:
+            print(f"{name:<{width}}  {_ms(seconds)}  {seconds / ratio[1][1]:5.2f} x")
     return 0

@@ -7,8 +7,10 @@ an unexpected error.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -54,24 +56,62 @@ def external_url(tls_server: dict) -> str:
     )
 
 
+# Lessons 12 to 15 build one project in turn (each starts from what the one before left), so they run in order in
+# one kernel lane; every other lesson has its own database and its own server port, so two lanes run side by side:
+# the notebooks wait on servers and subprocesses as much as they compute, and CI's machine has two cores.
+LANES = 2
+PROJECT_CHAIN = [path for path in DATABASE_NOTEBOOKS if lesson_number(path) >= "12"]
+
+
+def notebook_jobs() -> list[list[Path]]:
+    """Return the runs to make, each a list of notebooks for one lane in order: the project chain first (longest)."""
+    return [PROJECT_CHAIN] + [[path] for path in DATABASE_NOTEBOOKS if path not in PROJECT_CHAIN]
+
+
+async def run_notebook(path: Path, env: dict[str, str]) -> str:
+    """Run one notebook in a fresh kernel; return '' or its failure, and check what lesson 00 printed."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    try:
+        await client.async_execute(env=env)
+    except Exception as exc:  # noqa: BLE001 - collect every notebook's failure, then report them all
+        return f"{path.name}: {str(exc).strip().splitlines()[-1]}"
+    if path.name.startswith("00_"):
+        printed = " ".join(str(o.get("text", "")) for cell in notebook.cells for o in cell.get("outputs", []))
+        if "DATABASE_URL is set: the series uses that server" not in printed:
+            return f"{path.name}: did not say that DATABASE_URL is set"
+    return ""
+
+
+async def run_in_lanes(jobs: list[list[Path]], env: dict[str, str]) -> list[str]:
+    """Run the jobs in LANES concurrent lanes; return every failure."""
+    queue: asyncio.Queue[list[Path]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    failures: list[str] = []
+
+    async def lane() -> None:
+        while not queue.empty():
+            for path in queue.get_nowait():
+                failures.append(await run_notebook(path, env))
+
+    await asyncio.gather(*(lane() for _ in range(LANES)))
+    return [failure for failure in failures if failure]
+
+
+def test_the_project_chain_runs_in_order_in_one_lane() -> None:
+    jobs = notebook_jobs()
+    assert [lesson_number(path) for path in jobs[0]] == ["12", "13", "14", "15"]
+    assert sorted(path for job in jobs for path in job) == DATABASE_NOTEBOOKS
+
+
 def test_every_notebook_runs_against_a_tls_database_url(external_url: str, tmp_path) -> None:
     # Lessons 12 and up build a project: in a folder of this test's own, so that nbval's run of lesson 12
     # later in the session still starts from an empty projects folder.
     env = {**os.environ, "DATABASE_URL": external_url, "PROJECTS_DIR": str(tmp_path / "projects")}
-    failures = []
-    for path in DATABASE_NOTEBOOKS:
-        notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        )
-        try:
-            client.execute(env=env)
-        except Exception as exc:  # noqa: BLE001 - collect every notebook's failure, then report them all
-            failures.append(f"{path.name}: {str(exc).strip().splitlines()[-1]}")
-            continue
-        if path.name.startswith("00_"):
-            printed = " ".join(str(o.get("text", "")) for cell in notebook.cells for o in cell.get("outputs", []))
-            assert "DATABASE_URL is set: the series uses that server" in printed
+    failures = asyncio.run(run_in_lanes(notebook_jobs(), env))
     assert not failures, "\n".join(failures)
     # The lessons really worked on that server: each made its own database there.
     engine = sa.create_engine(normalize_url(external_url))

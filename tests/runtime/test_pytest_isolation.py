@@ -7,8 +7,9 @@ that the learner's server holds exactly the databases and rows it held before.
 
 The commands run in this checkout (its working tree, not a clone of the last commit, so a change is tested
 before it is committed) and share this session's test server, which is already running: no child pays for
-starting one. The `.env` case runs from a temporary folder with `-c`/`--rootdir`, because the checkout's own
-`.env` may be a real learner's and must not be written.
+starting one. The two that must also show who starts and stops the tests' server run in a copy of the working
+tree. The `.env` case runs from a temporary folder with `-c`/`--rootdir`, because the checkout's own `.env` may
+be a real learner's and must not be written.
 """
 
 from __future__ import annotations
@@ -97,13 +98,17 @@ def run_pytest(args: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT) -
     return result
 
 
+# Every run below exports PG_DIR, DATABASE_URL and DIRECT_DATABASE_URL naming the learner's server, and each
+# alone would lead a run there: a plugin that forgot DATABASE_URL would use the learner's server through it, and one
+# that forgot PG_DIR (but dropped DATABASE_URL) would start or reuse the embedded server in the learner's folder.
+# Either way a database or a row changes on the learner's server, so one run with all of them exported checks each.
+# Two more ways of running (one test file, and -k over everything) run in `project_copy` below, where the same run
+# also shows who stops the tests' server.
 WAYS = {
     "one notebook": ["notebooks/10_crud.ipynb"],
     # The whole folder as pytest's argument (so its conftest and plugins load exactly as for `pytest notebooks`),
     # with -k keeping only lesson 10: nbval starts no kernel for the notebooks -k leaves out.
     "the notebooks folder": ["notebooks", "-k", "10_crud"],
-    "one test file": ["tests/api/test_app.py"],
-    "-k": ["-k", "test_health_ok_with_a_database"],
 }
 
 
@@ -112,19 +117,6 @@ def test_a_test_run_leaves_the_learners_rows_alone(learner: Learner, args: list[
     before = learner.snapshot()
     result = run_pytest(args, learner_environment(learner))
     assert " passed" in result.stdout
-    assert learner.snapshot() == before
-
-
-VECTORS = {
-    "PG_DIR exported": {"pg_dir": True, "database_url": False},
-    "DATABASE_URL exported": {"pg_dir": False, "database_url": True},
-}
-
-
-@pytest.mark.parametrize("vector", VECTORS.values(), ids=VECTORS.keys())
-def test_exported_settings_are_ignored(learner: Learner, vector: dict[str, bool]) -> None:
-    before = learner.snapshot()
-    run_pytest(["-k", "test_health_ok_with_a_database"], learner_environment(learner, **vector))
     assert learner.snapshot() == before
 
 
@@ -142,7 +134,7 @@ def test_test_database_url_chooses_the_tests_server(learner: Learner, tmp_path: 
     # An instructor's deliberate choice (a CI service): the tests then make their databases on that server.
     env = learner_environment(learner, pg_dir=False, database_url=False)
     env["TEST_DATABASE_URL"] = plain_url(learner.main_url)
-    run_pytest(["-k", "test_health_ok_with_a_database"], env)
+    run_pytest(["tests/api/test_app.py::test_health_ok_with_a_database"], env)
     assert f"{learner.main_url.database}_test_template" in learner.snapshot()["databases"]
 
 
@@ -161,30 +153,37 @@ def project_copy() -> Iterator[Path]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def test_a_run_stops_the_tests_server_it_started_and_no_other(project_copy: Path) -> None:
+def test_a_run_stops_the_tests_server_it_started_and_no_other(project_copy: Path, learner: Learner) -> None:
+    # Each pytest run here is also a way of running the tests in a learner's terminal (one test file; -k over
+    # everything), with the learner's settings exported: it must leave the learner's rows alone too.
+    learners_terminal = learner_environment(learner)
     env = {key: value for key, value in os.environ.items() if key not in ("PG_DIR", "TESTS_PG_DIR", TEST_RUN_VARIABLE)}
     tests_server = project_copy / ".postgres" / "tests"
+    before = learner.snapshot()
 
-    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+    def run(*args: str, environment: dict[str, str] = env, **extra: str) -> subprocess.CompletedProcess:
         # `python -m` from the copy imports the copy's lesson_app, so its PROJECT_ROOT is the copy.
         return subprocess.run(
             [sys.executable, "-m", *args],
             cwd=project_copy,
-            env={**env, **extra},
+            env={**environment, **extra},
             capture_output=True,
             text=True,
             timeout=300,
         )
 
-    one_test = ("pytest", "-q", "tests/runtime/test_cli.py::test_url_of_a_lesson_database_uses_the_notebook_name")
-    assert run(*one_test).returncode == 0
+    one_file = run("pytest", "-q", "tests/api/test_app.py", environment=learners_terminal)
+    assert one_file.returncode == 0 and " passed" in one_file.stdout, one_file.stdout[-3000:]
     assert embedded.status(tests_server) is None  # this run started it, so this run stopped it
+    assert learner.snapshot() == before
 
     # A server already running when a run begins (left by a killed run, or an outer run's) is not its to stop.
     assert run("lesson_app", "db", "start", PG_DIR=str(tests_server)).returncode == 0
     left = embedded.status(tests_server)
-    assert run(*one_test).returncode == 0
+    by_name = run("pytest", "-q", "-k", "test_health_ok_with_a_database", environment=learners_terminal)
+    assert by_name.returncode == 0 and "1 passed" in by_name.stdout, by_name.stdout[-3000:]
     assert embedded.status(tests_server) == left
+    assert learner.snapshot() == before
 
     status = run("lesson_app", "db", "status")
     assert f"The tests' own PostgreSQL is still running on 127.0.0.1:{left.port} (pid {left.pid})" in status.stdout

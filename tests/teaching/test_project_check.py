@@ -17,6 +17,7 @@ from lesson_app import Scorecard, check_project
 from lesson_app.runtime.databases import _admin_cursor, create_database, drop_database, server_url
 from lesson_app.teaching.project_check import ROWS
 from lesson_app.teaching.project_check.async_routes import async_note
+from lesson_app.teaching.project_check.runner import expected_rows
 from lesson_app.teaching.your_project.folder import write_solution
 from tests.helpers import replace_in
 
@@ -120,15 +121,17 @@ BROKEN = {
     ),
 }
 
-# The mistakes that break nothing else: every other row must still pass.
-ONLY_ROW_FAILS = {
-    "create_answers_200",
-    "duplicate_raises_500",
-    "delete_never_committed",
-    "target_metadata_none",
-    "model_not_imported_in_env",
-    "session_never_closed",
-    "patch_title_null_accepted",
+# The mistakes that break nothing else: in one project together, each fails its own row and no other row fails.
+# Two projects, since two of them are in alembic/env.py and fail the same row.
+ONLY_ROW_FAILS = (
+    ("create_answers_200", "delete_never_committed", "target_metadata_none", "session_never_closed"),
+    ("duplicate_raises_500", "model_not_imported_in_env", "patch_title_null_accepted"),
+)
+
+# The rows that tests below read from a broken project's card, besides the row the case fails.
+ALSO_READ = {
+    "model_changed_without_migration": ("create: 201 + Location", "missing id: 404", "sessions are closed"),
+    "bare_postgresql_url": ("server starts",),
 }
 
 
@@ -137,13 +140,14 @@ def lesson13_project(destination: Path) -> Path:
     return write_solution(13, destination)
 
 
-def broken_copy(destination: Path, case: str) -> Path:
-    """Write lesson 13's project and change the one thing the case names."""
-    filename, old, new, _, _ = BROKEN[case]
+def broken_copy(destination: Path, *cases: str) -> Path:
+    """Write lesson 13's project and change the one thing each case names."""
     project = lesson13_project(destination)
-    source = (project / filename).read_text()
-    assert source.count(old) == 1, f"{case}: lesson 13's project no longer contains the text to change"
-    (project / filename).write_text(source.replace(old, new))
+    for case in cases:
+        filename, old, new, _, _ = BROKEN[case]
+        source = (project / filename).read_text()
+        assert source.count(old) == 1, f"{case}: lesson 13's project no longer contains the text to change"
+        (project / filename).write_text(source.replace(old, new))
     return project
 
 
@@ -182,20 +186,39 @@ def test_scorecard_renders_as_table(solution_card) -> None:
     assert "Note:" not in str(card)
 
 
+def test_expected_rows_adds_the_server_and_the_created_row_to_an_api_row() -> None:
+    assert expected_rows(None) == ROWS
+    assert expected_rows("project files") == ("project files",)
+    assert expected_rows(["PATCH views -5: 422"]) == (
+        "project files",
+        "alembic upgrade head",
+        "server starts",
+        "create: 201 + Location",
+        "PATCH views -5: 422",
+    )
+    with pytest.raises(ValueError, match="unknown scorecard rows \\['PATCH -5'\\]"):
+        expected_rows(["PATCH -5"])
+
+
 @pytest.fixture(scope="module")
 def broken_card(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Scorecard]:
-    """Check each broken copy once, for every test that reads its scorecard."""
+    """Check each broken copy once, only the rows the tests read, for every test that reads its scorecard."""
     cards: dict[str, Scorecard] = {}
 
     def card_for(case: str) -> Scorecard:
         if case not in cards:
-            cards[case] = check_project(broken_copy(tmp_path_factory.mktemp(case) / "my_api", case))
+            project = broken_copy(tmp_path_factory.mktemp(case) / "my_api", case)
+            cards[case] = check_project(project, only=(BROKEN[case][3], *ALSO_READ.get(case, ())))
         return cards[case]
 
     return card_for
 
 
-@pytest.mark.parametrize("case", BROKEN)
+# The mistakes checked together below are left out here: that full check already asserts each one's row and hint.
+ALONE = [case for case in BROKEN if not any(case in cases for cases in ONLY_ROW_FAILS)]
+
+
+@pytest.mark.parametrize("case", ALONE)
 def test_check_project_broken_fails_its_row(case: str, broken_card) -> None:
     _, _, _, row_name, words = BROKEN[case]
     card = broken_card(case)
@@ -203,8 +226,17 @@ def test_check_project_broken_fails_its_row(case: str, broken_card) -> None:
     assert not card.passed
     assert not rows[row_name].passed, str(card)
     assert words in rows[row_name].hint, str(card)
-    if case in ONLY_ROW_FAILS:
-        assert {row.name for row in card.rows if not row.passed} == {row_name}, str(card)
+
+
+@pytest.mark.parametrize("cases", ONLY_ROW_FAILS, ids=["+".join(cases) for cases in ONLY_ROW_FAILS])
+def test_check_project_mistakes_fail_only_their_own_rows(cases: tuple[str, ...], tmp_path: Path) -> None:
+    card = check_project(broken_copy(tmp_path / "my_api", *cases))
+    assert not card.passed
+    failing = {row.name: row.hint for row in card.rows if not row.passed}
+    assert set(failing) == {BROKEN[case][3] for case in cases}, str(card)
+    for case in cases:
+        _, _, _, row_name, words = BROKEN[case]
+        assert words in failing[row_name], str(card)
 
 
 def test_check_project_500_shows_server_log(broken_card) -> None:
@@ -233,7 +265,11 @@ def test_check_project_null_title_answered_409_names_the_handler(tmp_path: Path)
     project = broken_copy(tmp_path / "my_api", "patch_title_null_accepted")
     main = project / "main.py"
     main.write_text(main.read_text().replace("isinstance(exc.orig, UniqueViolation)", "True"))
-    row = next(row for row in check_project(project).rows if row.name == "PATCH title null: 422")
+    row = next(
+        row
+        for row in check_project(project, only=["PATCH title null: 422"]).rows
+        if row.name == "PATCH title null: 422"
+    )
     assert "answered 409" in row.hint and "UniqueViolation" in row.hint
 
 
@@ -281,7 +317,7 @@ def test_check_project_accepts_items_and_fixed_page_size(tmp_path: Path) -> None
     source = main.read_text()
     start, end = source.index('@app.get("/videos", '), source.index('@app.get("/videos/{video_id}"')
     main.write_text(source[:start] + PAGED_LIST + source[end:])
-    card = check_project(project)
+    card = check_project(project, only=["list is bounded"])
     assert card.passed, str(card)
 
 
@@ -299,7 +335,7 @@ def test_check_project_hanging_server_shows_log_not_hang(tmp_path: Path) -> None
     project = lesson13_project(tmp_path / "my_api")
     main = project / "main.py"
     main.write_text('print("loading the models takes a while")\nimport time\ntime.sleep(600)\n' + main.read_text())
-    card = check_project(project, start_timeout=8)
+    card = check_project(project, start_timeout=8, only=["create: 201 + Location"])
     rows = {row.name: row for row in card.rows}
     assert "did not answer within 8 s" in rows["server starts"].hint
     assert "loading the models takes a while" in rows["server starts"].log
@@ -353,7 +389,7 @@ def test_check_project_stops_when_rows_go_elsewhere(tmp_path: Path, learners_own
     pasted = learners_own_database.render_as_string(hide_password=False)
     replace_in(database_py, "create_engine(DATABASE_URL", f"create_engine({pasted!r}")
     migrate_with_a_row(project, learners_own_database)
-    card = check_project(project)
+    card = check_project(project, only=["DELETE: 204, then 404"])
     rows = {row.name: row for row in card.rows}
     assert "stored the row in a database other than" in rows["create: 201 + Location"].hint, str(card)
     assert rows["DELETE: 204, then 404"].hint == "skipped: the server stores its rows in another database"
@@ -385,7 +421,18 @@ def test_cli_check_project_exit_status(tmp_path: Path, cli) -> None:
     assert "project files" in result.stdout and "FAIL" in result.stdout
 
 
-def test_cli_check_project_lesson13_solution_exits_0(tmp_path: Path, cli) -> None:
-    result = cli("check-project", str(lesson13_project(tmp_path / "my_api")))
+def test_cli_check_project_only_checks_the_rows_asked_for_and_exits_0(tmp_path: Path, cli) -> None:
+    # Every row of this project passes (test_check_project_lesson13_solution_passes_every_row): the two migration
+    # rows, with the two they stand on, are enough to see the command print the card and exit 0, without a server.
+    only = ["--only", "migrations match models", "--only", "migrations round-trip"]
+    result = cli("check-project", str(lesson13_project(tmp_path / "my_api")), *only)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "16 of 16 checks passed: every check passed." in result.stdout
+    shown = [line.split("|")[0].strip() for line in result.stdout.splitlines()[2:6]]
+    assert shown == ["project files", "alembic upgrade head", "migrations match models", "migrations round-trip"]
+    assert "4 of 4 checks passed: every check passed." in result.stdout, result.stdout
+
+
+def test_cli_check_project_unknown_row_exits_2(tmp_path: Path, cli) -> None:
+    result = cli("check-project", str(tmp_path), "--only", "duplicate: 409")
+    assert result.returncode == 2
+    assert "unknown scorecard rows ['duplicate: 409']" in result.stderr

@@ -60,6 +60,8 @@ def check_migrations(card: Scorecard, path: Path, env: dict[str, str], db_url: U
         return False
     if not is_migrated(db_url):  # it migrated another database: a downgrade there would drop the learner's tables
         return card.add("alembic upgrade head", False, ELSEWHERE_HINT, tail(upgrade.output))
+    if not card.wants("migrations match models", "migrations round-trip"):
+        return True
     # The last upgrade brings the database back to head even after a failed downgrade, for the API rows.
     check, down, up_again = run_alembic(path, env, "check", "downgrade base", "upgrade head")
     card.add("migrations match models", check.ok, check_hint(check.output), tail(check.output))

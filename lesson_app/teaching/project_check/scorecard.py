@@ -41,19 +41,29 @@ class Row:
 
 
 class Scorecard:
-    """The rows of one check of a project folder; `.passed` is True only when every row passed."""
+    """The rows of one check of a project folder; `.passed` is True only when every expected row passed.
 
-    def __init__(self, path: Path) -> None:
+    `expected` is every row of ROWS unless the check was asked for some rows only (`check_project(only=...)`):
+    a row outside it is not recorded, so the card shows, counts and judges only what was checked.
+    """
+
+    def __init__(self, path: Path, expected: tuple[str, ...] = ROWS) -> None:
         self.path = path
+        self.expected = expected
         self._rows: dict[str, Row] = {}
         self.notes: list[str] = []  # what to change that no row can fail on (e.g. a blocking async def route)
 
     def add(self, name: str, passed: bool, hint: str = "", log: str = "") -> bool:
-        """Record a row (a name from ROWS) and return whether it passed."""
+        """Record a row (a name from ROWS) if it is expected, and return whether it passed."""
         if name not in ROWS:
             raise ValueError(f"unknown scorecard row {name!r}")
-        self._rows[name] = Row(name, passed, "" if passed else hint, log)
+        if name in self.expected:
+            self._rows[name] = Row(name, passed, "" if passed else hint, log)
         return passed
+
+    def wants(self, *names: str) -> bool:
+        """Say whether any of these rows is expected, so a check can leave out the steps nobody asked for."""
+        return any(name in self.expected for name in names)
 
     def row(self, name: str) -> Row | None:
         """Return the recorded row of this name, or None when it has not run yet."""
@@ -61,7 +71,7 @@ class Scorecard:
 
     def skip_remaining(self, reason: str) -> None:
         """Mark every row not recorded yet as failed because an earlier step did."""
-        for name in ROWS:
+        for name in self.expected:
             self._rows.setdefault(name, Row(name, False, f"skipped: {reason}"))
 
     @property
@@ -72,12 +82,12 @@ class Scorecard:
     @property
     def passed(self) -> bool:
         """Say whether every row was checked and passed."""
-        return len(self._rows) == len(ROWS) and all(row.passed for row in self._rows.values())
+        return len(self._rows) == len(self.expected) and all(row.passed for row in self._rows.values())
 
     def _summary(self) -> str:
         good = sum(row.passed for row in self.rows)
         verdict = "every check passed" if self.passed else "fix the failing rows, then check again"
-        return f"{good} of {len(ROWS)} checks passed: {verdict}."
+        return f"{good} of {len(self.expected)} checks passed: {verdict}."
 
     def _logs(self) -> list[tuple[str, str]]:
         return [(row.name, row.log) for row in self.rows if row.log and not row.passed]
@@ -92,7 +102,7 @@ class Scorecard:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<Scorecard {self.path.name}: {sum(r.passed for r in self.rows)}/{len(ROWS)} passed>"
+        return f"<Scorecard {self.path.name}: {sum(r.passed for r in self.rows)}/{len(self.expected)} passed>"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))

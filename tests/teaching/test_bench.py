@@ -1,0 +1,21 @@
+"""bench --suite-ratio: where the suite's time goes, summed per file from pytest's own `--durations` table."""
+
+from __future__ import annotations
+
+from lesson_app.teaching.bench import costliest_files
+
+DURATIONS = """============================= slowest durations ==============================
+12.50s call     tests/teaching/test_project_check.py::test_check_project_broken_fails_its_row[create_answers_200]
+8.00s setup    tests/teaching/test_project_check.py::test_check_project_lesson13_solution_passes_every_row
+11.53s call     notebooks/01_url_anatomy.ipynb::Cell 0
+0.01s teardown tests/api/test_app.py::test_health_ok_with_a_database
+3 passed in 33.00s
+"""
+
+
+def test_costliest_files_sums_each_files_phases_most_first() -> None:
+    assert costliest_files(DURATIONS) == [
+        ("tests/teaching/test_project_check.py", 20.5),
+        ("notebooks/01_url_anatomy.ipynb", 11.53),
+        ("tests/api/test_app.py", 0.01),
+    ]
