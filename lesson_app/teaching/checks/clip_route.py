@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, get_and_error, hint, waiting
-from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, json_or_text, not_an_app
+from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, json_or_text, not_an_app, routes_of
 
 
 def check_clip_route(app: Any) -> Feedback:
@@ -19,7 +19,7 @@ def check_clip_route(app: Any) -> Feedback:
     if (refused := not_an_app(app)) is not None:
         return refused
     # Starlette's BaseRoute has no path (a Host route has none); Route, WebSocketRoute and Mount do.
-    paths = (getattr(route, "path", None) for route in app.routes)
+    paths = (getattr(route, "path", None) for route in routes_of(app))
     routes = [path for path in paths if path is not None and path not in DOC_PATHS]
     if not routes:
         return waiting('a route on `my_app`: a function with `@my_app.get("/clips")` above it')

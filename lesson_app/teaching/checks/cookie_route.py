@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, waiting
-from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, not_an_app
+from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, not_an_app, routes_of
 
 NAME = "session"
 LIFETIME = 600  # seconds: ten minutes
@@ -58,7 +58,7 @@ def check_cookie_route(app: Any) -> Feedback:
     """Serve the learner's `app`, POST /login with a real client, and judge the cookie and Cache-Control it sent."""
     if (refused := not_an_app(app)) is not None:
         return refused
-    if all(getattr(route, "path", None) in DOC_PATHS for route in app.routes):
+    if all(getattr(route, "path", None) in DOC_PATHS for route in routes_of(app)):
         return waiting('a route on `my_app`: a function with `@my_app.post("/login")` above it')
 
     def requests(_: Any, http: httpx.Client) -> tuple[httpx.Response, bool]:

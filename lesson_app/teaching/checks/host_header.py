@@ -27,6 +27,8 @@ def check_host_header(response: Any) -> Feedback:
             return _not_sent(exc)
         except Exception as exc:  # the learner's own code raised: show what, not a guess
             return hint(f"your function raised {exception_text(exc)}; it should return `client.get(...)`'s response.")
+    if response is None:  # a function without `return`: the request may well have gone out, its answer did not
+        return hint("your function returned nothing: put `return` in front of `client.get(...)`.")
     if (refused := not_a_response(response, then="Keep the whole response: no .json() at the end.")) is not None:
         return refused
     if response.request.url.path != "/echo":
@@ -57,6 +59,16 @@ def _not_sent(exc: httpx.ConnectError) -> Feedback:
             f"the request never left: your operating system could not resolve {host} (it exists only in this "
             "lesson's zones, which your operating system never asks), so keep the lesson server's address in the "
             'URL, as `client.get("/echo", ...)` does, and name the site in the Host header.'
+        )
+    try:
+        port = exc.request.url.port or {"http": 80, "https": 443}.get(exc.request.url.scheme)
+    except RuntimeError:
+        port = None
+    if port is not None:  # the address may be right and the port not the server's: a URL without one means 80
+        return hint(
+            f"nothing answered at {host}, port {port} ({exception_text(exc)}): the lesson server listens on its "
+            "own port (print `server.url`), and a URL that names no port goes to 80. Send the request with "
+            '`client`, whose base URL has the right address and port: `client.get("/echo", ...)`.'
         )
     return hint(
         f"nothing answered at {host} ({exception_text(exc)}); is the server from the cells above running? Send the "

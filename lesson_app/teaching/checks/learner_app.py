@@ -59,3 +59,15 @@ def exchange(app: Any, name: str, requests: Callable[[Any, httpx.Client], T]) ->
             return requests(server, http)
     except Exception as exc:  # noqa: BLE001 - the learner's app may fail in any way; say how, never raise
         return hint(f"the app could not be started and asked: {type(exc).__name__}: {exc}")
+
+
+def routes_of(app: Any) -> list[Any]:
+    """Every route of a learner's app with its full path, routers added with `include_router` opened: FastAPI keeps an
+    included router as one entry of `app.routes` (without a `path`), and `iter_route_contexts` opens it, as lesson
+    04's route table does."""
+    from fastapi.routing import iter_route_contexts
+
+    try:
+        return list(iter_route_contexts(app.routes))
+    except Exception:  # a Starlette app, or routes FastAPI cannot open: what `app.routes` itself says
+        return list(getattr(app, "routes", []))

@@ -22,6 +22,7 @@ from lesson_app.runtime.server import start_server
 from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 from lesson_app.teaching.checks.crud_steps import CrudSteps, delete_checker_rows, video
 from lesson_app.teaching.checks.guards import any_placeholder, same_keys
+from lesson_app.teaching.checks.learner_app import routes_of
 from lesson_app.teaching.checks.project_steps import load_module
 from lesson_app.teaching.your_project import load_app
 
@@ -141,7 +142,7 @@ def check_by_url(project: Path, database_url: URL | str) -> Feedback:
     app = _load_main(project, database_url)
     if isinstance(app, Feedback):
         return app
-    if "/videos/by-url" not in {getattr(route, "path", None) for route in app.routes}:
+    if "/videos/by-url" not in {getattr(route, "path", None) for route in routes_of(app)}:
         return Feedback(
             None,
             "main.py has no route GET /videos/by-url yet: add it (the exercise shows how), then run this cell again.",

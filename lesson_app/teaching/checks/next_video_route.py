@@ -7,14 +7,14 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, get_and_error, hint, waiting
-from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, json_or_text, not_an_app
+from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, json_or_text, not_an_app, routes_of
 
 
 def _own_routes(app: Any) -> list[str]:
     """The routes the learner added to `app`, as "METHODS path" lines."""
     return [
         f"{', '.join(sorted(getattr(route, 'methods', None) or ['?']))} {route.path}"
-        for route in app.routes
+        for route in routes_of(app)
         if getattr(route, "path", None) not in DOC_PATHS
     ]
 

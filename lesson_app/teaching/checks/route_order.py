@@ -13,6 +13,7 @@ import httpx
 from starlette.applications import Starlette
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.learner_app import routes_of
 
 ORDER_PATHS = ("/videos/latest", "/videos/{video_id}")
 
@@ -44,7 +45,7 @@ def check_route_order(answer: Any) -> Feedback:
     if not_attempted(answer):
         return waiting("the app, its routes in an order that works, as in `check_route_order(latest_app)`")
     if isinstance(answer, Starlette):  # FastAPI's app is a Starlette app
-        return _judge_app(answer, converter=any(":int}" in getattr(r, "path", "") for r in answer.routes))
+        return _judge_app(answer, converter=any(":int}" in getattr(r, "path", "") for r in routes_of(answer)))
     if not isinstance(answer, list | tuple):
         return hint(f"pass the app itself, `check_route_order(latest_app)`; got {type(answer).__name__}.")
     if not all(isinstance(path, str) for path in answer):
@@ -88,7 +89,7 @@ def _judge_app(app: Any, *, converter: bool) -> Feedback:
 
 def _names(app: Any) -> tuple[str, str]:
     """The functions of the app's two routes: the fixed one's and the one with the parameter."""
-    names = {getattr(r, "path", ""): getattr(r, "endpoint", None) for r in app.routes}
+    names = {getattr(r, "path", ""): getattr(r, "endpoint", None) for r in routes_of(app)}
     latest = getattr(names.get("/videos/latest"), "__name__", "read_latest")
     video = next(
         (getattr(f, "__name__", "") for p, f in names.items() if p.startswith("/videos/{video_id")), "read_video"
@@ -99,7 +100,7 @@ def _names(app: Any) -> tuple[str, str]:
 def _judge_answers(app: Any, latest_status: int, said: dict[str, str | None], *, converter: bool) -> Feedback:
     """Say which function answered each request, and what to move when it was the wrong one."""
     latest, video = _names(app)
-    if latest_status == 422 and not any(getattr(route, "path", "") == "/videos/latest" for route in app.routes):
+    if latest_status == 422 and not any(getattr(route, "path", "") == "/videos/latest" for route in routes_of(app)):
         return hint(
             "GET /videos/latest answered 422, and the app has no /videos/latest route any more: keep both "
             "routes, and put the fixed path first."

@@ -312,6 +312,26 @@ def test_host_header_function_to_a_closed_port_says_nothing_answered() -> None:
         feedback = check_host_header(lambda: http.get(f"http://127.0.0.1:{free_port()}/echo"))
     assert feedback.passed is False
     assert "nothing answered at 127.0.0.1" in feedback.message, feedback
+    assert "the lesson server listens on its own port" in feedback.message, feedback
+
+
+def test_host_header_function_without_a_port_names_port_80(server_and_client) -> None:
+    """A newcomer's slip: the right address, no port, so the request went to 80 where nothing listens."""
+    _, client = server_and_client
+    feedback = check_host_header(lambda: client.get("http://127.0.0.1:1/echo", headers={"Host": "shop.test"}))
+    assert feedback.passed is False
+    assert "port 1 " in feedback.message and "print `server.url`" in feedback.message, feedback
+
+
+def test_host_header_function_without_return_says_so(server_and_client) -> None:
+    _, client = server_and_client
+
+    def ask_for_shop() -> None:
+        client.get("/echo", headers={"Host": "shop.test"})
+
+    feedback = check_host_header(ask_for_shop)
+    assert feedback.passed is False
+    assert "your function returned nothing: put `return`" in feedback.message, feedback
 
 
 def test_host_header_function_that_raises_is_shown() -> None:

@@ -410,3 +410,63 @@ def test_next_video_names_the_exception_of_the_text_segment() -> None:
 
     feedback = check_next_video(my_app)
     assert "raised `ValueError: invalid literal for int() with base 10: 'seven'`" in feedback.message
+
+
+# --- routers: lesson 04 teaches APIRouter, so an answer built with include_router is judged like any other --------
+
+
+def _router_app(*, latest_first: bool, prefix: bool) -> FastAPI:
+    from fastapi import APIRouter
+
+    router = APIRouter(prefix="/videos" if prefix else "")
+    base = "" if prefix else "/videos"
+
+    def show_latest() -> dict[str, str]:
+        return {"video": "latest"}
+
+    def show_video(video_id: int) -> dict[str, int]:
+        return {"video": video_id}
+
+    pairs = [(f"{base}/latest", show_latest), (f"{base}/{{video_id}}", show_video)]
+    for path, function in pairs if latest_first else reversed(pairs):
+        router.get(path)(function)
+    app = FastAPI()
+    app.include_router(router)
+    return app
+
+
+@pytest.mark.parametrize("prefix", [True, False])
+def test_route_order_fixed_on_an_included_router_passes(prefix: bool) -> None:
+    feedback = check_route_order(_router_app(latest_first=True, prefix=prefix))
+    assert feedback.passed is True, feedback.message
+    assert "the fixed path comes first" in feedback.message
+
+
+def test_route_order_bug_on_an_included_router_is_still_the_bug() -> None:
+    feedback = check_route_order(_router_app(latest_first=False, prefix=True))
+    assert feedback.passed is False
+    assert "Put the fixed path first" in feedback.message
+
+
+def test_next_video_on_an_included_router_is_served_and_judged() -> None:
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/videos/{video_id}/next")
+    def next_video(video_id: int) -> dict[str, int]:
+        return {"next": video_id + 1}
+
+    app = FastAPI()
+    app.include_router(router)
+    assert check_next_video(app).passed is True
+    router_wrong = APIRouter()
+
+    @router_wrong.get("/videos/{video_id}/next")
+    def fixed(video_id: int) -> dict[str, int]:
+        return {"next": 8}
+
+    wrong = FastAPI()
+    wrong.include_router(router_wrong)
+    feedback = check_next_video(wrong)
+    assert feedback.passed is False and "Traceback" not in feedback.message
