@@ -52,6 +52,7 @@ def check_connection_prediction(prediction: Any, seen: Any) -> Feedback:
     counts = _counts(seen)
     if counts is None:
         return hint("`seen` is not what the cell collects; run the exercise cell as it is, with your prediction.")
+    prediction = {way: whole_number(prediction[way]) for way in WAYS}  # "1" and 1.0 are the prediction 1
     wrong = [way for way in WAYS if prediction[way] != counts[way]]
     if not wrong:
         return correct(
