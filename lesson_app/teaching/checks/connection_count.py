@@ -52,7 +52,7 @@ def check_connection_prediction(prediction: Any, seen: Any) -> Feedback:
     counts = _counts(seen)
     if counts is None:
         return hint("`seen` is not what the cell collects; run the exercise cell as it is, with your prediction.")
-    wrong = [way for way in WAYS if prediction[way] != counts[way]]
+    wrong = [way for way in WAYS if whole_number(prediction[way]) != counts[way]]  # "1" and 1.0 mean 1
     if not wrong:
         return correct(
             f"{counts[WAYS[0]]} and {counts[WAYS[1]]}, as you predicted: {WHY[WAYS[0]]}; {WHY[WAYS[1]]}. "
