@@ -10,7 +10,7 @@ from typing import Any
 from lesson_app.runtime.server import LessonServer, PortInUseError
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.connection_count import check_connection_prediction as check_connection_prediction
-from lesson_app.teaching.checks.guards import whole_number
+from lesson_app.teaching.checks.guards import a_type, whole_number
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -79,7 +79,7 @@ def _first_stopped(first: Any) -> str:
 def _beside(second: Any, first: Any) -> Feedback:
     """Judge the server the learner's function returned against the first one, still running."""
     if not isinstance(second, LessonServer):
-        return hint(f"expected what `start_server(...)` returns, got a {type(second).__name__}.")
+        return hint(f"expected what `start_server(...)` returns, got {a_type(second)}.")
     if second is first:
         return hint("that is the first server itself; start a new one with `start_server(...)`.")
     if not first.running:

@@ -352,3 +352,10 @@ def test_clip_route_an_unknown_exception_says_where_to_look() -> None:
     feedback = check_clip_route(clip_app(raises_value_error))
     assert "turns such an exception into 500" in feedback.message
     assert "look at what the cell imports from fastapi" in feedback.message
+
+
+@pytest.mark.parametrize(("answer", "got"), [(422, "got an int"), ("422", "got a str"), ([], "got a list")])
+def test_validation_error_names_what_it_got_with_the_right_article(answer: object, got: str) -> None:
+    feedback = check_validation_error(answer)
+    assert feedback.passed is False
+    assert got in feedback.message, feedback
