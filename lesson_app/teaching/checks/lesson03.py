@@ -85,7 +85,7 @@ def _beside(second: Any, first: Any) -> Feedback:
     if not first.running:
         if second.key == first.key:
             return hint(
-                f"your new server replaced the first one: start_server stops a running server of the same name "
+                f"your new server replaced the first one: `start_server` stops a running server of the same name "
                 f"before it starts the new one, and a server given neither a name nor a port gets the first one's "
                 f"name, {first.key!r}. Give the second server a name or a port of its own.{_first_stopped(first)}"
             )
