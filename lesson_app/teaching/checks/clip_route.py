@@ -13,8 +13,8 @@ from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, json_or_
 def check_clip_route(app: Any) -> Feedback:
     """Start the learner's `app` on a real port and check its GET /clips?start=..&end=.. route.
 
-    start=10&end=25 must answer 200 {"seconds": 15}; start=30&end=5 a 400 raised by the function, with a
-    sentence in `detail`; start=ten&end=5 a 422 from FastAPI's validation.
+    start=10&end=25 must answer 200 {"seconds": 15}; start=30&end=5 a 400 from the function (raised, or a
+    response it returns), with a sentence; start=ten&end=5 a 422 from FastAPI's validation.
     """
     if (refused := not_an_app(app)) is not None:
         return refused
@@ -77,9 +77,9 @@ def _crashed_on_a_backwards_clip(error: BaseException | None) -> Feedback:
     if isinstance(error, _MISTAKES):
         return hint(f"{raised}; fix that line of your route, run its cell again, then run this check again.")
     return hint(
-        f"{raised}, an exception FastAPI does not know, so to the client it is a bug; raise "
-        '`HTTPException(400, "...")` instead, which FastAPI turns into that status code and sends the '
-        "sentence as `detail`."
+        f"{raised}, an exception FastAPI does not know: it turns such an exception into 500, a bug as far as "
+        "the client can tell. FastAPI sends the status code you choose only for the exception class it gives "
+        "you for that; look at what the cell imports from fastapi."
     )
 
 
@@ -113,29 +113,35 @@ def _judge_clips(
 
 
 def _judge_backwards(backwards: httpx.Response, text: httpx.Response) -> Feedback:
-    """Judge start=30&end=5 (a 400 with a sentence, raised by the function) and start=ten (a 422)."""
+    """Judge start=30&end=5 (a 400 with a sentence, from the function) and start=ten (a 422)."""
     body = json_or_text(backwards)
     if backwards.status_code == 200 and isinstance(body, dict) and body.get("status_code") == 400:
         return hint(
             "start=30&end=5 answered 200, with the exception as its body: FastAPI got the HTTPException as an "
             "ordinary value to send back, so it never became a 400. Look at how the function hands it over."
         )
+    if backwards.status_code in (200, 201) and isinstance(body, list) and body[-1:] == [400]:
+        return hint(
+            f"start=30&end=5 answered {backwards.status_code} {body!r}: a tuple is not a status in FastAPI, so it "
+            "sent the whole tuple as the JSON body, 400 included. Look under “400 Bad Request and 422 "
+            "Unprocessable Content” at how the lesson API's function refuses a request with 400."
+        )
     if backwards.status_code in (200, 201):
         return hint(
             f"start=30&end=5 answered {backwards.status_code} {body!r}: a clip that ends before it starts "
-            "makes no sense, and the function should say so: `if start > end: raise HTTPException(400, "
-            '"...")`.'
+            "makes no sense, and the function should refuse it with 400; look under “400 Bad Request and 422 "
+            "Unprocessable Content” at how the lesson API's function does that."
         )
     if backwards.status_code != 400:
         return hint(
             f"start=30&end=5 answered {backwards.status_code}: both values are valid integers, so it is "
             "your function that refuses the pair, and the code for a request that makes no sense is 400."
         )
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if not isinstance(detail, str) or detail == "Bad Request":
+    detail = _sentence(body)
+    if detail is None:
         return hint(
             "start=30&end=5 answered 400, but without a sentence: the client cannot tell what to fix. "
-            'Give the reason as the second argument, e.g. `HTTPException(400, "start is after end")`.'
+            "HTTPException takes that sentence as its second argument, `detail`."
         )
     if text.status_code != 422:
         return hint(
@@ -143,6 +149,16 @@ def _judge_backwards(backwards: httpx.Response, text: httpx.Response) -> Feedbac
             "validation refuses text with 422 before your function runs."
         )
     return correct(
-        f"start=10&end=25 → 200 {{'seconds': 15}}; start=30&end=5 → 400, raised by your function: "
+        f"start=10&end=25 → 200 {{'seconds': 15}}; start=30&end=5 → 400 from your function, with the sentence "
         f"{detail!r}; start=ten → 422 from FastAPI, before your function ran."
     )
+
+
+def _sentence(body: Any) -> str | None:
+    """The sentence a 400 carries: HTTPException's `detail`, or the text of a response the function built."""
+    if isinstance(body, dict):  # {"detail": ...} from HTTPException; a JSONResponse may name it otherwise
+        texts = [body["detail"]] if "detail" in body else list(body.values())
+        body = next((text for text in texts if isinstance(text, str)), None)
+    if not isinstance(body, str) or body.strip() in ("", "Bad Request"):  # HTTPException(400)'s own phrase
+        return None
+    return body

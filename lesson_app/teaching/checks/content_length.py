@@ -37,6 +37,13 @@ def _send(request: bytes, server: Any) -> bytes:
         return _read_answer(connection)
 
 
+def _declared(request: bytes) -> int | None:
+    """Return the number on the request's Content-Length line, or None when it has none."""
+    head = request.partition(b"\r\n\r\n")[0]
+    found = re.search(rb"^content-length:\s*(\d+)", head, re.IGNORECASE | re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
 def _no_answer(request: bytes) -> Feedback:
     """Explain why the server still waited after WAIT seconds, from what the request declared."""
     head, blank, body = request.partition(b"\r\n\r\n")
@@ -44,12 +51,18 @@ def _no_answer(request: bytes) -> Feedback:
         return hint(
             "the server is still reading headers: they end with an empty line, `\\r\\n\\r\\n`, before the body."
         )
-    declared = re.search(rb"^content-length:\s*(\d+)", head, re.IGNORECASE | re.MULTILINE)
-    if declared and int(declared.group(1)) > len(body):
+    said = _declared(request)
+    if said is not None and said > len(body):
+        latin = (
+            " Your body went out as Latin-1 (é and î 1 byte each), but the route reads UTF-8: send what "
+            "`.encode()` makes."
+            if body == TEXT.encode("latin-1")
+            else ""
+        )
         return hint(
-            f"the server waited {WAIT} s for more: Content-Length says {int(declared.group(1))} bytes, but "
-            f"{len(body)} bytes follow the empty line, so it kept waiting for the rest. Content-Length is the "
-            "number of bytes the body becomes when it is sent, no more."
+            f"the server waited {WAIT} s for more: Content-Length says {said} bytes, but {len(body)} bytes follow "
+            "the empty line, so it kept waiting for the rest. Content-Length is the number of bytes the body "
+            f"becomes when it is sent, no more.{latin}"
         )
     return hint(f"the server did not answer within {WAIT} s; does the request end the way the cell's did?")
 
@@ -97,21 +110,33 @@ def check_content_length(request: Any, server: Any) -> Feedback:
 
 
 def _what_went_wrong(request: bytes, seen: dict[str, Any]) -> Feedback:
-    """Explain a body the server read short, empty, or other than the exercise's sentence."""
+    """Explain a body the server read short, empty, in another encoding, or other than the sentence."""
     body = request.partition(b"\r\n\r\n")[2]
     if seen["bytes"] == 0:
         return hint(
             "the server read an empty body: a request without Content-Length (or Transfer-Encoding) has none. "
             "Keep the Content-Length line, with the right number."
         )
+    if body == TEXT.encode("latin-1"):
+        return hint(
+            f"the server read all {len(body)} bytes you sent, but as {seen['text']!r}: they are Latin-1, where é "
+            'and î are 1 byte each, and the route decodes the body as UTF-8 (`body.decode("utf-8")`, as the '
+            "Content-Type line promises), where they are 2. Send UTF-8, what `.encode()` makes, and count "
+            "the bytes it makes."
+        )
     if seen["bytes"] < len(body):
+        said = _declared(request)
+        why = (
+            f"{said} is the sentence's number of characters (and its bytes in Latin-1), "
+            if said == len(TEXT)
+            else f"Content-Length said {said}, "
+        )
         return hint(
             f"the server read only {seen['bytes']} of the {len(body)} bytes after the empty line, "
-            f"{seen['text']!r}, and left the rest: it stops where Content-Length says, and Content-Length counts "
-            f"bytes. Your line said {seen['bytes']}: what does `len(body)` count, and how many bytes does `body` "
-            "become when `.encode()` turns it into what is sent?"
+            f"{seen['text']!r}, and left the rest: it stops where Content-Length says. {why}but the body "
+            f"went out as {len(body)} bytes: é and î are 2 bytes each in UTF-8, what `.encode()` makes."
         )
     return hint(
-        f"the server read {seen['text']!r}. Send the sentence as given, accents and all: the bug is in the "
-        "Content-Length line, not in the text."
+        f"the server read {seen['text']!r}, not the exercise's sentence. Send the sentence as given, accents "
+        "and all: the bug is in the Content-Length line, not in the text."
     )

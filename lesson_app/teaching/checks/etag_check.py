@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.learner_app import exchange
 
 # Two bodies of the same length that differ in one byte: a tag made from the length alone cannot tell them apart.
@@ -53,7 +54,7 @@ def _called(etag: Callable[[bytes], str]) -> tuple[Any, Any, Any] | Feedback:
 def _judge_tags(first: Any, again: Any, changed: Any) -> Feedback | None:
     """Refuse a tag that is not text, not quoted, not stable for one body, or the same for two bodies."""
     if not isinstance(first, str):
-        return hint(f"`my_etag` returned a {type(first).__name__}; an ETag is text, e.g. '\"' + digest + '\"'.")
+        return hint(f"`my_etag` returned {a_type(first)}; an ETag is text, e.g. '\"' + digest + '\"'.")
     if first != again:
         return hint(
             "the same body got two different ETags a moment apart, so a client's If-None-Match can never match: "
@@ -74,7 +75,7 @@ def check_etag(etag: Any) -> Feedback:
     if not_attempted(etag):
         return waiting("your fixed `my_etag` function (keep its name and its `body` parameter)")
     if not callable(etag):
-        return hint(f"expected the function itself, `my_etag` (no brackets), got a {type(etag).__name__}.")
+        return hint(f"expected the function itself, `my_etag` (no brackets), got {a_type(etag)}.")
     called = _called(etag)
     if isinstance(called, Feedback):
         return called

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.overlap import answered_one_at_a_time
 
 
@@ -82,7 +83,7 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
     if isinstance(responses, httpx.Response):
         return hint(f"that is one response; the exercise wants the list of all {n}.")
     if not isinstance(responses, list | tuple):
-        return hint(f"expected a list of responses, got a {type(responses).__name__}.")
+        return hint(f"expected a list of responses, got {a_type(responses)}.")
     if len(responses) != n:
         return hint(f"{len(responses)} responses; the exercise asks for {n}.")
     if not all(isinstance(item, httpx.Response) for item in responses):

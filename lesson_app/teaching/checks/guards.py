@@ -36,11 +36,11 @@ def not_a_response(response: Any, *, then: str | None = None) -> Feedback | None
     """
     if isinstance(response, httpx.Response):
         return None
-    got = type(response).__name__
+    got = a_type(response)
     if then is None:
-        return hint(f"expected the response object a request returns (`client.get(...)`), got a {got}.")
+        return hint(f"expected the response object a request returns (`client.get(...)`), got {got}.")
     return hint(
-        f"expected the response object that `client.get(...)` returns, got a {got}." + (f" {then}" if then else "")
+        f"expected the response object that `client.get(...)` returns, got {got}." + (f" {then}" if then else "")
     )
 
 
@@ -72,3 +72,11 @@ def whole_number(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def a_type(value: Any) -> str:
+    """Name a value's type with its article, as a hint says it: "an int", "a str", "an ellipsis"."""
+    name = type(value).__name__
+    # By sound, not spelling: a URL and a UUID start with "you"; every other vowel takes "an".
+    vowel = name[:1].lower() in "aeiou" and not name.lower().startswith(("url", "uuid"))
+    return f"{'an' if vowel else 'a'} {name}"

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import httpx
 
 from lesson_app.teaching.checks import Feedback, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ def not_an_app(app: Any) -> Feedback | None:
     if not isinstance(app, Starlette):
         return hint(
             f"expected the app itself (`my_app = FastAPI()`, with your route added by `@my_app.get(...)`), "
-            f"got a {type(app).__name__}."
+            f"got {a_type(app)}."
         )
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from lesson_app.runtime.server import LessonServer, PortInUseError
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.connection_count import check_connection_prediction as check_connection_prediction
-from lesson_app.teaching.checks.guards import whole_number
+from lesson_app.teaching.checks.guards import a_type, whole_number
 from lesson_app.teaching.restart import make_needs
 
 # The names this lesson's cells make, and the heading of the section whose code cell makes each: after a
@@ -57,30 +58,38 @@ def check_second_server(start: Any, first: Any) -> Feedback:
         try:
             second = start()
         except PortInUseError as exc:
+            holder = "another program" if "another program" in str(exc) else "the first server"
             return hint(
-                f"`{getattr(start, '__name__', 'start')}()` raised {exception_text(exc)} Stopping the first "
-                "server is not the way out here, since both should run: give the second one a port of its own."
+                f"`{getattr(start, '__name__', 'start')}()` raised `PortInUseError`: the port it asked for is "
+                f"taken, by {holder}, and a port takes one listener. Stopping the first server is not the way out "
+                f"here, since both should run: the second needs a port of its own.{_first_stopped(first)}"
             )
         except Exception as exc:  # the learner's own code: show what it raised, as Python would
             return hint(f"`{getattr(start, '__name__', 'start')}()` raised {exception_text(exc)}.")
     return _beside(second, first)
 
 
+def _first_stopped(first: Any) -> str:
+    """Tell the learner the first `server` is no longer running, and which cell starts it again."""
+    if getattr(first, "running", True):
+        return ""
+    return f" The first `server` is stopped now: run the code cell under “{MADE_IN['server']}” again, then this one."
+
+
 def _beside(second: Any, first: Any) -> Feedback:
     """Judge the server the learner's function returned against the first one, still running."""
     if not isinstance(second, LessonServer):
-        return hint(f"expected what `start_server(...)` returns, got a {type(second).__name__}.")
+        return hint(f"expected what `start_server(...)` returns, got {a_type(second)}.")
     if second is first:
         return hint("that is the first server itself; start a new one with `start_server(...)`.")
     if not first.running:
         if second.key == first.key:
             return hint(
-                f"your new server replaced the first one: start_server stops a running server with the same name "
-                f"({first.key!r}) before it starts the new one, and a server given neither name= nor port= is "
-                f"called {first.key!r} too. Give the second server a name of its own, "
-                '`start_server(app, name="second")`, or a port: `port=0` takes any free one.'
+                f"your new server replaced the first one: `start_server` stops a running server of the same name "
+                f"before it starts the new one, and a server given neither a name nor a port gets the first one's "
+                f"name, {first.key!r}. Give the second server a name or a port of its own.{_first_stopped(first)}"
             )
-        return hint("the first server has stopped; both should run at once. Run the setup cell again, then this one.")
+        return hint(f"the first server has stopped; both should run at once.{_first_stopped(first)}")
     if not second.running:
         return hint("the second server is not running (was it stopped?); start it again.")
     if second.port == first.port and second.host == first.host:
@@ -150,7 +159,8 @@ def check_private_listener(open_listener: Any) -> Feedback:
         try:
             listener = open_listener()
         except Exception as exc:  # the learner's own code: show what it raised, as Python would
-            return hint(f"`{getattr(open_listener, '__name__', 'it')}()` raised {exception_text(exc)}.")
+            raised = f"`{getattr(open_listener, '__name__', 'it')}()` raised {exception_text(exc)}."
+            return hint(raised + _bind_advice(exc))
     if not isinstance(listener, socket.socket):
         return hint(f"the function should end with `return listener`, the listening socket; it returned {listener!r}.")
     with listener:  # the checker closes it: a listener left open would hold the port
@@ -158,3 +168,21 @@ def check_private_listener(open_listener: Any) -> Feedback:
             return hint("the socket the function returned is closed already: return it open, without `with`.")
         address = listener.getsockname()[0]
     return check_safe_host(address)
+
+
+def _bind_advice(exc: Exception) -> str:
+    """One sentence on the two mistakes `bind` refuses: a taken port, and an IPv6 address on an IPv4 socket."""
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return (
+            " Another listener (another program, or a server of this notebook) has that port already: port 0 "
+            "lets the operating system pick a free one, or pick a port nothing listens on."
+        )
+    # Linux and macOS refuse an IPv6 address on an IPv4 socket with one of these; not every OS defines both.
+    wrong_family = {getattr(socket, name, None) for name in ("EAI_ADDRFAMILY", "EAI_FAMILY")} - {None}
+    family_error = isinstance(exc, socket.gaierror) and exc.errno in wrong_family
+    if family_error or getattr(exc, "errno", None) == errno.EAFNOSUPPORT:
+        return (
+            " `socket.socket()` makes an IPv4 socket, which takes only IPv4 addresses, and `::` would be every "
+            "IPv6 address anyway, the network's too: only-this-machine is the IPv4 loopback address."
+        )
+    return ""

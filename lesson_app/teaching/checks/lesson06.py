@@ -12,7 +12,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 
 # Notebook 06 imports every checker of its lesson from here; exercise 2's lives in a module of its own.
 from lesson_app.teaching.checks.forwarded_prediction import check_forwarded_prediction as check_forwarded_prediction
-from lesson_app.teaching.checks.guards import all_placeholders, first_wrong, same_keys
+from lesson_app.teaching.checks.guards import a_type, all_placeholders, first_wrong, same_keys
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
@@ -81,11 +81,11 @@ def check_https_client(client: Any, url: str) -> Feedback:
     if isinstance(client, httpx.Response):
         return hint("expected the client itself (`httpx.Client(...)`), not a response: the checker sends the request.")
     if not isinstance(client, httpx.Client):
-        return hint(f"expected an `httpx.Client(...)`, got a {type(client).__name__}.")
+        return hint(f"expected an `httpx.Client(...)`, got {a_type(client)}.")
     context = getattr(getattr(getattr(client, "_transport", None), "_pool", None), "_ssl_context", None)
     if context is not None and not isinstance(context, ssl.SSLContext):
         return hint(
-            f"`verify=` got a {type(context).__name__} object; it wants an `ssl.SSLContext` (or True, False, "
+            f"`verify=` got {a_type(context)} object; it wants an `ssl.SSLContext` (or True, False, "
             "or the path of a CA file). Make a context, let the CA add itself to it with "
             "`ca.configure_trust(context)`, and pass `verify=context`."
         )

@@ -14,6 +14,7 @@ from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, w
 # Notebook 07 imports every checker of its lesson from here; the two that connect live in modules of their own.
 from lesson_app.teaching.checks.connect_prediction import check_connect_prediction as check_connect_prediction
 from lesson_app.teaching.checks.connect_prediction import connect_candidates as connect_candidates
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.password_url import check_maya_url as check_maya_url
 from lesson_app.teaching.restart import make_needs
 
@@ -41,7 +42,7 @@ def _not_a_parts_dict(parts: Any) -> Feedback | None:
     if not_attempted(parts):
         return waiting('a dict such as `{"user": ..., "host": ..., "port": ..., "database": ..., "sslmode": ...}`')
     if not isinstance(parts, Mapping):
-        return hint(f"expected a dict with the keys {', '.join(EXPECTED_PARTS)}; got a {type(parts).__name__}.")
+        return hint(f"expected a dict with the keys {', '.join(EXPECTED_PARTS)}; got {a_type(parts)}.")
     missing = [key for key in EXPECTED_PARTS if key not in parts]
     if missing:
         return hint(f"the dict needs the key(s) {', '.join(missing)} (spelled exactly like that).")

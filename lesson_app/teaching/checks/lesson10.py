@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 
 # Notebook 10 imports every checker of its lesson from here; the SQL page check and the status code prediction
 # live in modules of their own.
@@ -46,7 +47,7 @@ def _first_error(response: httpx.Response) -> str:
 
 def _not_a_response(answer: Any) -> Feedback | None:
     if not isinstance(answer, httpx.Response):
-        return hint(f"expected the response that `client.post(...)` and friends return, got a {type(answer).__name__}.")
+        return hint(f"expected the response that `client.post(...)` and friends return, got {a_type(answer)}.")
     return None
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from lesson_app.models import Youtube
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
-from lesson_app.teaching.checks.guards import whole_number
+from lesson_app.teaching.checks.guards import a_type, whole_number
 from lesson_app.teaching.checks.view_race import Race, raced
 from lesson_app.teaching.restart import make_needs
 
@@ -128,7 +128,7 @@ def check_add_view(add_view: Any, db_url: Any) -> Feedback:
     if not_attempted(add_view):
         return waiting("your fixed `add_view` function")
     if not callable(add_view):
-        return hint(f"pass the function itself, `check_add_view(add_view, db_url)`, not a {type(add_view).__name__}.")
+        return hint(f"pass the function itself, `check_add_view(add_view, db_url)`, not {a_type(add_view)}.")
     if _unchanged(add_view):
         return Feedback(None, "`add_view` is still the function with the bug: fix it, then run the cell again.")
     if _uses_a_python_lock(add_view):

@@ -11,7 +11,7 @@ from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, 
 # Notebook 11 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
 from lesson_app.teaching.checks.gather_check import check_gather as check_gather
 from lesson_app.teaching.checks.gather_check import explain_gather_slips as explain_gather_slips
-from lesson_app.teaching.checks.guards import all_placeholders, whole_number
+from lesson_app.teaching.checks.guards import a_type, all_placeholders, whole_number
 from lesson_app.teaching.checks.pool_run import most_at_once, nullpool_connections
 from lesson_app.teaching.restart import make_needs
 
@@ -75,7 +75,7 @@ def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping
     if not_attempted(answer):
         return waiting("the time in milliseconds, computed from `events`")
     if isinstance(answer, bool) or not isinstance(answer, int | float):
-        return hint(f"expected a number of milliseconds (a float), got a {type(answer).__name__}: {answer!r}.")
+        return hint(f"expected a number of milliseconds (a float), got {a_type(answer)}: {answer!r}.")
     if not isinstance(events, Mapping) or not all(name in events for name in FIRST_BYTE):
         return hint("`events` holds no connect: run the cell that records the trace with a new client first.")
 
@@ -154,7 +154,7 @@ def check_pool_prediction(answers: Any, no_pool_client: Any = None, engine: Any 
     if all_placeholders(answers):
         return waiting("a number for each situation")
     if not isinstance(answers, dict):
-        return hint(f"expected the dictionary of situations and numbers, got a {type(answers).__name__}.")
+        return hint(f"expected the dictionary of situations and numbers, got {a_type(answers)}.")
     given_numbers = {}
     for question in POOL_QUESTIONS:
         given = answers.get(question, ...)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from lesson_app.config.settings import normalize_url
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 
 MAYA, PASSWORD = "maya", "s3cret@home"
 
@@ -33,7 +34,7 @@ def _parse(answer: Any) -> URL | Feedback:
         bare = answer.drivername in ("postgres", "postgresql")
         return answer.set(drivername="postgresql+psycopg2") if bare else answer
     if not isinstance(answer, str):
-        return hint(f"expected the URL as a string (or what `URL.create` returns); got a {type(answer).__name__}.")
+        return hint(f"expected the URL as a string (or what `URL.create` returns); got {a_type(answer)}.")
     try:
         return normalize_url(answer)
     except (ArgumentError, ValueError) as exc:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.sent_sql import listening
 
 _ROWS = {1: "Ports explained", 2: "How a request finds its route", 3: "Status codes, one by one"}
@@ -93,7 +94,7 @@ def check_rename(rename: Any, engine: Engine) -> Feedback:
     if not_attempted(rename):
         return waiting("your fixed `rename_video` function")
     if not callable(rename):
-        return hint(f"expected the function `rename_video` itself (no brackets); got a {type(rename).__name__}.")
+        return hint(f"expected the function `rename_video` itself (no brackets); got {a_type(rename)}.")
     with listening(engine) as sent, engine.connect() as conn:
         transaction = conn.begin()
         try:

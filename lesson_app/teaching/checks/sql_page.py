@@ -9,6 +9,7 @@ from sqlalchemy import Engine, Row, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.sql_text import split_statements
 
 # Statements that change rows or tables: a page of videos is read with SELECT.
@@ -33,7 +34,7 @@ def check_sql(sql: Any, engine: Engine, channel: str = "Data Desk", per_page: in
     if not_attempted(sql):
         return waiting('a SELECT statement in a string, e.g. `"SELECT id, title FROM youtube WHERE ..."`')
     if not isinstance(sql, str):
-        return hint(f"expected the SQL as a string (in quotes), got a {type(sql).__name__}.")
+        return hint(f"expected the SQL as a string (in quotes), got {a_type(sql)}.")
     statements = split_statements(sql)
     if len(statements) > 1:
         return hint(

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
+from lesson_app.teaching.checks.guards import a_type
 from lesson_app.teaching.checks.sent_sql import SentStatements, judge_sent, listening
 
 # The checker's own rows: in a temporary table that hides the real `youtube` for one rolled-back transaction.
@@ -76,7 +77,7 @@ def check_title_search(search: Any, engine: Engine) -> Feedback:
     if not_attempted(search):
         return waiting("a function `titles_containing(conn, word)` (then `my_search = titles_containing`)")
     if not callable(search):
-        return hint(f"expected a function that takes (conn, word); got a {type(search).__name__}.")
+        return hint(f"expected a function that takes (conn, word); got {a_type(search)}.")
     with listening(engine) as sent, engine.connect() as conn:
         transaction = conn.begin()
         conn.execute(

@@ -174,12 +174,14 @@ def tiny_server() -> Iterator[LessonServer]:
 BODY = "Un café, s'il vous plaît"
 
 
-def _request(length: object, *, close: bool = True, body: str = BODY, blank: bool = True) -> bytes:
+def _request(
+    length: object, *, close: bool = True, body: str = BODY, blank: bool = True, encoding: str = "utf-8"
+) -> bytes:
     """The exercise cell's request, with `length` in its Content-Length line (None: no such line)."""
     lines = ["POST /received HTTP/1.1", "Host: 127.0.0.1", "Content-Type: text/plain; charset=utf-8"]
     lines += [f"Content-Length: {length}"] if length is not None else []
     lines += ["Connection: close"] if close else []
-    return ("\r\n".join(lines) + ("\r\n\r\n" if blank else "\r\n") + body).encode()
+    return ("\r\n".join(lines) + ("\r\n\r\n" if blank else "\r\n") + body).encode(encoding)
 
 
 def _chunked() -> bytes:
@@ -208,6 +210,13 @@ def test_content_length_right(tiny_server: LessonServer, request_bytes: object) 
     ("request_bytes", "expected"),
     [
         (_request(len(BODY)), "read only 24 of the 26 bytes"),
+        (_request(len(BODY)), "24 is the sentence's number of characters"),
+        # len(body.encode("latin-1")) with UTF-8 bytes: the hint names the number, not a `len(body)` never written
+        (_request(len(BODY.encode("latin-1"))), "but the body went out as 26 bytes"),
+        (_request(25), "Content-Length said 25, but the body went out as 26 bytes"),
+        # Latin-1 bytes, counted right: the accents were sent, the server decodes them as UTF-8
+        (_request(24, encoding="latin-1"), "they are Latin-1, where é and î are 1 byte each"),
+        (_request(24, encoding="latin-1"), "decodes the body as UTF-8"),
         (_request(len(BODY), close=False), "read only 24 of the 26 bytes"),
         (_request(None), "read an empty body"),
         (_request(24, body="Un cafe, s'il vous plait"), "Send the sentence as given"),
@@ -225,6 +234,7 @@ def test_content_length_wrong(tiny_server: LessonServer, request_bytes: object, 
     ("request_bytes", "expected"),
     [
         (_request(30), "Content-Length says 30 bytes, but 26 bytes follow the empty line"),
+        (_request(26, encoding="latin-1"), "Your body went out as Latin-1"),
         (_request(26, blank=False), "still reading headers"),
     ],
 )
@@ -253,3 +263,18 @@ def test_content_length_stopped_server() -> None:
 
 def test_content_length_not_attempted(tiny_server: LessonServer) -> None:
     assert check_content_length(..., tiny_server).passed is None
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "not_said"),
+    [
+        (_request(24, encoding="latin-1"), "Send the sentence as given"),  # the accents were sent, in Latin-1
+        (_request(len(BODY.encode("latin-1"))), "`len(body)`"),  # the learner's line did not use len(body)
+    ],
+)
+def test_content_length_hint_speaks_of_what_was_sent(
+    tiny_server: LessonServer, request_bytes: bytes, not_said: str
+) -> None:
+    feedback = check_content_length(request_bytes, tiny_server)
+    assert feedback.passed is False
+    assert not_said not in feedback.message, feedback

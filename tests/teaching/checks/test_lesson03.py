@@ -84,6 +84,13 @@ def test_connection_prediction_right(lesson_api: LessonServer) -> None:
     assert "keep-alive" in feedback.message
 
 
+@pytest.mark.parametrize("one", ["1", " 1 ", 1.0])
+def test_connection_prediction_right_in_any_spelling(lesson_api: LessonServer, one: object) -> None:
+    """The guard reads "1" and 1.0 as 1; the comparison must too (it compared "1" with 1 and said "it used 1")."""
+    feedback = check_connection_prediction({"one client": one, "a new client each time": 5}, _seen(lesson_api))
+    assert feedback.passed is True, feedback
+
+
 @pytest.mark.parametrize(
     ("prediction", "expected"),
     [
@@ -92,6 +99,7 @@ def test_connection_prediction_right(lesson_api: LessonServer) -> None:
         ({"one client": 5, "a new client each time": 1}, "it used 1: one `httpx.Client` keeps its connection open"),
         ({"one client": 1, "a new client each time": ...}, "'a new client each time' is still `...`"),
         ({"one client": "one", "a new client each time": 5}, "write a whole number of connections"),
+        ({"one client": "5", "a new client each time": 5}, "You predicted 5 for 'one client'; it used 1"),
         ({"one client": True, "a new client each time": 5}, "write a whole number of connections"),
         ({"one client": 1}, "keep the dictionary from the cell"),
         ([1, 5], "keep the dictionary from the cell"),
@@ -158,7 +166,10 @@ def test_second_server_that_replaced_the_first(first: LessonServer) -> None:
         feedback = check_second_server(second, first)
     assert feedback.passed is False
     assert "replaced the first one" in feedback.message
-    assert "neither name= nor port=" in feedback.message
+    assert "neither a name nor a port" in feedback.message
+    # the same message says the first `server` is gone and which cell brings it back, and leaves the code out
+    assert "The first `server` is stopped now: run the code cell under “Start the real parts”" in feedback.message
+    assert "start_server(app" not in feedback.message
 
 
 def test_second_server_with_port_0_and_no_name(first: LessonServer) -> None:
@@ -184,6 +195,7 @@ def test_first_server_stopped(first: LessonServer) -> None:
         feedback = check_second_server(second, first)
     assert feedback.passed is False
     assert "the first server has stopped" in feedback.message
+    assert "run the code cell under “Start the real parts” again" in feedback.message
 
 
 @pytest.mark.parametrize(
@@ -249,8 +261,12 @@ def test_second_server_the_cells_bug(first: LessonServer) -> None:
 
     feedback = check_second_server(start_second, first)
     assert feedback.passed is False
-    assert "`start_second()` raised `PortInUseError:" in feedback.message, feedback
-    assert "give the second one a port of its own" in feedback.message
+    assert "`start_second()` raised `PortInUseError`: the port it asked for is taken, by the first server" in (
+        feedback.message
+    ), feedback
+    assert "the second needs a port of its own" in feedback.message
+    assert "start_server(app" not in feedback.message  # the cause, not the fix in code
+    assert "stopped now" not in feedback.message  # the first server still runs
     assert first.running
 
 
@@ -347,3 +363,32 @@ def test_private_listener_a_socket_instead_of_the_function() -> None:
 
 def test_private_listener_not_attempted() -> None:
     assert check_private_listener(...).passed is None
+
+
+def test_private_listener_on_a_taken_port() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+
+        def open_private_listener() -> socket.socket:
+            listener = socket.socket()
+            try:
+                listener.bind(("127.0.0.1", taken.getsockname()[1]))
+            finally:
+                listener.close()
+            return listener
+
+        feedback = check_private_listener(open_private_listener)
+    assert feedback.passed is False
+    assert "Address already in use" in feedback.message, feedback
+    assert "port 0 lets the operating system pick a free one" in feedback.message
+
+
+def test_private_listener_ipv6_any_on_an_ipv4_socket() -> None:
+    def open_private_listener() -> socket.socket:
+        listener = socket.socket()
+        listener.bind(("::", 0))
+        return listener
+
+    feedback = check_private_listener(open_private_listener)
+    assert feedback.passed is False
+    assert "makes an IPv4 socket, which takes only IPv4 addresses" in feedback.message, feedback
+    assert "`::` would be every IPv6 address anyway" in feedback.message

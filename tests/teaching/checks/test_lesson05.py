@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from lesson_app.config.settings import get_settings
 from lesson_app.teaching.checks.lesson05 import (
@@ -209,6 +210,30 @@ def raises_value_error(start: int, end: int):
     return {"seconds": end - start}
 
 
+def returns_a_tuple(start: int, end: int):
+    if start > end:
+        return {"detail": "start is after end"}, 400  # Flask's way: FastAPI sends the tuple as a JSON list
+    return {"seconds": end - start}
+
+
+def returns_a_json_response(start: int, end: int):
+    if start > end:
+        return JSONResponse({"detail": "start is after end"}, status_code=400)
+    return {"seconds": end - start}
+
+
+def returns_a_json_response_named_otherwise(start: int, end: int):
+    if start > end:
+        return JSONResponse({"error": "start is after end"}, status_code=400)
+    return {"seconds": end - start}
+
+
+def returns_plain_text(start: int, end: int):
+    if start > end:
+        return PlainTextResponse("start is after end", status_code=400)
+    return {"seconds": end - start}
+
+
 def raises_422(start: int, end: int):
     if start > end:
         raise HTTPException(422, "start is after end")
@@ -242,7 +267,8 @@ def fixed_answer(start: int, end: int):
 @pytest.mark.parametrize(
     ("app", "expected_hint"),
     [
-        (clip_app(no_check), "if start > end: raise HTTPException(400"),
+        (clip_app(no_check), "should refuse it with 400; look under “400 Bad Request and 422"),
+        (clip_app(returns_a_tuple), "a tuple is not a status in FastAPI"),
         (clip_app(returns_the_exception), "as an ordinary value to send back"),
         (clip_app(raises_value_error), "an exception FastAPI does not know"),
         (clip_app(raises_422), "the code for a request that makes no sense is 400"),
@@ -302,3 +328,34 @@ def test_clip_route_names_the_exception_it_does_not_know() -> None:
     assert "raised `ValueError: start is after end`, an exception FastAPI does not know" in feedback.message
     untyped_feedback = check_clip_route(clip_app(untyped))
     assert "raised `TypeError: unsupported operand type(s) for -: 'str' and 'str'`" in untyped_feedback.message
+
+
+@pytest.mark.parametrize(
+    "endpoint", [returns_a_json_response, returns_a_json_response_named_otherwise, returns_plain_text]
+)
+def test_clip_route_a_400_response_the_function_returns_passes(endpoint) -> None:
+    feedback = check_clip_route(clip_app(endpoint))
+    assert feedback.passed is True, feedback
+    assert "400 from your function, with the sentence 'start is after end'" in feedback.message
+    assert "raised" not in feedback.message  # it was returned, not raised
+
+
+@pytest.mark.parametrize("endpoint", [no_check, returns_a_tuple, raises_value_error, no_reason])
+def test_clip_route_hints_name_the_cause_not_the_solution_line(endpoint) -> None:
+    feedback = check_clip_route(clip_app(endpoint))
+    assert feedback.passed is False
+    assert "raise HTTPException(400" not in feedback.message, feedback
+    assert 'HTTPException(400, "' not in feedback.message, feedback
+
+
+def test_clip_route_an_unknown_exception_says_where_to_look() -> None:
+    feedback = check_clip_route(clip_app(raises_value_error))
+    assert "turns such an exception into 500" in feedback.message
+    assert "look at what the cell imports from fastapi" in feedback.message
+
+
+@pytest.mark.parametrize(("answer", "got"), [(422, "got an int"), ("422", "got a str"), ([], "got a list")])
+def test_validation_error_names_what_it_got_with_the_right_article(answer: object, got: str) -> None:
+    feedback = check_validation_error(answer)
+    assert feedback.passed is False
+    assert got in feedback.message, feedback
