@@ -95,6 +95,10 @@ class AlembicProject:
         """
         print("$ alembic", command_line)
         self.exit_status = 0
+        if not self.folder.is_dir():  # a terminal cannot even open it; the lesson's folder goes with its kernel
+            print("FAILED: the project folder no longer exists; rebuild it with Kernel > Restart Kernel and Run All.")
+            self.exit_status = 1
+            return
         with self.inside(nothing_printed="(no output)"):
             try:
                 cli = CommandLine(prog="alembic")

@@ -127,3 +127,12 @@ def test_inside_sets_the_scene_and_prints_what_the_block_printed(tmp_path: Path,
     with project.inside(nothing_printed="(no output)"):
         pass
     assert capsys.readouterr().out == "(no output)\n"
+
+
+def test_a_deleted_project_folder_fails_with_one_line_not_a_traceback(tmp_path: Path, capsys) -> None:
+    """The lesson's folder goes with its kernel: later commands say so and raise nothing."""
+    project = AlembicProject(tmp_path / "gone", "postgresql://nobody@127.0.0.1/none")
+    project.alembic("current")
+    printed = capsys.readouterr().out
+    assert "FAILED: the project folder no longer exists" in printed and "Restart Kernel and Run All" in printed
+    assert project.exit_status == 1
