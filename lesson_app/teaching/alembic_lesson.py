@@ -87,6 +87,14 @@ class AlembicProject:
             if lines or nothing_printed:
                 print("\n".join(lines) or nothing_printed)
 
+    def _written_before(self, command_line: str) -> Path | None:
+        """The script a `revision ... --rev-id X` already wrote, if any: writing X again would point it at head."""
+        words = shlex.split(command_line)
+        if not words or words[0] != "revision" or "--rev-id" not in words[:-1]:
+            return None
+        rev_id = words[words.index("--rev-id") + 1]
+        return next(iter(sorted((self.folder / "alembic" / "versions").glob(f"{rev_id}_*.py"))), None)
+
     def alembic(self, command_line: str) -> None:
         """Run `alembic <command_line>` in the project folder, as `alembic.config.main` does, and print it all.
 
@@ -95,6 +103,16 @@ class AlembicProject:
         """
         print("$ alembic", command_line)
         self.exit_status = 0
+        if (earlier := self._written_before(command_line)) is not None:
+            print(
+                f"(revision {earlier.name.split('_')[0]} is already written, ./{earlier.relative_to(self.folder)}: "
+                "running the cell again keeps it, since a second one would break the chain)"
+            )
+            return
+        if not self.folder.is_dir():  # a terminal cannot even open it; the lesson's folder goes with its kernel
+            print("FAILED: the project folder no longer exists; rebuild it with Kernel > Restart Kernel and Run All.")
+            self.exit_status = 1
+            return
         with self.inside(nothing_printed="(no output)"):
             try:
                 cli = CommandLine(prog="alembic")

@@ -127,3 +127,32 @@ def test_inside_sets_the_scene_and_prints_what_the_block_printed(tmp_path: Path,
     with project.inside(nothing_printed="(no output)"):
         pass
     assert capsys.readouterr().out == "(no output)\n"
+
+
+def test_a_deleted_project_folder_fails_with_one_line_not_a_traceback(tmp_path: Path, capsys) -> None:
+    """The lesson's folder goes with its kernel: later commands say so and raise nothing."""
+    project = AlembicProject(tmp_path / "gone", "postgresql://nobody@127.0.0.1/none")
+    project.alembic("current")
+    printed = capsys.readouterr().out
+    assert "FAILED: the project folder no longer exists" in printed and "Restart Kernel and Run All" in printed
+    assert project.exit_status == 1
+
+
+def test_a_revision_with_an_id_already_written_is_kept(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    """Re-running a cell that writes `--rev-id 0001` keeps the first script: a second 0001 would follow head."""
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))
+    project.alembic("init alembic")
+    project.alembic('revision -m "first" --rev-id 0001')
+    project.alembic('revision -m "second" --rev-id 0002')
+    capsys.readouterr()
+    project.alembic('revision -m "first" --rev-id 0001')
+    assert "revision 0001 is already written, ./alembic/versions/0001_first.py" in capsys.readouterr().out
+    assert project.exit_status == 0
+    assert sorted(path.name for path in (tmp_path / "alembic" / "versions").glob("*.py")) == [
+        "0001_first.py",
+        "0002_second.py",
+    ]
+    assert (
+        "down_revision: Union[str, Sequence[str], None] = None"
+        in (tmp_path / "alembic" / "versions" / "0001_first.py").read_text()
+    )

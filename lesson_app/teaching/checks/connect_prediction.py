@@ -44,11 +44,7 @@ def connect_candidates(db_url: URL) -> dict[str, str]:
 
 
 def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _YES | _NO:
-        return value.strip().lower() in _YES
-    return None
+    return value if isinstance(value, bool) else None
 
 
 def _try(url: str) -> tuple[bool, str]:
@@ -76,6 +72,12 @@ def check_connect_prediction(prediction: Any, db_url: URL) -> Feedback:
     if unclear:
         # A prediction is only one if it is made before the URLs are tried: nothing connects until all are filled.
         given = prediction[unclear[0]]
+        if isinstance(given, str) and given.strip().lower() in _YES | _NO:
+            word = "True" if given.strip().lower() in _YES else "False"
+            return hint(
+                f"{unclear[0]} is the string {given!r}: write the Python value {word}, without quotes, "
+                "so that every prediction is True or False."
+            )
         return hint(
             f"{unclear[0]} is {'still `...`' if given is Ellipsis else repr(given)}: "
             "write True (it connects) or False (it is refused) for "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
@@ -31,16 +32,36 @@ def _refused(prediction: Any) -> Feedback | None:
     return None
 
 
+_BROKEN = (
+    "the `alembic` commands failed, so your prediction was not judged: the scratch project lives in a temporary "
+    "folder that goes with the kernel, so use Kernel > Restart Kernel and Run All Cells to rebuild it, then run "
+    "this cell again."
+)
+
+
+def _succeeded(alembic: Callable[[str], None], command: str) -> bool:
+    """Run one command; the lesson's helper keeps its exit status on its project (`alembic.__self__`)."""
+    try:
+        alembic(command)
+    except Exception:  # noqa: BLE001 - any helper that raises has failed, and that is all this needs to know
+        return False
+    return getattr(getattr(alembic, "__self__", None), "exit_status", 0) == 0
+
+
 def check_downgrade_prediction(prediction: Any, alembic: Callable[[str], None], engine: Engine) -> Feedback:
     """Run `alembic upgrade head` then `alembic downgrade -2`, and compare alembic_version with the prediction."""
     if (refused := _refused(prediction)) is not None:
         return refused
     if not callable(alembic):
         return hint("the second argument is the lesson's `alembic` helper, as the cell passes it.")
-    alembic("upgrade head")
-    alembic("downgrade -2")
-    with engine.connect() as conn:
-        versions = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    # Judge the prediction only on commands that worked: a failed one says nothing about it.
+    if not all(_succeeded(alembic, command) for command in ("upgrade head", "downgrade -2")):
+        return hint(_BROKEN)
+    try:
+        with engine.connect() as conn:
+            versions = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except SQLAlchemyError:  # no alembic_version: the scratch database was emptied, or never built
+        return hint(_BROKEN)
     actual = versions[0] if versions else None
     if prediction.strip() == actual:
         return correct(

@@ -9,5 +9,5 @@ from lesson_app.teaching.checks.title_search import check_title_search as check_
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
-MADE_IN = {"engine": "SQL in five statements", "client": "Start the real parts"}
+MADE_IN = {"engine": "SQL, statement by statement", "client": "Start the real parts"}
 needs = make_needs(MADE_IN)

@@ -149,7 +149,14 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
                 "drop_column does, and the data is lost. Rename the column in place instead, as the lesson "
                 "did for `description` in revision 0004."
             )
-        if _copied(conn):
+        attnum, not_null = _place_and_not_null(conn)
+        if attnum == 3 and not not_null:  # renamed in place, and NOT NULL taken away as well
+            return hint(
+                "the column was renamed in place and kept its values, but you also changed NOT NULL: `channel` "
+                "was NOT NULL and `channel_name` now takes NULL. A rename changes only the name: leave out "
+                "`nullable=`."
+            )
+        if attnum != 3 or not not_null:
             return hint(
                 "the values arrived, but by copying: add_column + UPDATE + drop_column rewrites every row (slow on "
                 "a big table) and loses the column's place and its constraints (NOT NULL here). Rename in place: "
@@ -163,12 +170,12 @@ def check_rename(upgrade: Any, engine: Engine) -> Feedback:
         )
 
 
-def _copied(conn: Any) -> bool:
-    """Say whether `channel_name` is a new column (a rename keeps the column's number, 3, and its NOT NULL)."""
+def _place_and_not_null(conn: Any) -> tuple[int, bool]:
+    """The number and NOT NULL of `channel_name`: a rename keeps the column's number, 3, and its NOT NULL."""
     attnum, not_null = conn.execute(
         text(
             "SELECT attnum, attnotnull FROM pg_attribute WHERE attrelid = 'pg_temp.youtube'::regclass "
             "AND attname = 'channel_name'"
         )
     ).one()
-    return bool(attnum != 3 or not not_null)
+    return int(attnum), bool(not_null)

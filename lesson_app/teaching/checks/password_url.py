@@ -55,6 +55,12 @@ def _wrong_part(url: URL, db_url: URL) -> Feedback | None:
         )
     if url.username != MAYA:
         return hint(f"the user is {url.username!r}; the exercise logs in as `maya`.")
+    if url.password == "***":
+        # str() and print() of a URL mask the password, so a str(URL.create(...)) answer carries the mask itself.
+        return hint(
+            "the password arrived as '***': str() and print() of a URL hide the password, so give the URL object "
+            "itself, or `url.render_as_string(hide_password=False)`."
+        )
     if url.password != PASSWORD:
         return hint(f"the password is {url.password!r}; maya's is {PASSWORD!r}, exactly.")
     if (url.host, url.port or 5432, url.database) != (db_url.host, db_url.port or 5432, db_url.database):

@@ -4,6 +4,7 @@ table, rolled back) and reads what really reached PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,9 +38,31 @@ def _table(conn: Connection) -> None:
         conn.execute(text("INSERT INTO youtube (id, title) VALUES (:id, :title)"), {"id": row_id, "title": title})
 
 
+# In the statement as SQLAlchemy hands it to psycopg2, `:title` has become `%(title)s`, and a literal `%` is doubled.
+_QUOTED_PLACEHOLDER = re.compile(r"'[^']*%\(\w+\)s[^']*'")
+_DRIVER_PLACEHOLDER = re.compile(r"%%\(\w+\)s")
+
+
+def _placeholder_hint(statement: str, first: str) -> Feedback | None:
+    """The two placeholder slips that also end in a syntax error, each named for what the learner wrote."""
+    if _QUOTED_PLACEHOLDER.search(statement):
+        return hint(
+            f"PostgreSQL said `{first}`: your `:title` sits inside quotes, so the value arrives already quoted and "
+            "its own quotes clash with yours. Write `SET title = :title` with no quotes around the placeholder."
+        )
+    if _DRIVER_PLACEHOLDER.search(statement):
+        return hint(
+            f"PostgreSQL said `{first}`: `text()` takes `:name` placeholders, so `%(title)s` reached PostgreSQL as "
+            "it is. Write `:title` in the SQL and pass the title in the dict."
+        )
+    return None
+
+
 def _error_hint(exc: Exception, title: str) -> Feedback:
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         first = str(exc.orig).strip().splitlines()[0]
+        if "syntax error" in first and (slip := _placeholder_hint(str(exc.statement or ""), first)) is not None:
+            return slip
         if "syntax error" in first:
             return hint(
                 f"renaming to {title!r} failed with `{first}`: the apostrophe in the title ended the string in your "

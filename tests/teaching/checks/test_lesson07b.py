@@ -96,6 +96,14 @@ def rename_nothing(conn, video_id, new_title):
     return new_title
 
 
+def rename_quoted_placeholder(conn, video_id, new_title):  # the placeholder inside quotes, as in '%:word%'
+    conn.execute(text("UPDATE youtube SET title = ':title' WHERE id = :id"), {"title": new_title, "id": video_id})
+
+
+def rename_pyformat_in_text(conn, video_id, new_title):  # the driver's placeholder where text() wants :name
+    conn.execute(text("UPDATE youtube SET title = %(title)s WHERE id = :id"), {"title": new_title, "id": video_id})
+
+
 def rename_commits(conn, video_id, new_title):
     rename_bound(conn, video_id, new_title)
     conn.commit()
@@ -119,6 +127,8 @@ def test_rename_not_attempted(engine: Engine) -> None:
         (rename_wrong_row, "after renaming video 2 and 3 the table holds"),
         (rename_nothing, "was never sent"),
         (rename_commits, "`conn.commit()`"),
+        (rename_quoted_placeholder, "`:title` sits inside quotes"),
+        (rename_pyformat_in_text, "`text()` takes `:name` placeholders"),
         ("rename_video()", "expected the function"),
     ],
 )

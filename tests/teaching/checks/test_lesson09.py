@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import subprocess
 import sys
 
@@ -136,9 +137,9 @@ def test_in_ipython_the_hint_replaces_the_traceback() -> None:
         [sys.executable, "-c", IPYTHON_SESSION], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT
     )
     first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
-    assert "NameError: Can't invoke function 'drop_column'" in first, result.stdout + result.stderr
-    assert "❌ Not yet: `op` works only while Alembic runs a migration" in first
-    assert "Traceback" not in first
+    assert "❌ Not yet: `op` works only while Alembic runs a migration" in first, result.stdout + result.stderr
+    # Only the hint: neither the error's own line nor IPython's "use %tb" comes before it.
+    assert "Traceback" not in first and "Can't invoke" not in first and "%tb" not in first
     second, third = second.split("--- cell 3")
     assert "Traceback (most recent call last)" in second and "Not yet" not in second
     assert "❌ Not yet: Alembic's `op` has no `rename_column`" in third and "Traceback" not in third
@@ -192,6 +193,19 @@ def test_rename_by_copying_gets_the_alter_column_hint(engine: Engine, nullable: 
     feedback = check_rename(copy_then_drop, engine)
     assert feedback.passed is False
     assert "by copying" in feedback.message and "new_column_name=" in feedback.message
+    assert no_trace(engine)
+
+
+def test_rename_in_place_that_also_drops_not_null_is_told_so(engine: Engine) -> None:
+    """Renamed in place, with `nullable=True` too: the hint names NOT NULL, not a copy the learner never made."""
+
+    def rename_and_nullable():
+        op.alter_column("youtube", "channel", new_column_name="channel_name", nullable=True)
+
+    feedback = check_rename(rename_and_nullable, engine)
+    assert feedback.passed is False
+    assert "renamed in place" in feedback.message and "you also changed NOT NULL" in feedback.message
+    assert "by copying" not in feedback.message
     assert no_trace(engine)
 
 
@@ -307,3 +321,23 @@ def test_downgrade_prediction_without_the_helper(chain) -> None:
     _, engine = chain
     feedback = check_downgrade_prediction("0002", None, engine)
     assert feedback.passed is False and "`alembic` helper" in feedback.message
+
+
+def test_downgrade_prediction_when_the_commands_fail_judges_nothing(chain, capsys) -> None:
+    """The scratch folder went with the kernel: the commands fail, and the hint says so instead of blaming 0002."""
+    project, engine = chain
+    shutil.rmtree(project.folder)
+    feedback = check_downgrade_prediction("0002", project.alembic, engine)
+    assert feedback.passed is False
+    assert "the `alembic` commands failed, so your prediction was not judged" in feedback.message
+    assert "Restart Kernel and Run All Cells" in feedback.message and "not '0002'" not in feedback.message
+    assert "FAILED" in capsys.readouterr().out  # what the commands said is still shown above the hint
+
+
+def test_downgrade_prediction_without_alembic_version_is_a_hint_not_a_traceback(chain) -> None:
+    _, engine = chain
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    feedback = check_downgrade_prediction("0002", lambda command: None, engine)
+    assert feedback.passed is False
+    assert "the `alembic` commands failed, so your prediction was not judged" in feedback.message
