@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
@@ -103,39 +102,3 @@ def check_url_parts(parts: Any) -> Feedback:
 
 def _as_url(answer: Any) -> Any:
     return make_url(answer) if isinstance(answer, str) else answer
-
-
-def check_direct_url(answer: Any) -> Feedback:
-    """Check the direct (unpooled) URL made from EXERCISE_URL, as a string or a SQLAlchemy URL."""
-    if not_attempted(answer):
-        return waiting("the direct URL for the same database, e.g. `EXERCISE_URL.replace(...)`")
-    try:
-        url = _as_url(answer)
-        host, query = url.host, dict(url.query)
-    except (ArgumentError, AttributeError, TypeError, ValueError):
-        return hint(f"expected a URL (a string or what `make_url` returns); got {answer!r}.")
-    original = make_url(EXERCISE_URL)
-    if host and "-pooler" in host:
-        return hint(
-            "the host still has `-pooler`: that is the pooled endpoint. The direct host is the same name "
-            "without `-pooler`."
-        )
-    if host != DIRECT_HOST:
-        return hint(
-            f"host {host!r} is not the direct one: remove only `-pooler` from the host; the rest names your "
-            "endpoint and its region."
-        )
-    if url.get_backend_name() != "postgresql":
-        return hint(f"keep the scheme `postgresql://` (or postgresql+psycopg2://); {url.drivername!r} is not it.")
-    if (url.username, url.password, url.database) != (original.username, original.password, original.database):
-        return hint("only the host changes: keep the same user, password and database name.")
-    if url.port not in (None, 5432):
-        return hint("the direct endpoint listens on the same default port: leave the port out (or write 5432).")
-    if query.get("sslmode") != "require":
-        return hint("keep `?sslmode=require`: the direct endpoint also crosses the internet, so it also needs TLS.")
-    if query.get("channel_binding") != "require":
-        return hint("keep `channel_binding=require` too: it ties the password check to the TLS connection.")
-    return correct(
-        "same database, same credentials, same TLS options: only `-pooler` left the host. This is the "
-        "URL for DIRECT_DATABASE_URL, which migrations use."
-    )

@@ -10,7 +10,6 @@ from sqlalchemy.engine import URL, make_url
 from lesson_app.teaching.checks.lesson07 import (
     EXERCISE_URL,
     check_connect_prediction,
-    check_direct_url,
     check_maya_url,
     check_url_parts,
     connect_candidates,
@@ -83,37 +82,7 @@ def test_url_parts_wrong_shapes() -> None:
     assert missing.passed is False and "port" in missing.message
 
 
-# --- exercise 2: the direct URL -----------------------------------------------------------------------------------
-
-
-def test_direct_url_solution_passes() -> None:
-    assert check_direct_url(EXERCISE_URL.replace("-pooler", "")).passed is True
-    as_url = make_url(EXERCISE_URL)
-    assert check_direct_url(as_url.set(host=as_url.host.replace("-pooler", ""))).passed is True
-
-
-def test_direct_url_not_attempted() -> None:
-    assert check_direct_url(...).passed is None
-
-
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [
-        (EXERCISE_URL, "still has `-pooler`"),
-        (EXERCISE_URL.replace("-pooler.us-east-2.aws.neon.tech", ""), "remove only `-pooler`"),
-        (EXERCISE_URL.replace("-pooler", "").split("?")[0], "keep `?sslmode=require`"),
-        (EXERCISE_URL.replace("-pooler", "").replace("&channel_binding=require", ""), "channel_binding=require"),
-        (EXERCISE_URL.replace("-pooler", "").replace("shopdb", "neondb"), "only the host changes"),
-        (42, "expected a URL"),
-    ],
-)
-def test_direct_url_usual_mistakes(answer: object, expected: str) -> None:
-    feedback = check_direct_url(answer)
-    assert feedback.passed is False
-    assert expected in feedback.message
-
-
-# --- exercise 3: predict which URLs connect -----------------------------------------------------------------------
+# --- exercise 2: predict which URLs connect -----------------------------------------------------------------------
 
 RIGHT = {"A": True, "B": False, "C": True, "D": False}
 
@@ -170,7 +139,7 @@ def test_connect_candidates_change_one_part_each(db_url: URL) -> None:
     assert {url.host for url in urls.values()} == {db_url.host}
 
 
-# --- exercise 4: a password with an `@` ---------------------------------------------------------------------------
+# --- exercise 3: a password with an `@` ---------------------------------------------------------------------------
 
 
 def broken(db_url: URL) -> str:
