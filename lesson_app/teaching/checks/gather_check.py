@@ -151,8 +151,8 @@ def _show_gather_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb
     """IPython's handler for TypeError: the error's last line and the gather hint, else the usual traceback."""
     if explain_gather_slips(value) is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-    else:  # the hint, a Feedback, is shown when the cell ends, like a checker's
-        shell.showtraceback((etype, value, tb), exception_only=True)
+    # Else nothing here: the hint, a Feedback, is shown when the cell ends, like a checker's; the TypeError's own
+    # line would only bury it.
 
 
 def _hook_into_ipython() -> None:
