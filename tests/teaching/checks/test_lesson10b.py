@@ -189,3 +189,9 @@ def test_the_checker_leaves_no_rows_behind(race_url: URL) -> None:
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Youtube)) == 0
     engine.dispose()
+
+
+@pytest.mark.parametrize(("count", "said"), [(0, "0 views"), (1, "1 view"), (19, "19 views")])
+def test_lost_views_are_counted_in_good_english(count: int, said: str) -> None:
+    """A race that lost all but one view said "added 1 views"."""
+    assert _views(count) == said
