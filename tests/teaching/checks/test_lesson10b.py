@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.models import Youtube
 from lesson_app.runtime.databases import create_database, drop_database, server_url
-from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, check_add_view, check_one_after_another
+from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, _views, check_add_view, check_one_after_another
 
 
 @pytest.fixture(scope="module")
