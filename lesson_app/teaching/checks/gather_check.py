@@ -111,25 +111,31 @@ def check_gather(responses: Any, n: int = 20) -> Feedback:
             "AsyncClient for each request, awaited in a loop, still sends one at a time. Use one client, make the "
             "requests first and await them together: `await asyncio.gather(*(aclient.get(...) for ...))`."
         )
-    return correct(f"{n} requests sent at once, {n} answers 200 OK, all awaited together with asyncio.gather.")
+    return correct(f"{n} requests sent at once and awaited together, {n} answers 200 OK.")
+
+
+def _local_of(exc: BaseException, function: str, module: str, name: str) -> Any:
+    """The local `name` of `module.function` in the traceback of `exc`; None when `exc` did not pass through it."""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == function and frame.f_globals.get("__name__") == module:
+            return frame.f_locals.get(name)
+        tb = tb.tb_next
+    return None
 
 
 def _gather_given_a_list(exc: BaseException) -> list[Any] | None:
     """The list handed to `asyncio.gather` as one argument, when that is what `exc` is; else None."""
     if not (isinstance(exc, TypeError) and "unhashable type: 'list'" in str(exc)):
         return None
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code.co_name == "gather" and frame.f_globals.get("__name__") == "asyncio.tasks":
-            given = frame.f_locals.get("coros_or_futures", ())
-            return next((item for item in given if isinstance(item, list)), None)
-        tb = tb.tb_next
-    return None
+    given = _local_of(exc, "gather", "asyncio.tasks", "coros_or_futures") or ()
+    return next((item for item in given if isinstance(item, list)), None)
 
 
 def explain_gather_slips(exc: BaseException | None = None) -> Feedback | None:
-    """With an error: a hint for `asyncio.gather([list])` (else None). Without one: show that hint in IPython.
+    """With an error: a hint for `asyncio.gather([list])` or `asyncio.run()` in the notebook (else None). Without
+    one: show those hints in IPython.
 
     `asyncio.gather([...])` fails in the learner's own cell, before any checker runs, with "unhashable type:
     'list'"; notebook 11's exercise cell calls `explain_gather_slips()` so that IPython shows the hint instead.
@@ -137,6 +143,12 @@ def explain_gather_slips(exc: BaseException | None = None) -> Feedback | None:
     if exc is None:
         _hook_into_ipython()
         return None
+    if isinstance(exc, RuntimeError) and "asyncio.run() cannot be called from a running event loop" in str(exc):
+        _close(_local_of(exc, "run", "asyncio.runners", "main"))  # it never runs: no "never awaited" warning
+        return hint(
+            "the notebook already runs an event loop, so `asyncio.run(...)` refuses here: `await` the coroutine "
+            'instead, as the section "`asyncio.run()` in a notebook" showed.'
+        )
     given = _gather_given_a_list(exc)
     if given is None:
         return None
@@ -149,11 +161,11 @@ def explain_gather_slips(exc: BaseException | None = None) -> Feedback | None:
 
 
 def _show_gather_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
-    """IPython's handler for TypeError: the error's last line and the gather hint, else the usual traceback."""
+    """IPython's handler for TypeError and RuntimeError: only the hint for a slip it knows, else the usual traceback."""
     if explain_gather_slips(value) is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-    else:  # the hint, a Feedback, is shown when the cell ends, like a checker's
-        shell.showtraceback((etype, value, tb), exception_only=True)
+    # Else nothing here: the hint, a Feedback, is shown when the cell ends, like a checker's; the TypeError's own
+    # line would only bury it.
 
 
 def _hook_into_ipython() -> None:
@@ -162,6 +174,6 @@ def _hook_into_ipython() -> None:
     except ImportError:
         return
     shell = get_ipython()
-    if shell is None or shell.custom_exceptions not in ((), (TypeError,)):
+    if shell is None or shell.custom_exceptions not in ((), (TypeError, RuntimeError)):
         return  # no IPython, or someone else's handler: leave it alone
-    shell.set_custom_exc((TypeError,), _show_gather_hint)
+    shell.set_custom_exc((TypeError, RuntimeError), _show_gather_hint)

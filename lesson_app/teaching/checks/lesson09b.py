@@ -24,6 +24,7 @@ from lesson_app.teaching.checks.expand_step import check_expand as check_expand
 from lesson_app.teaching.checks.guards import whole_number
 from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_unknown_op
+from lesson_app.teaching.checks.op_hint import hook_into_ipython as hook_into_ipython
 from lesson_app.teaching.checks.plan_prediction import check_plan_prediction as check_plan_prediction
 from lesson_app.teaching.restart import make_needs
 from lesson_app.teaching.scratch_project import empty_schema, scratch_project, set_functions
@@ -69,7 +70,6 @@ def _as_count(answer: Any) -> int | None:
         answer = answer.strip().rstrip(".").lower()  # "2." or "Two." as a sentence ends
         answer = words.get(answer, answer)
     return whole_number(answer)
-    return None
 
 
 def check_heads_prediction(prediction: Any, database_url: URL | None = None) -> Feedback:
@@ -112,9 +112,9 @@ def _null_column_failure(exc: Exception) -> Feedback:
         first = str(exc.orig).strip().splitlines()[0]
         if "contains null values" in first:
             return hint(
-                f"PostgreSQL refused: {first}. The table already has rows, and a new NOT NULL column has no value "
-                "for them. Do what the lesson's slug revision did: add it nullable, fill it with "
-                '`op.execute("UPDATE ...")`, then make it NOT NULL with `op.alter_column`.'
+                f"PostgreSQL refused: {first}. The `youtube` table already has rows, and a NOT NULL column added "
+                'in one step has no value for them; the section "A data migration: a NOT NULL column for the rows '
+                'already there" met the same refusal and shows the way round it.'
             )
         return hint(f"PostgreSQL refused your upgrade: {first}")
     if isinstance(exc, NameError):

@@ -45,10 +45,13 @@ def _first_error(response: httpx.Response) -> str:
     return str(detail)
 
 
-def _not_a_response(answer: Any) -> Feedback | None:
-    if not isinstance(answer, httpx.Response):
-        return hint(f"expected the response that `client.post(...)` and friends return, got {a_type(answer)}.")
-    return None
+def _not_a_response(answer: Any, call: str) -> Feedback | None:
+    """A hint when `answer` is not the response `call` (such as "`client.get(...)`") returns: often its .json()."""
+    if isinstance(answer, httpx.Response):
+        return None
+    if isinstance(answer, dict | list):
+        return hint(f"that is the body's JSON; keep the response {call} returns itself, not its .json().")
+    return hint(f"expected the response {call} returns (not its .json()), got {a_type(answer)}.")
 
 
 # Over 40 lines on purpose: one ladder of hints, most specific first, whose order makes each hint right; split
@@ -57,12 +60,20 @@ def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> F
     """Check that `response` answers a PATCH that set only the views of video `video_id` to `views`."""
     if not_attempted(response):
         return waiting(f"a request that changes only the views of video {video_id}, e.g. `client.patch(...)`")
-    if (wrong := _not_a_response(response)) is not None:
+    if (wrong := _not_a_response(response, "a `client` request")) is not None:
         return wrong
     method, path, status = response.request.method, response.request.url.path, response.status_code
     body = _request_json(response)
     if path != f"/videos/{video_id}":
-        return hint(f"that request went to {path!r}; the video to change lives at '/videos/{video_id}'.")
+        changed = method in {"PATCH", "PUT", "DELETE"} and status < 300
+        return hint(
+            f"that request went to {path!r}; the video to change lives at '/videos/{video_id}'."
+            + (
+                f" Your {method} did change {path}; running the lesson from the top resets its table."
+                if changed
+                else ""
+            )
+        )
     if method == "PUT":
         if status == 422:
             return hint(
@@ -82,8 +93,14 @@ def check_views_update(response: Any, video_id: int = 1, views: int = 2000) -> F
         return hint(f"that was a {method} request; changing some fields of a video is a PATCH.")
     if status == 404:
         return hint(f"404: no video has id {video_id} (was it deleted?). Run the lesson from the top to restore it.")
+    if body is None and response.request.content:
+        return hint(
+            f"that body was not JSON (form data, from `data=`); this API reads JSON: `json={{'views': {views}}}`."
+        )
     if status == 422:
-        return hint(f"the server refused the body with 422 ({_first_error(response)}); send e.g. {{'views': {views}}}.")
+        return hint(
+            f"the server refused the body with 422 ({_first_error(response)}); send `json={{'views': {views}}}`."
+        )
     if status != 200:
         return hint(f"the server answered {status} {response.reason_phrase}; a successful PATCH answers 200.")
     if not isinstance(body, dict) or "views" not in body:
@@ -102,7 +119,7 @@ def check_page(response: Any, channel: str = "Data Desk", per_page: int = 3, pag
     """Check that `response` is page `page` of `channel`'s videos, `per_page` to a page."""
     if not_attempted(response):
         return waiting('a request for `/videos` with `params={...}`, e.g. `client.get("/videos", params={...})`')
-    if (wrong := _not_a_response(response)) is not None:
+    if (wrong := _not_a_response(response, "`client.get(...)`")) is not None:
         return wrong
     request = response.request
     if request.method != "GET" or request.url.path != "/videos":

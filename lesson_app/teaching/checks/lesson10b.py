@@ -149,14 +149,19 @@ def check_add_view(add_view: Any, db_url: Any) -> Feedback:
         return hint(f"the checker could not race your function ({exception_text(exc)}); run the lesson's first cells.")
     if views < N:
         return hint(
-            f"{N} requests at once added {views} views: {N - views} updates were lost. The function still reads the "
+            f"{N} requests at once added {_views(views)}: {N - views} updates were lost. The function still reads the "
             "views into Python and writes back its own sum, so requests that read at the same moment write the same "
             "number. Let the database add (`update(Youtube)...values(views=Youtube.views + 1)`), or lock the row "
             "while you read it (`select(Youtube).where(...).with_for_update()`)."
         )
     if views > N:
-        return hint(f"{N} requests at once added {views} views; each request should add exactly one.")
+        return hint(f"{N} requests at once added {_views(views)}; each request should add exactly one.")
     return correct(
         f"{N} requests at once for one video, {N} views added, none lost; the draft still has 0 views and an unknown "
         "id changes nothing."
     )
+
+
+def _views(count: int) -> str:
+    """'1 view', '0 views', '7 views': the number with its noun."""
+    return f"{count} view" if count == 1 else f"{count} views"

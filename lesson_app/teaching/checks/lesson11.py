@@ -6,13 +6,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
+from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 
 # Notebook 11 imports every checker of its lesson from here; exercise 3's lives in a module of its own.
 from lesson_app.teaching.checks.gather_check import check_gather as check_gather
 from lesson_app.teaching.checks.gather_check import explain_gather_slips as explain_gather_slips
-from lesson_app.teaching.checks.guards import a_type, all_placeholders, whole_number
-from lesson_app.teaching.checks.pool_run import most_at_once, nullpool_connections
+from lesson_app.teaching.checks.guards import a_type
+from lesson_app.teaching.checks.pool_run import POOL_QUESTIONS as POOL_QUESTIONS
+from lesson_app.teaching.checks.pool_run import check_pool_prediction as check_pool_prediction
 from lesson_app.teaching.restart import make_needs
 
 # After a kernel restart, `needs(...)` in an exercise cell names the section whose cell makes a missing name.
@@ -32,28 +33,28 @@ _FIRST_BYTE_MIX_UPS = {
     (
         "connection.connect_tcp.started",
         "http11.receive_response_headers.started",
-    ): "that ends when httpx began to wait for the answer (…receive_response_headers.started), before anything "
-    "had come back; end when the headers had been received.",
+    ): "At that moment httpx had only begun to wait for the answer, and nothing had come back; end when the "
+    "headers had been received.",
     (
         "connection.connect_tcp.started",
         "http11.receive_response_body.complete",
-    ): "that runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
+    ): "That runs to the last byte of the body; the exercise ends earlier, when the headers had been received.",
     (
         "connection.connect_tcp.started",
         "connection.connect_tcp.complete",
-    ): "that is the connect alone; go on until the response's headers had been received.",
+    ): "That is the connect alone; go on until the response's headers had been received.",
     (
         "connection.connect_tcp.complete",
         "http11.receive_response_headers.complete",
-    ): "that starts once the connection was open; start when the client began to connect.",
+    ): "That starts once the connection was open; start when the client began to connect.",
     (
         "http11.send_request_headers.started",
         "http11.receive_response_headers.complete",
-    ): "that starts when the request was sent, after the connect; start when the client began to connect.",
+    ): "That starts when the request was sent, after the connect; start when the client began to connect.",
     (
         "resolve.started",
         "http11.receive_response_headers.complete",
-    ): "that includes resolving the name, which happens before the connect; start when the client began to connect.",
+    ): "That includes resolving the name, which happens before the connect; start when the client began to connect.",
 }
 
 
@@ -104,79 +105,49 @@ def check_first_byte_ms(answer: Any, events: Mapping[str, float], table: Mapping
 def _first_byte_slip(
     answer: float, events: Mapping[str, float], table: Mapping[str, float] | None, ms: Any
 ) -> Feedback:
-    """Name the two events an answer measured between, when it matches a usual slip."""
+    """Name the two events an answer measured between, and which end of it is off, when some pair matches."""
+    pairs = [(start, end) for start in events for end in events if events[end] > events[start]]
+    # Events can share a moment (the headers' end is the body's start): of the pairs within a rounding, the
+    # usual mix-ups come first, then the pairs with more right ends, then the nearest.
+    matching = sorted(
+        (
+            pair not in _FIRST_BYTE_MIX_UPS,
+            (pair[0] != FIRST_BYTE[0]) + (pair[1] != FIRST_BYTE[1]),
+            abs(ms(pair) - answer),
+            pair,
+        )
+        for pair in pairs
+        if _near(answer, ms(pair))
+    )
     shown = [value for value in (table or {}).values() if isinstance(value, int | float)]
-    # Checked before the mix-ups: the sum is within a rounding of "connect to the last byte of the body".
-    if shown and _near(answer, sum(shown)):
+    # The table's total runs from resolve to the body's last byte: an answer nearer to it than to every pair of
+    # events is that sum; one that is exactly a pair of events (connect to the body's end) is that pair.
+    nearest = min((distance for *_, distance, _ in matching), default=math.inf)
+    if shown and _near(answer, sum(shown)) and abs(sum(shown) - answer) <= nearest:
         return hint(
             "that is the sum of the table's steps, its total: from resolving the name, before the connect, to the "
             "last byte of the body. Start when the client began to connect; end when the headers had been received."
         )
-    for pair, says in _FIRST_BYTE_MIX_UPS.items():
-        if all(name in events for name in pair) and _near(answer, ms(pair)):
-            return hint(says)
+    if matching:
+        return hint(_both_ends(matching[0][-1]))
     return hint(
         "start at the event that opens the TCP connect, and end at the event that says the response's "
         "headers have been received; the later time minus the earlier, times 1000."
     )
 
 
-POOL_QUESTIONS = {
-    "NullPool: PostgreSQL connections opened for 20 requests, one after another": 20,
-    "QueuePool (pool_size=5, max_overflow=10): most connections open at once during 40 requests at once": 15,
-}
-
-_POOL_HINTS = {
-    (0, 1): "one (or none) is what a pool opens; NullPool keeps no connection, so every request opens its own.",
-    (0, 40): "one per request, not two: each request uses a single session, and so a single connection.",
-    (1, 40): "the pool never has more than pool_size + max_overflow connections; the other requests wait "
-    "(up to pool_timeout, 30 s) for one to come back.",
-    (1, 5): "5 connections stay in the pool, but under load it opens up to max_overflow = 10 more, "
-    "and closes those when they come back.",
-    (1, 10): "10 is the overflow alone; add the pool_size of 5 that the pool keeps.",
-}
-
-
-def _measured(no_pool_client: Any, engine: Any) -> dict[str, int]:
-    """What really happens in each situation: 20 requests to the NullPool server, 40 borrowers on a QueuePool."""
-    nullpool, queuepool = POOL_QUESTIONS
-    return {nullpool: nullpool_connections(no_pool_client, 20), queuepool: most_at_once(engine, 40)}
-
-
-# Over 40 lines on purpose: the answers are checked in full before anything is run, then compared with the run;
-# split up, which of the two a hint comes from would be harder to see.
-def check_pool_prediction(answers: Any, no_pool_client: Any = None, engine: Any = None) -> Feedback:
-    """Check the learner's numbers for each situation in POOL_QUESTIONS, against a real run when given the parts.
-
-    With `no_pool_client` (a client of the NullPool server) and `engine` (a default QueuePool engine), the checker
-    measures each situation and compares with that; without them, with the numbers SQLAlchemy's defaults give.
-    """
-    if all_placeholders(answers):
-        return waiting("a number for each situation")
-    if not isinstance(answers, dict):
-        return hint(f"expected the dictionary of situations and numbers, got {a_type(answers)}.")
-    given_numbers = {}
-    for question in POOL_QUESTIONS:
-        given = answers.get(question, ...)
-        if not_attempted(given):
-            return hint(f"still to fill in: {question!r}.")
-        if (number := whole_number(given)) is None:  # 20, 20.0 and "20" are all the number 20
-            return hint(f"{question!r}: write a whole number, not {given!r}.")
-        given_numbers[question] = number
-    real, ran = dict(POOL_QUESTIONS), no_pool_client is not None and engine is not None
-    if ran:
-        try:
-            real = _measured(no_pool_client, engine)
-        except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
-            return hint(f"the checker could not run the situations ({exception_text(exc)}); run the cells above first.")
-    for index, (question, expected) in enumerate(real.items()):
-        given = given_numbers[question]
-        if given != expected:
-            specific = _POOL_HINTS.get((index, given), "think about what the pool keeps and what it may add.")
-            measured = f" (the checker measured {expected})" if ran else ""
-            return hint(f"{question!r}: not {given}{measured}; {specific}")
-    numbers = " and ".join(str(value) for value in real.values())
-    return correct(
-        f"{numbers}{', measured just now' if ran else ''}: without a pool every request pays for a new connection; "
-        "with one, at most pool_size + max_overflow are open and the rest wait their turn."
+def _both_ends(pair: tuple[str, str]) -> str:
+    """Say which interval of the trace the answer is, whether its start and its end are right, and why not."""
+    start_ok, end_ok = pair[0] == FIRST_BYTE[0], pair[1] == FIRST_BYTE[1]
+    verdict = {
+        (True, False): "the start is right, the end is not",
+        (False, True): "the end is right, the start is not",
+        (False, False): "neither end is the one asked for",
+    }[(start_ok, end_ok)]
+    why = _FIRST_BYTE_MIX_UPS.get(pair) or " ".join(
+        part for ok, part in ((start_ok, "Start when the client began to connect."), (end_ok, END_AT_HEADERS)) if not ok
     )
+    return f"your number is the time from `{pair[0]}` to `{pair[1]}`: {verdict}. {why}"
+
+
+END_AT_HEADERS = "End when the response's headers had been received."

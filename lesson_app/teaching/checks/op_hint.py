@@ -68,8 +68,8 @@ def _show_op_hint(shell: Any, etype: type, value: BaseException, tb: Any, tb_off
     """IPython's handler for AttributeError and NameError: a hint for `op` outside a migration, else as usual."""
     if explain_op_outside_migration(value) is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
-    # Else nothing here: the error itself would only say 'NoneType' or "use %tb", so the hint made above, shown
-    # when the cell ends like a checker's, is all the learner sees.
+    # Else nothing here: the hint is printed when the cell ends, like a checker's, and the error's own line would
+    # only bury it under "An exception has occurred" and a message about a proxy object.
 
 
 def hook_into_ipython(shell: Any = None) -> None:

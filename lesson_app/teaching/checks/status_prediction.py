@@ -23,18 +23,18 @@ PREDICTIONS: dict[str, Any] = {PUT_MISSING: ..., PATCH_TAKEN_URL: ..., PAGE_PAST
 WHY = {
     PUT_MISSING: "PUT replaces a video that exists: the route looks id 999 up first and finds nothing. (RFC 9110 lets "
     "a PUT create; this API creates only with POST /videos.)",
-    PATCH_TAKEN_URL: "the url column is UNIQUE, so PostgreSQL refuses the UPDATE, and the route answers 409 Conflict "
+    PATCH_TAKEN_URL: "The url column is UNIQUE, so PostgreSQL refuses the UPDATE, and the route answers 409 Conflict "
     "as it did for a POST of a stored url.",
-    PAGE_PAST_END: "a page past the end is an empty page, not a missing resource: 200 with `items` [] and the "
+    PAGE_PAST_END: "A page past the end is an empty page, not a missing resource: 200 with `items` [] and the "
     "`total`; `offset` has no maximum, only `ge=0`.",
-    DELETE_ALL: "the path /videos exists (GET and POST use it) but no route deletes the whole collection: 405 Method "
+    DELETE_ALL: "The path /videos exists (GET and POST use it) but no route deletes the whole collection: 405 Method "
     "Not Allowed, with an `Allow` header (lesson 04).",
 }
 
 MIX_UPS: dict[tuple[str, int | None], str] = {
     (PUT_MISSING, 201): "201 would mean the PUT created the video.",
-    (PUT_MISSING, 422): "the body is whole and valid, so validation passes before the id is looked up.",
-    (PATCH_TAKEN_URL, 200): "the body is valid, but the database has the last word on a duplicate.",
+    (PUT_MISSING, 422): "The body is whole and valid, so validation passes before the id is looked up.",
+    (PATCH_TAKEN_URL, 200): "The body is valid, but the database has the last word on a duplicate.",
     (PATCH_TAKEN_URL, 422): "422 is for a body the schema refuses; this url is a valid url, only taken.",
     (PAGE_PAST_END, 404): "404 is for a resource that does not exist; the list exists, this page of it is empty.",
     (DELETE_ALL, 404): "404 would mean no route has this path at all.",
@@ -80,11 +80,16 @@ def check_status_prediction(prediction: Any, client: Any) -> Feedback:
             results[name] = _send(client, name).status_code
         except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
             return hint(f"the checker could not send {name} ({exception_text(exc)}); run the lesson's first cells.")
+    # Every wrong prediction gets its line: fixing one and running again to meet the next teaches less.
+    wrong = []
     for name, real in results.items():
         given = _as_status(prediction[name])
         if given != real:
             mix_up = MIX_UPS.get((name, given), "")
-            return hint(f"{name}: you predicted {given}, the API answered {real}. {WHY[name]} {mix_up}".strip())
+            wrong.append(f"- {name}: you predicted {given}, the API answered {real}. {WHY[name]} {mix_up}".strip())
+    if wrong:
+        right = len(results) - len(wrong)
+        return hint(f"{right} of the four as you predicted; the others, sent for real:\n" + "\n".join(wrong))
     codes = ", ".join(str(code) for code in results.values())
     return correct(f"all four as you predicted, sent for real: {codes}.")
 

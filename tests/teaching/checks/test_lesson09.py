@@ -139,7 +139,7 @@ def test_in_ipython_the_hint_replaces_the_traceback() -> None:
     first, second = result.stdout.split("--- cell 1")[1].split("--- cell 2")
     assert "❌ Not yet: `op` works only while Alembic runs a migration" in first, result.stdout + result.stderr
     # Only the hint: neither the error's own line nor IPython's "use %tb" comes before it.
-    assert "Traceback" not in first and "Can't invoke" not in first and "%tb" not in first
+    assert "Traceback" not in first and "Can't invoke" not in first and "%tb" not in first and "NameError" not in first
     second, third = second.split("--- cell 3")
     assert "Traceback (most recent call last)" in second and "Not yet" not in second
     assert "❌ Not yet: Alembic's `op` has no `rename_column`" in third and "Traceback" not in third

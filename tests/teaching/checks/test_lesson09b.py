@@ -3,6 +3,10 @@ hint meant for them: a real scratch Alembic project with two heads, and migratio
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine, text
@@ -145,7 +149,7 @@ def forgot_the_table():
 @pytest.mark.parametrize(
     ("upgrade", "expected"),
     [
-        (as_given, 'column "language" of relation "youtube" contains null values. The table already has rows'),
+        (as_given, "contains null values. The `youtube` table already has rows, and a NOT NULL column added in one"),
         (never_filled, "contains null values"),
         (nullable_only, "the column still accepts NULL"),
         (filled_with_the_wrong_value, "language is 'english'; every video so far should say 'en'"),
@@ -161,6 +165,40 @@ def test_not_null_column_usual_mistakes(engine: Engine, upgrade: object, expecte
     assert feedback.passed is False
     assert expected in feedback.message
     assert no_trace(engine)
+
+
+def test_not_null_column_hint_as_given_names_the_cause_not_the_steps(engine: Engine) -> None:
+    message = check_not_null_column(as_given, engine).message
+    assert 'the section "A data migration: a NOT NULL column for the rows already there"' in message
+    assert "UPDATE" not in message and "alter_column" not in message  # the section has the steps, not the hint
+
+
+UPGRADE_CALLED_SESSION = """
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("import sqlalchemy as sa\\nfrom alembic import op")
+shell.run_cell("from lesson_app.teaching.checks.lesson09b import check_not_null_column, hook_into_ipython")
+shell.run_cell("hook_into_ipython()")
+shell.run_cell("def upgrade():\\n    op.add_column('youtube', sa.Column('language', sa.String(10), nullable=False))")
+print("--- cell 1")
+shell.run_cell("my_upgrade = upgrade()\\ncheck_not_null_column(my_upgrade, None)")
+"""
+
+
+def test_upgrade_called_instead_of_passed_gets_one_hint_in_ipython() -> None:
+    """`my_upgrade = upgrade()` fails in `op` in the learner's own cell: the notebook shows the hint alone."""
+    result = subprocess.run(
+        [sys.executable, "-c", UPGRADE_CALLED_SESSION],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    shown = result.stdout.split("--- cell 1")[1]
+    assert "❌ Not yet: `op` works only while Alembic runs a migration" in shown, result.stdout + result.stderr
+    assert "`my_upgrade = upgrade`" in shown
+    assert "Traceback" not in shown and "Error" not in shown
 
 
 def test_not_null_column_not_attempted(engine: Engine) -> None:
@@ -261,7 +299,7 @@ def videos(empty_db_url: URL):
     engine.dispose()
 
 
-@pytest.mark.parametrize("prediction", ["Index Scan", "index scan", " Index  Scan ", "index_scan"])
+@pytest.mark.parametrize("prediction", ["Index Scan", "index scan", " Index  Scan ", "index_scan", "IndexScan"])
 def test_plan_prediction_right_in_every_spelling(videos: Engine, prediction: str) -> None:
     feedback = check_plan_prediction(prediction, videos)
     assert feedback.passed is True, feedback.message
@@ -272,9 +310,11 @@ def test_plan_prediction_right_in_every_spelling(videos: Engine, prediction: str
     ("prediction", "expected"),
     [
         ("Seq Scan", "not Seq Scan. `id` is the primary key"),
-        ("Bitmap Heap Scan", "not Bitmap Heap Scan"),
-        ("Index Only Scan", "not Index Only Scan"),
-        ("fast", "not one of the plan nodes"),
+        ("Bitmap Heap Scan", "not Bitmap Heap Scan: a bitmap scan first marks every matching row"),
+        ("Bitmap Index Scan", "not Bitmap Index Scan: a Bitmap Index Scan only marks"),
+        ("Index Only Scan", "holds only `id`, so PostgreSQL finds the row in the index and then reads `title`"),
+        ("IndexOnlyScan", "not Index Only Scan"),
+        ("fast", "'fast' is not a plan node's name"),
         (7, "as a string"),
     ],
 )

@@ -106,6 +106,13 @@ def test_status_prediction_wrong(api: httpx.Client, changes: dict, expected_hint
     assert expected_hint in feedback.message, feedback.message
 
 
+def test_status_prediction_explains_every_wrong_code_on_a_line_of_its_own(api: httpx.Client) -> None:
+    message = check_status_prediction({**RIGHT, PUT_MISSING: 201, DELETE_ALL: 404}, api).message
+    assert "2 of the four as you predicted" in message
+    assert "\n- PUT /videos/999 with a whole, valid video: you predicted 201, the API answered 404." in message
+    assert "\n- DELETE /videos: you predicted 404, the API answered 405. The path /videos exists" in message
+
+
 def test_status_prediction_keeps_the_dictionary(api: httpx.Client) -> None:
     assert "keep the dictionary as given" in check_status_prediction({"GET /videos": 200}, api).message
     assert "keep the dictionary as given" in check_status_prediction([404, 409, 200, 405], api).message
@@ -148,7 +155,13 @@ def test_views_update_not_attempted() -> None:
             "PUT worked",
         ),
         (lambda api: api.post("/videos/1", json={"views": 2000}), "POST creates in /videos"),
-        (lambda api: api.patch("/videos/2", json={"views": 2000}), "lives at '/videos/1'"),
+        (
+            lambda api: api.patch("/videos/2", json={"views": 2000}),
+            "lives at '/videos/1'. Your PATCH did change /videos/2; running the lesson from the top resets its table",
+        ),
+        (lambda api: api.get("/videos/2"), "lives at '/videos/1'."),
+        (lambda api: api.patch("/videos/1", data={"views": 2000}), "not JSON (form data, from `data=`)"),
+        (lambda api: api.patch("/videos/1", json={"views": 2000}).json(), "keep the response a `client` request"),
         (
             lambda api: api.patch("/videos/1", json={"views": 2000, "title": "How a URL is put together"}),
             "also sent title",
@@ -203,6 +216,12 @@ def test_page_usual_mistakes(api: httpx.Client, params: dict, expected_hint: str
     feedback = check_page(page(api, **params), "Data Desk", 3, 2)
     assert feedback.passed is False
     assert expected_hint in feedback.message
+
+
+def test_page_given_the_json_says_keep_the_response(api: httpx.Client) -> None:
+    message = check_page(page(api, channel="Data Desk", limit=3, offset=3).json(), "Data Desk", 3, 2).message
+    assert "keep the response `client.get(...)` returns itself, not its .json()" in message
+    assert "client.post" not in check_page(7, "Data Desk", 3, 2).message
 
 
 def test_page_wrong_route(api: httpx.Client) -> None:

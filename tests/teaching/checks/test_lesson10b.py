@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.models import Youtube
 from lesson_app.runtime.databases import create_database, drop_database, server_url
-from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, check_add_view, check_one_after_another
+from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, _views, check_add_view, check_one_after_another
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +189,9 @@ def test_the_checker_leaves_no_rows_behind(race_url: URL) -> None:
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Youtube)) == 0
     engine.dispose()
+
+
+@pytest.mark.parametrize(("count", "said"), [(0, "0 views"), (1, "1 view"), (19, "19 views")])
+def test_lost_views_are_counted_in_good_english(count: int, said: str) -> None:
+    """A race that lost all but one view said "added 1 views"."""
+    assert _views(count) == said
