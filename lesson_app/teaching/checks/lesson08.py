@@ -100,10 +100,10 @@ def _wrong_column(table: Table, annotated: Collection[str]) -> Feedback | None:
         return hint(f"`is_public` is yes or no: `Boolean` (or just `Mapped[bool]`), not {c.is_public.type!r}.")
     if c.is_public.nullable:
         return hint("`is_public` must always be true or false, never NULL: annotate it `Mapped[bool]`.")
-    if isinstance(getattr(c.is_public.default, "arg", None), str):
+    if isinstance(given := getattr(c.is_public.default, "arg", None), str):
         return hint(
-            f"`is_public` has `default={c.is_public.default.arg!r}`, a string in quotes; the default must be "  # type: ignore[union-attr]
-            "Python's `True`, written without quotes."
+            f"`is_public` has `default={given!r}`, a string in quotes; the default must be Python's `True`, "
+            "written without quotes."
         )
     if not _defaults_to_true(c.is_public):
         return hint(
