@@ -15,7 +15,7 @@ from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, not_an_a
 NAME = "session"
 LIFETIME = 600  # seconds: ten minutes
 # Hints name what is wrong and send the learner back to the lesson's section, which shows the parameter to use.
-SECTION = "the section **A cookie** above shows the `set_cookie` parameter that sets this."
+SECTION = 'the section "A cookie" above shows the `set_cookie` parameter that sets this.'
 
 
 def _morsels(response: httpx.Response) -> dict[str, Morsel[str]] | Feedback:

@@ -44,11 +44,12 @@ def _unverified(context: Any) -> Feedback:
             "CERTIFICATE_VERIFY_FAILED: the client trusts a CA, but not the one at the top of the server "
             "certificate's chain. A chain is checked upward, from the certificate to the CA that signed it, to a CA "
             "the client trusts; trusting a CA that this certificate's chain never reaches, such as `intermediate`, "
-            "links nothing. Look at which CA issued `https_server`'s certificate (section **Serve HTTPS**)."
+            "links nothing. Look at which CA issued `server_certificate`, the certificate `https_server` serves "
+            '(section "A certificate authority of our own").'
         )
     return hint(
-        "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED): the section **A client that "
-        "trusts the CA** adds it to the usual checks (`cafile=certifi.where()`) with `configure_trust`."
+        'the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED): the section "A client that '
+        'trusts the CA" adds it to the usual checks (`cafile=certifi.where()`) with `configure_trust`.'
     )
 
 
