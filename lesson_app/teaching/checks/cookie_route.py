@@ -93,8 +93,8 @@ def check_cookie_route(app: Any) -> Feedback:
     if "private" not in cache_control and "no-store" not in cache_control:
         said = f"Cache-Control is {cache_control!r}" if cache_control else "there is no Cache-Control header"
         return hint(
-            f"{said}: an answer that sets a user's cookie is that user's alone, so say `Cache-Control: private` "
-            "and no shared cache keeps it."
+            f"{said}: an answer that sets a user's cookie is that user's alone, and no shared cache may keep it; "
+            'the end of the section "A cookie" says which Cache-Control forbids that.'
         )
     return correct(
         "served for real: the cookie is HttpOnly (no JavaScript), SameSite=Strict (not sent from other sites), "
