@@ -56,6 +56,18 @@ def _judge_cookie(morsel: Morsel[str]) -> Feedback | None:
     return None
 
 
+def _judge_cache_control(response: httpx.Response) -> Feedback | None:
+    """Refuse an answer that sets a cookie yet lets a shared cache keep it."""
+    cache_control = response.headers.get("cache-control", "").lower()
+    if "private" not in cache_control and "no-store" not in cache_control:
+        said = f"Cache-Control is {cache_control!r}" if cache_control else "there is no Cache-Control header"
+        return hint(
+            f"{said}: an answer that sets a user's cookie is that user's alone, and no shared cache may keep it; "
+            'the end of the section "A cookie" says which Cache-Control forbids that.'
+        )
+    return None
+
+
 def check_cookie_route(app: Any) -> Feedback:
     """Serve the learner's `app`, POST /login with a real client, and judge the cookie and Cache-Control it sent."""
     if (refused := not_an_app(app)) is not None:
@@ -89,13 +101,8 @@ def check_cookie_route(app: Any) -> Feedback:
         return refused
     if not kept:
         return hint("httpx's cookie jar did not keep the cookie; set it without a Domain of another site.")
-    cache_control = response.headers.get("cache-control", "").lower()
-    if "private" not in cache_control and "no-store" not in cache_control:
-        said = f"Cache-Control is {cache_control!r}" if cache_control else "there is no Cache-Control header"
-        return hint(
-            f"{said}: an answer that sets a user's cookie is that user's alone, and no shared cache may keep it; "
-            'the end of the section "A cookie" says which Cache-Control forbids that.'
-        )
+    if (refused := _judge_cache_control(response)) is not None:
+        return refused
     return correct(
         "served for real: the cookie is HttpOnly (no JavaScript), SameSite=Strict (not sent from other sites), "
         "lives ten minutes, and the answer is private: only this user's own cache may keep it."
