@@ -14,6 +14,8 @@ from lesson_app.teaching.checks.learner_app import DOC_PATHS, exchange, not_an_a
 
 NAME = "session"
 LIFETIME = 600  # seconds: ten minutes
+# Hints name what is wrong and send the learner back to the lesson's section, which shows the parameter to use.
+SECTION = 'the section "A cookie" above shows the `set_cookie` parameter that sets this.'
 
 
 def _morsels(response: httpx.Response) -> dict[str, Morsel[str]] | Feedback:
@@ -41,16 +43,28 @@ def _lifetime(morsel: Morsel[str]) -> float | None:
 def _judge_cookie(morsel: Morsel[str]) -> Feedback | None:
     """Refuse a cookie JavaScript could read, one sent from other sites' pages, or the wrong lifetime."""
     if not morsel["httponly"]:
-        return hint("the cookie has no HttpOnly, so the page's JavaScript could read it: add `httponly=True`.")
+        return hint(f"the cookie has no HttpOnly, so the page's JavaScript could read it; {SECTION}")
     samesite = str(morsel["samesite"]).lower()
     if samesite != "strict":
         said = f"SameSite={samesite}" + (" (Starlette's default)" if samesite == "lax" else "")
-        return hint(f"{said} still sends it when a link on another site leads here: use `samesite='strict'`.")
+        return hint(f"{said} still sends it when a link on another site leads here; {SECTION}")
     lifetime = _lifetime(morsel)
     if lifetime is None:
-        return hint("the cookie has no Max-Age, so it lasts until the browser closes: add `max_age=600`.")
+        return hint(f"the cookie has no Max-Age (nor Expires), so it lasts until the browser closes; {SECTION}")
     if abs(lifetime - LIFETIME) > 5:
-        return hint(f"the cookie lives {lifetime:.0f} seconds; ten minutes is {LIFETIME}: `max_age=600`.")
+        return hint(f"the cookie lives {lifetime:.0f} seconds, not ten minutes; {SECTION}")
+    return None
+
+
+def _judge_cache_control(response: httpx.Response) -> Feedback | None:
+    """Refuse an answer that sets a cookie yet lets a shared cache keep it."""
+    cache_control = response.headers.get("cache-control", "").lower()
+    if "private" not in cache_control and "no-store" not in cache_control:
+        said = f"Cache-Control is {cache_control!r}" if cache_control else "there is no Cache-Control header"
+        return hint(
+            f"{said}: an answer that sets a user's cookie is that user's alone, and no shared cache may keep it; "
+            'the end of the section "A cookie" says which Cache-Control forbids that.'
+        )
     return None
 
 
@@ -76,19 +90,19 @@ def check_cookie_route(app: Any) -> Feedback:
     morsels = _morsels(response)
     if isinstance(morsels, Feedback):
         return morsels
+    if not morsels:
+        return hint(
+            "POST /login set no cookie at all: set it on the `response` parameter FastAPI passes in (a "
+            "`Response()` made inside the function is thrown away unless the function returns it)."
+        )
     if NAME not in morsels:
-        sent = sorted(morsels) or "no cookie at all"
-        return hint(f"POST /login set {sent}; set one named {NAME!r}: `response.set_cookie('session', ...)`.")
+        return hint(f"POST /login set {sorted(morsels)}; the exercise asks for one named {NAME!r}.")
     if (refused := _judge_cookie(morsels[NAME])) is not None:
         return refused
     if not kept:
         return hint("httpx's cookie jar did not keep the cookie; set it without a Domain of another site.")
-    cache_control = response.headers.get("cache-control", "").lower()
-    if "private" not in cache_control and "no-store" not in cache_control:
-        return hint(
-            f"Cache-Control is {cache_control or 'missing'!r}: an answer that sets a user's cookie is that user's "
-            "alone, so say `Cache-Control: private` and no shared cache keeps it."
-        )
+    if (refused := _judge_cache_control(response)) is not None:
+        return refused
     return correct(
         "served for real: the cookie is HttpOnly (no JavaScript), SameSite=Strict (not sent from other sites), "
         "lives ten minutes, and the answer is private: only this user's own cache may keep it."

@@ -67,7 +67,20 @@ def _judge_tags(first: Any, again: Any, changed: Any) -> Feedback | None:
         )
     if not ENTITY_TAG.fullmatch(first):
         return hint(f"the tag {first!r} has no double quotes around it; an ETag is quoted: '\"' + digest + '\"'.")
+    if _from_builtin_hash(first, FIRST):
+        return hint(
+            "the tag comes from Python's `hash(body)`, which is salted afresh in each process (PYTHONHASHSEED): "
+            "after a restart, or on a second server worker, the same body gets another tag and a client's "
+            "If-None-Match stops matching. Use a hash that is the same everywhere, from `hashlib`."
+        )
     return None
+
+
+def _from_builtin_hash(tag: str, body: bytes) -> bool:
+    """Say whether `tag` holds this process's `hash(body)` in any usual spelling (decimal, hex, without the sign)."""
+    salted = hash(body)
+    spellings = {str(salted), str(abs(salted)), f"{salted:x}", f"{abs(salted):x}", f"{salted & (2**64 - 1):x}"}
+    return any(spelling in tag for spelling in spellings)
 
 
 def check_etag(etag: Any) -> Feedback:

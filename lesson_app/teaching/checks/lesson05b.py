@@ -99,13 +99,26 @@ def _unfit(prediction: dict[str, Any]) -> Feedback | None:
     return None
 
 
+def _renamed(prediction: Any) -> Feedback:
+    """Name the sequences a prediction lost and the keys it added, so a renamed key is easy to put back."""
+    if not isinstance(prediction, dict):
+        return hint(f"`prediction` should stay the dictionary it was given, not a {type(prediction).__name__}.")
+    said = []
+    if missing := [repr(name) for name in SEQUENCES if name not in prediction]:
+        said.append("missing: " + ", ".join(missing))
+    if unknown := [repr(name) for name in prediction if name not in SEQUENCES]:
+        said.append("not one of the four sequences: " + ", ".join(unknown))
+    return hint(f"keep the four keys exactly as given ({'; '.join(said)}): change only the values.")
+
+
 def _differences(prediction: dict[str, Any], seen: dict[str, tuple[int, list[int]]]) -> list[str]:
     """One sentence per sequence whose prediction differs from what the table kept."""
     said = []
     for name, (left, statuses) in seen.items():
-        if prediction[name] != left:
+        guess = _number(prediction[name])
+        if guess != left:
             codes = ", ".join(str(code) for code in statuses)
-            said.append(f"{name}: you predicted {prediction[name]}, the table kept {left} (the API answered {codes}): ")
+            said.append(f"{name}: you predicted {guess}, the table kept {left} (the API answered {codes}): ")
             said[-1] += f"{WHY[name]}."
     return said
 
@@ -115,7 +128,7 @@ def check_repeats(prediction: Any, client: Any) -> Feedback:
     if all_placeholders(prediction):
         return waiting("your prediction for each sequence, a number of rows such as `1`")
     if not same_keys(prediction, SEQUENCES):
-        return hint("keep the dictionary as it was given, with the same four sequences, and fill in its values.")
+        return _renamed(prediction)
     if (unfit := _unfit(prediction)) is not None:
         return unfit
     if not isinstance(client, httpx.Client) or client.is_closed:

@@ -30,19 +30,36 @@ def _tls(response: httpx.Response) -> ssl.SSLObject | None:
     return stream.get_extra_info("ssl_object") if stream is not None else None
 
 
-def _send(client: httpx.Client, target: httpx.URL) -> httpx.Response | Feedback:
+def _trusts_a_made_up_ca(context: Any) -> bool:
+    """Say whether the context trusts some CA made with trustme (the lesson's kind), rather than none at all."""
+    if not isinstance(context, ssl.SSLContext):
+        return False
+    return any("trustme" in str(cert.get("subject")) for cert in context.get_ca_certs())
+
+
+def _unverified(context: Any) -> Feedback:
+    """Why the certificate check failed: the wrong made-up CA is trusted, or no lesson CA at all."""
+    if _trusts_a_made_up_ca(context):
+        return hint(
+            "CERTIFICATE_VERIFY_FAILED: the client trusts a CA, but not the one at the top of the server "
+            "certificate's chain. A chain is checked upward, from the certificate to the CA that signed it, to a CA "
+            "the client trusts; trusting a CA that this certificate's chain never reaches, such as `intermediate`, "
+            "links nothing. Look at which CA issued `server_certificate`, the certificate `https_server` serves "
+            '(section "A certificate authority of our own").'
+        )
+    return hint(
+        'the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED): the section "A client that '
+        'trusts the CA" adds it to the usual checks (`cafile=certifi.where()`) with `configure_trust`.'
+    )
+
+
+def _send(client: httpx.Client, target: httpx.URL, context: Any) -> httpx.Response | Feedback:
     """Send the request with the learner's client; a hint when the certificate or the connection fails."""
     try:
         return client.get(target)
     except httpx.ConnectError as exc:
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return hint(
-                "the client does not trust the lesson CA yet (CERTIFICATE_VERIFY_FAILED): the server's "
-                "certificate was signed by `ca` itself, so trusting another CA, even `intermediate`, which `ca` "
-                "signed, does not help. Start from the usual checks with "
-                "`ssl.create_default_context(cafile=certifi.where())`, let the lesson CA add itself with "
-                "`ca.configure_trust(context)`, and pass `verify=context`."
-            )
+            return _unverified(context)
         return hint(f"could not connect ({exc}); is the HTTPS server from the cells above running?")
     except httpx.HTTPError as exc:
         return hint(f"the request failed: {type(exc).__name__}: {exc}.")
@@ -90,7 +107,7 @@ def check_https_client(client: Any, url: str) -> Feedback:
             "`ca.configure_trust(context)`, and pass `verify=context`."
         )
     target = httpx.URL(url).join("/health")
-    response = _send(client, target)
+    response = _send(client, target, context)
     if isinstance(response, Feedback):
         return response
     tls = _tls(response)

@@ -96,11 +96,21 @@ def _wrong_column(table: Table, annotated: Collection[str]) -> Feedback | None:
         return hint(f"`description` should be `String(500)` (it is {c.description.type!r}).")
     if not c.description.nullable:
         return hint("`description` may be missing, so it must accept NULL: annotate it `Mapped[str | None]`.")
-    if not isinstance(c.is_public.type, Boolean):
-        return hint(f"`is_public` is yes or no: `Boolean` (or just `Mapped[bool]`), not {c.is_public.type!r}.")
-    if c.is_public.nullable:
+    return _wrong_is_public(c.is_public)
+
+
+def _wrong_is_public(column: Any) -> Feedback | None:
+    """Return a hint when `is_public` is not a required Boolean that is true by default."""
+    if not isinstance(column.type, Boolean):
+        return hint(f"`is_public` is yes or no: `Boolean` (or just `Mapped[bool]`), not {column.type!r}.")
+    if column.nullable:
         return hint("`is_public` must always be true or false, never NULL: annotate it `Mapped[bool]`.")
-    if not _defaults_to_true(c.is_public):
+    if isinstance(given := getattr(column.default, "arg", None), str):
+        return hint(
+            f"`is_public` has `default={given!r}`, a string in quotes; the default must be Python's `True`, "
+            "written without quotes."
+        )
+    if not _defaults_to_true(column):
         return hint(
             "a new playlist should be public unless said otherwise: give `is_public` `default=True` "
             '(or `server_default="true"`).'

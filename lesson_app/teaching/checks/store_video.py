@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from lesson_app.models import Youtube
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
@@ -27,7 +27,23 @@ def _call(store_video: Any, engine: Engine, url: str) -> Any:
                 "`video.id` was read. Read the id inside the `with` block, or use "
                 "`Session(engine, expire_on_commit=False)`."
             )
+        if (column := _not_null_column(exc)) is not None:
+            return hint(
+                f"`{column}` is required (NOT NULL): PostgreSQL refused a video without it; give `Youtube(...)` "
+                f"a `{column}=` as the cell as given did."
+            )
         return hint(f"`store_video(engine, {TITLE!r}, url)` raised {exception_text(exc)}.")
+
+
+def _not_null_column(exc: Exception) -> str | None:
+    """The column a NOT NULL violation names (the driver reads it from PostgreSQL's error fields), else None."""
+    if not isinstance(exc, IntegrityError):
+        return None
+    diag = getattr(exc.orig, "diag", None)
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)  # psycopg 3, psycopg2
+    if code != "23502" or diag is None:  # 23502: not_null_violation
+        return None
+    return getattr(diag, "column_name", None)
 
 
 def _stored(engine: Engine, url: str, returned: Any) -> Any:

@@ -63,7 +63,25 @@ def test_repeats_partial_and_malformed(client: httpx.Client) -> None:
     assert partial.passed is False and "predict every sequence first" in partial.message
     assert "as a number" in check_repeats({**SEQUENCES, first: "one"}, client).message
     assert "as a number" in check_repeats({**SEQUENCES, first: True}, client).message
-    assert "same four sequences" in check_repeats({first: 1}, client).message
+    assert "missing: " in check_repeats({first: 1}, client).message
+
+
+def test_repeats_a_renamed_key_is_named(client: httpx.Client) -> None:
+    first = list(SEQUENCES)[0]
+    renamed = {("POST twice" if name == first else name): left for name, left in SEQUENCES.items()}
+    feedback = check_repeats(renamed, client)
+    assert feedback.passed is False, feedback
+    assert (
+        f"missing: {first!r}" in feedback.message and "not one of the four sequences: 'POST twice'" in feedback.message
+    )
+
+
+def test_repeats_numbers_in_other_spellings_pass(client: httpx.Client) -> None:
+    spelled = {name: [float(left), str(left), f" {left} ", left][i] for i, (name, left) in enumerate(SEQUENCES.items())}
+    feedback = check_repeats(spelled, client)
+    assert feedback.passed is True, feedback
+    wrong = check_repeats({**SEQUENCES, list(SEQUENCES)[0]: 2.0}, client)
+    assert "you predicted 2," in wrong.message and "2.0" not in wrong.message, wrong
 
 
 def test_repeats_without_an_open_client(client: httpx.Client) -> None:
@@ -101,7 +119,6 @@ def test_etag_the_given_bug_is_refused_for_the_right_reason() -> None:
         lambda body: '"' + hashlib.sha256(body).hexdigest()[:16] + '"',  # the solution
         lambda body: f'"{hashlib.md5(body).hexdigest()}"',  # another hash, whole
         lambda body: 'W/"' + hashlib.sha256(body).hexdigest() + '"',  # a weak tag: If-None-Match compares weakly
-        lambda body: f'"{hash(body)}"',  # stable within one server process
     ],
 )
 def test_etag_every_tag_made_from_the_body_passes(fixed: Callable[[bytes], str]) -> None:
@@ -116,6 +133,10 @@ def test_etag_every_tag_made_from_the_body_passes(fixed: Callable[[bytes], str])
         (lambda body: '"v1"', "two different bodies got the same ETag"),
         (lambda body: hashlib.sha256(body).hexdigest(), "no double quotes"),
         (lambda body: hashlib.sha256(body).digest(), "returned a bytes"),
+        # hash() of bytes is salted per process: stable here, another tag after a restart or in a second worker
+        (lambda body: f'"{hash(body)}"', "PYTHONHASHSEED"),
+        (lambda body: '"' + str(hash(body)) + '"', "from `hashlib`"),
+        (lambda body: f'W/"{hash(body):x}"', "PYTHONHASHSEED"),
         (lambda body: body.decode("ascii").upper() + 1, "raised `TypeError"),
     ],
 )
@@ -174,15 +195,47 @@ def test_cookie_right_answers_pass(right: dict) -> None:
         ({"httponly": True, "samesite": "none", "secure": True, "max_age": 600}, "SameSite=none"),
         ({"httponly": True, "samesite": "strict"}, "no Max-Age"),
         ({**SOLUTION, "max_age": 3600}, "lives 3600 seconds"),
-        ({**SOLUTION, "cache_control": None}, "Cache-Control is 'missing'"),
-        ({**SOLUTION, "cache_control": "max-age=60"}, "Cache-Control: private"),
-        ({**SOLUTION, "name": "token"}, "set ['token']; set one named 'session'"),
+        ({**SOLUTION, "cache_control": None}, "there is no Cache-Control header"),
+        ({**SOLUTION, "cache_control": "max-age=60"}, "Cache-Control is 'max-age=60': an answer that sets"),
+        ({**SOLUTION, "name": "token"}, "set ['token']; the exercise asks for one named 'session'"),
         ({**SOLUTION, "domain": "videos.example"}, "did not keep the cookie"),
     ],
 )
 def test_cookie_usual_mistakes(wrong: dict, expected: str) -> None:
     feedback = check_cookie_route(login_app(**wrong))
     assert feedback.passed is False and expected in feedback.message, feedback
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"samesite": "strict", "max_age": 600},
+        {"httponly": True, "max_age": 600},
+        {"httponly": True, "samesite": "strict"},
+        {**SOLUTION, "max_age": 3600},
+        {**SOLUTION, "cache_control": None},
+        {**SOLUTION, "cache_control": "max-age=60"},
+    ],
+)
+def test_cookie_hints_point_to_the_section_without_the_fix(wrong: dict) -> None:
+    message = check_cookie_route(login_app(**wrong)).message
+    assert 'section "A cookie"' in message, message
+    assert not any(
+        fix in message for fix in ("httponly=True", "samesite='strict'", "max_age", "is 600", ": private")
+    ), message
+
+
+def test_cookie_set_on_a_fresh_response_says_use_the_parameter() -> None:
+    fresh = FastAPI()
+
+    @fresh.post("/login")
+    def log_in() -> dict:
+        response = Response()  # thrown away: FastAPI sends the dict below in a response of its own
+        response.set_cookie("session", "user-7", httponly=True, samesite="strict", max_age=600)
+        return {"logged_in": True}
+
+    message = check_cookie_route(fresh).message
+    assert "no cookie at all" in message and "`response` parameter FastAPI passes in" in message, message
 
 
 def test_cookie_wrong_method_no_cookie_and_a_crash() -> None:

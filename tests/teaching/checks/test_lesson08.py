@@ -84,6 +84,8 @@ def test_playlist_not_attempted() -> None:
         ({"name": (Mapped[str], mapped_column(unique=True))}, "String(100)"),
         ({"description": (Mapped[str], mapped_column(String(500)))}, "Mapped[str | None]"),
         ({"is_public": (Mapped[bool], mapped_column())}, "default=True"),
+        ({"is_public": (Mapped[bool], mapped_column(default="True"))}, "a string in quotes"),
+        ({"is_public": (Mapped[bool], mapped_column(default="true"))}, "written without quotes"),
         ({"is_public": (Mapped[bool | None], mapped_column(default=True))}, "never NULL"),
         ({"is_public": None}, "no column 'is_public'"),
         ({"views": (Mapped[int], mapped_column(default=0))}, "remove views"),
@@ -243,6 +245,19 @@ def test_store_video_wrong_kinds_of_answer(engine: Engine) -> None:
         return Youtube(titel=title)
 
     assert "raised `TypeError" in check_store_video(broken, engine).message
+
+
+def test_store_video_without_a_channel_names_the_column_and_shows_no_sql(engine: Engine) -> None:
+    def no_channel(engine, title, url):
+        with Session(engine) as session:
+            video = Youtube(title=title, url=url)  # channel left out: the table says NOT NULL
+            session.add(video)
+            session.commit()
+            return video.id
+
+    message = check_store_video(no_channel, engine).message
+    assert message.startswith("`channel` is required (NOT NULL)"), message
+    assert "INSERT" not in message and "IntegrityError" not in message, message
 
 
 # --- exercise 3: predict which columns take NULL, PostgreSQL answers ----------------------------------------------
