@@ -34,10 +34,11 @@ def test_binder_requirements_match_uv_lock() -> None:
         pytest.skip("uv is not installed (`pip install uv`): it exports uv.lock to compare with binder/")
     # --frozen reads uv.lock as it is and UV_OFFLINE forbids the network: the export is the lock, nothing newer.
     exported = subprocess.run(
-        EXPORT, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, env={**os.environ, "UV_OFFLINE": "1"}
-    ).stdout
+        EXPORT, cwd=PROJECT_ROOT, capture_output=True, text=True, env={**os.environ, "UV_OFFLINE": "1"}
+    )
+    assert exported.returncode == 0, f"`{' '.join(EXPORT)}` failed: {exported.stderr.strip()}"
     committed = (BINDER / "requirements.txt").read_text(encoding="utf-8")
-    assert _requirements(committed) == _requirements(exported), (
+    assert _requirements(committed) == _requirements(exported.stdout), (
         f"binder/requirements.txt no longer pins what uv.lock pins: run `{REGENERATE}` and commit it."
     )
 
