@@ -1,8 +1,9 @@
-"""`python -m lesson_app diagrams`: draw every notebook diagram as an SVG with mermaid-cli, in one browser session.
+"""`python -m lesson_app diagrams`: draw every notebook diagram as an SVG, all in one page of one headless Chromium.
 
-mermaid-cli (`mmdc`, from package.json: `npm ci`) drives a headless Chromium through puppeteer. Puppeteer's own
-browser download is never used (it needs the internet): the command hands it the system's Chromium, and refuses
-with a sentence saying how to install one when there is none.
+Mermaid and puppeteer come with mermaid-cli (package.json: `npm ci`); `render_diagrams.mjs` loads Mermaid once and
+draws each diagram the way mmdc does, without mmdc's page and Mermaid load per diagram. Puppeteer's own browser
+download is never used (it needs the internet): the command hands it the system's Chromium, and refuses with a
+sentence saying how to install one when there is none.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from pathlib import Path
 
 from lesson_app.teaching import diagrams as dg
 
-# Labels as SVG <text>, not HTML inside <foreignObject>: image viewers and sanitizers that are not a full browser
-# (GitHub's SVG sanitizer among them) drop foreignObject and leave empty boxes. A fixed size, not width="100%",
-# so that the picture keeps the size JupyterLab draws the diagram at.
+# Labels as SVG <text>, not HTML inside <foreignObject>, which renderers other than a browser (librsvg, Inkscape)
+# and SVG-sanitizing image hosts drop, leaving empty boxes. Lines break only where the source says <br/>, as in
+# JupyterLab's drawing (SVG text would otherwise wrap at 200 px). A fixed size, not width="100%", so that the
+# picture keeps the size JupyterLab draws the diagram at.
 MERMAID_CONFIG = {
     "htmlLabels": False,
-    "flowchart": {"htmlLabels": False, "useMaxWidth": False},
+    "flowchart": {"htmlLabels": False, "useMaxWidth": False, "wrappingWidth": 1000},
     "sequence": {"useMaxWidth": False},
     "er": {"useMaxWidth": False},
 }
@@ -43,35 +45,40 @@ def find_chromium() -> str | None:
 
 
 def _tools(project: Path) -> tuple[Path, str]:
-    mmdc = project / "node_modules" / ".bin" / "mmdc"
-    if not mmdc.exists() or shutil.which("node") is None:
+    node_modules = project / "node_modules"
+    if not (node_modules / "@mermaid-js" / "mermaid-cli").is_dir() or shutil.which("node") is None:
         raise DiagramToolMissing("mermaid-cli is not installed: run `npm ci` in the project folder (Node.js 18+).")
     chromium = find_chromium()
     if chromium is None:
         raise DiagramToolMissing("No Chromium was found: install one (`apt-get install chromium`) or set CHROMIUM.")
-    return mmdc, chromium
+    return node_modules, chromium
 
 
 def render(diagrams: list[dg.Diagram], project: Path) -> list[Path]:
-    """Draw the diagrams in one mmdc run and write each SVG with its source's digest; return the files written."""
+    """Draw the diagrams in one browser page and write each SVG with its source's digest; return the files."""
     if not diagrams:
         return []
-    mmdc, chromium = _tools(project)
+    node_modules, chromium = _tools(project)
+    # Chromium refuses to start as root unless its sandbox is off (containers, CI).
+    sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    job = {
+        "node_modules": str(node_modules),
+        "chromium": chromium,
+        "args": sandbox,
+        "config": MERMAID_CONFIG,
+        "sources": [diagram.source.strip() for diagram in diagrams],
+    }
     with tempfile.TemporaryDirectory(prefix="diagrams-") as tmp:
-        work = Path(tmp)
-        # One Markdown file holding every block: mmdc then opens the browser once and writes all-1.svg, all-2.svg, ...
-        blocks = "".join(f"```mermaid\n{diagram.source.strip()}\n```\n\n" for diagram in diagrams)
-        (work / "all.md").write_text(blocks, encoding="utf-8")
-        (work / "mermaid.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
-        # Chromium refuses to start as root unless its sandbox is off (containers, CI).
-        sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        puppeteer = {"executablePath": chromium, "args": sandbox}
-        (work / "puppeteer.json").write_text(json.dumps(puppeteer), encoding="utf-8")
-        command = [str(mmdc), "-q", "-i", "all.md", "-o", "all-out.md", "-c", "mermaid.json", "-p", "puppeteer.json"]
-        ran = subprocess.run(command, cwd=work, capture_output=True, text=True, env=_no_download_env())
-        if ran.returncode != 0:
-            raise RuntimeError(f"mmdc could not draw the diagrams: {ran.stderr.strip()[-2000:]}")
-        return [_store(diagram, work / f"all-out-{n}.svg") for n, diagram in enumerate(diagrams, start=1)]
+        (Path(tmp) / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        command = ["node", str(Path(__file__).with_name("render_diagrams.mjs")), str(Path(tmp) / "job.json")]
+        ran = subprocess.run(command, capture_output=True, text=True, env=_no_download_env())
+    if ran.returncode != 0:
+        raise RuntimeError(f"the browser could not draw the diagrams: {ran.stderr.strip()[-2000:]}")
+    drawn = json.loads(ran.stdout)
+    failed = [f"{d.label}: {result['error']}" for d, result in zip(diagrams, drawn, strict=True) if "error" in result]
+    if failed:
+        raise RuntimeError(f"Mermaid could not draw {'; '.join(failed)} (fix the source, then run the command again)")
+    return [_store(diagram, result["svg"]) for diagram, result in zip(diagrams, drawn, strict=True)]
 
 
 def _no_download_env() -> dict[str, str]:
@@ -79,8 +86,7 @@ def _no_download_env() -> dict[str, str]:
     return {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"}
 
 
-def _store(diagram: dg.Diagram, drawn: Path) -> Path:
-    svg = drawn.read_text(encoding="utf-8")
+def _store(diagram: dg.Diagram, svg: str) -> Path:
     opening_end = svg.index(">", svg.index("<svg")) + 1  # the record goes inside the root element
     text = f"{svg[:opening_end]}{dg.record(dg.source_digest(diagram.source))}{svg[opening_end:]}\n"
     diagram.svg.parent.mkdir(exist_ok=True)
