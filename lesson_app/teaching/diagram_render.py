@@ -25,6 +25,7 @@ from lesson_app.teaching import diagrams as dg
 # JupyterLab's drawing (SVG text would otherwise wrap at 200 px). A fixed size, not width="100%", so that the
 # picture keeps the size JupyterLab draws the diagram at.
 MERMAID_CONFIG = {
+    "handDrawnSeed": 1,  # the shapes' random jitter (entity diagrams use it) fixed: the same source, the same file
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False, "useMaxWidth": False, "wrappingWidth": 1000},
     "sequence": {"useMaxWidth": False},
