@@ -7,7 +7,6 @@ both; elsewhere each test that needs one skips and says how to install it.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,9 +21,10 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 def chromium() -> str:
     """The path of a Chromium the tests may drive, or skip the test saying how to get one."""
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if name and (path := shutil.which(name)):
-            return path
+    from lesson_app.teaching.diagram_render import find_chromium  # the one search, shared with `diagrams`
+
+    if path := find_chromium():
+        return path
     pytest.skip("no Chromium on this machine: `apt-get install chromium` (or set CHROMIUM to a Chrome binary)")
 
 
