@@ -36,7 +36,12 @@ def _listening_pids(port: int) -> set[int]:
         connections = psutil.net_connections(kind="tcp")
     except psutil.AccessDenied:  # macOS lists other processes' sockets to the administrator only
         return set()
-    return {c.pid for c in connections if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid}
+    pids = set()
+    for connection in connections:
+        address = connection.laddr  # an empty tuple for a socket with no address yet
+        if connection.status == psutil.CONN_LISTEN and connection.pid and getattr(address, "port", None) == port:
+            pids.add(connection.pid)
+    return pids
 
 
 def _describe(process: psutil.Process) -> Holder:
