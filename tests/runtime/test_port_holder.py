@@ -60,7 +60,7 @@ def test_port_held_by_a_kernel_left_running_says_shut_that_kernel_down(tmp_path:
     try:
         client = kernel.client()
         client.start_channels()
-        client.wait_for_ready(timeout=60)
+        client.wait_for_ready(timeout=180)  # a loaded machine is slow to start one
         code = f"from fastapi import FastAPI\nfrom lesson_app import start_server\nstart_server(FastAPI(), port={port})"
         reply = client.execute_interactive(code, timeout=60)
         assert reply["content"]["status"] == "ok", reply["content"]

@@ -47,6 +47,9 @@ def test_a_kernel_of_another_environment_names_the_jupyterlab_and_vs_code_fixes(
     assert "`uv run jupyter lab` in the project folder" in kernel and "Select Kernel" in kernel
     assert kernel.endswith("(README.md#the-kernel-is-not-the-projects-environment).")
     assert "ok   fastapi" in result.stdout  # the packages are there: only the kernel is wrong
+    # The same environment without the project's packages: the first import fails, as a learner sees it.
+    bare = subprocess.run([str(other / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert "ModuleNotFoundError: No module named 'lesson_app'" in bare.stderr
 
 
 def test_database_url_with_a_wrong_password_is_one_sentence_and_the_readme_entry(template_url, fresh_settings) -> None:
