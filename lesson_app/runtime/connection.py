@@ -21,9 +21,19 @@ class DatabaseUnavailableError(ConnectionError):
 
 
 def unavailable_error(url: URL, exc: Exception) -> DatabaseUnavailableError:
-    """Say in one sentence that the server at `url` did not answer, and what to do about it."""
+    """Say in one sentence that the server at `url` did not answer, or refused us and why, and what to do."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f"{url.host}:{url.port or 5432}"
+    if "password authentication failed" in reason:
+        return DatabaseUnavailableError(
+            f"PostgreSQL at {where} refused the password of user {url.username!r}: copy the whole URL again "
+            "from your provider (Neon: Connect, then the connection string) into DATABASE_URL in .env."
+        )
+    if "no encryption" in reason:  # pg_hba.conf admits only TLS connections, as Neon and most hosted servers do
+        return DatabaseUnavailableError(
+            f"PostgreSQL at {where} accepts only encrypted connections: end DATABASE_URL in .env with "
+            "`?sslmode=require`, as the URL your provider shows does."
+        )
     fix = (
         "check DATABASE_URL in .env (or unset it to use the embedded server)"
         if get_settings().database_url

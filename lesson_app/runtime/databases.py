@@ -44,6 +44,16 @@ def plain_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+class PooledEndpointWarning(UserWarning):
+    """Migrations are about to go through a connection pooler (Neon's `-pooler` host) for want of a direct URL."""
+
+
+POOLED_FOR_MIGRATIONS = (
+    "DATABASE_URL is a pooled endpoint (`-pooler` in its host name), which migrations should not go through: "
+    "add DIRECT_DATABASE_URL to .env, the same URL without `-pooler` (Neon's direct connection string)."
+)
+
+
 def migration_url(url: URL | None = None) -> URL:
     """Return the URL to migrate the database `url` names (default: the main one), as `alembic` does.
 
@@ -51,7 +61,10 @@ def migration_url(url: URL | None = None) -> URL:
     """
     direct = get_settings().direct_database_url
     if not direct:
-        return url or server_url()
+        chosen = url or server_url()
+        if chosen.host and "-pooler" in chosen.host:
+            warnings.warn(POOLED_FOR_MIGRATIONS, PooledEndpointWarning, stacklevel=2)
+        return chosen
     return normalize_url(direct).set(database=url.database) if url else normalize_url(direct)
 
 

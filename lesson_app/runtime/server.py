@@ -13,6 +13,7 @@ from typing import Any
 import uvicorn
 
 from lesson_app.runtime import ports, server_logs
+from lesson_app.runtime.port_holder import in_use_message
 from lesson_app.runtime.server_logs import THREAD_PREFIX
 from lesson_app.runtime.server_logs import logs as _logs
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
@@ -114,13 +115,8 @@ def _bind(host: str, port: int | None, previous: int | None) -> socket.socket:
                 "as 8000, e.g. start_server(app, port=8000).",
             ) from None
         if exc.errno == errno.EADDRINUSE:
-            ours = [s for s in _servers.values() if s.port == port]
-            who = f"this notebook's server {ours[0].key!r}" if ours else "another program"
-            raise PortInUseError(
-                exc.errno,
-                f"{host}:{port} is already in use by {who}, so a second server cannot listen there: "
-                f"stop that one first, or pick another port, e.g. start_server(app, port={port + 1}).",
-            ) from None
+            ours = next((s.key for s in _servers.values() if s.port == port), None)
+            raise PortInUseError(exc.errno, in_use_message(host, port, ours)) from None
         raise
 
 

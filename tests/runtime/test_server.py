@@ -74,7 +74,7 @@ def test_port_taken_by_another_program_fails_fast_and_clearly() -> None:
         other_program.listen()
         port = other_program.getsockname()[1]
         started = time.monotonic()
-        expected = f"127.0.0.1:{port} is already in use by another program.*port={port + 1}"
+        expected = f"127.0.0.1:{port} is already in use by a socket this process opened itself.*port={port + 1}"
         with pytest.raises(PortInUseError, match=expected):
             start_server(tiny_app(), port=port)
         assert time.monotonic() - started < 1

@@ -58,7 +58,7 @@ def check_second_server(start: Any, first: Any) -> Feedback:
         try:
             second = start()
         except PortInUseError as exc:
-            holder = "another program" if "another program" in str(exc) else "the first server"
+            holder = "the first server" if "this notebook's server" in str(exc) else "another program"
             return hint(
                 f"`{getattr(start, '__name__', 'start')}()` raised `PortInUseError`: the port it asked for is "
                 f"taken, by {holder}, and a port takes one listener. Stopping the first server is not the way out "

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from lesson_app import LessonServer, start_server
+from lesson_app.runtime.ports import accepts, free_port
 from lesson_app.teaching.checks.lesson03 import (
     check_connection_prediction,
     check_port_count,
@@ -268,6 +272,27 @@ def test_second_server_the_cells_bug(first: LessonServer) -> None:
     assert "start_server(app" not in feedback.message  # the cause, not the fix in code
     assert "stopped now" not in feedback.message  # the first server still runs
     assert first.running
+
+
+def test_second_server_on_a_port_another_program_holds_says_another_program(first: LessonServer) -> None:
+    # The message now names the holder (here a process of its own, `python -c ...`): the hint must still say
+    # "another program", never "the first server".
+    port = free_port()
+    code = f"import socket, time\ns = socket.create_server(('127.0.0.1', {port}))\ntime.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        while not accepts(port):
+            assert holder.poll() is None, "the holder ended before it listened"
+            time.sleep(0.05)
+
+        def start_second() -> LessonServer:
+            return _start(port=port)
+
+        feedback = check_second_server(start_second, first)
+        assert feedback.passed is False and "is taken, by another program" in feedback.message, feedback
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_second_server_the_fix_run_by_the_checker(first: LessonServer) -> None:
