@@ -1,0 +1,198 @@
+"""JupyterLab in a real browser: a learner's Run All Cells on notebook 00 and a database lesson, through the UI.
+
+JupyterLab starts as the README starts it (tests/jupyterlab.py) and Debian's Chromium, driven by Playwright, clicks
+Run > Run All Cells. Every code cell must finish without an error output, every Mermaid diagram must be drawn,
+and notebook 00's link to the notes must open them. Screenshots go to test-artifacts/<test name>/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lesson_app.config.settings import PROJECT_ROOT, TESTS_PG_DIR
+from tests.jupyterlab import JupyterLab, running_jupyterlab
+from tests.tools import artifacts_dir, chromium
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in the dev group: `uv sync --all-groups`")
+
+# A machine shared by many test runs may take minutes where a learner's takes seconds.
+LOAD_TIMEOUT_MS = 180_000
+RUN_TIMEOUT_MS = 300_000
+
+# What running all cells changes in git's view of the project: nothing, since JupyterLab never saves here.
+WATCHED = ["notebooks", "notes"]
+# The status bar's kernel item once the notebook's kernel has started and is waiting for work.
+KERNEL_IDLE = re.compile(r"Python 3 \(ipykernel\) \| Idle")
+
+
+def git_status() -> str:
+    command = ["git", "status", "--porcelain", "--ignored=matching", "--", *WATCHED]
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    before = git_status()
+    with running_jupyterlab(tmp_path_factory.mktemp("jupyterlab")) as server:
+        yield server
+    assert git_status() == before, "running the notebooks in JupyterLab changed files of the project"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright.Browser]:
+    executable = chromium()  # skips, saying how to install it, where there is none
+    with playwright.sync_playwright() as driver:
+        # executable_path: Playwright cannot download a browser of its own here, so it drives Debian's.
+        launched = driver.chromium.launch(executable_path=executable)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: playwright.Browser, lab: JupyterLab) -> Iterator[playwright.Page]:
+    """A fresh browser tab that may reach only this JupyterLab; the kernels it started are shut down after."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def only_local(route: playwright.Route) -> None:
+        if route.request.url.startswith(lab.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    context.set_default_timeout(LOAD_TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+    lab.shut_down_kernels()
+    assert outside == [], f"the page asked for addresses outside this machine: {outside}"
+
+
+def cells_of(notebook: str) -> list[dict]:
+    return json.loads((PROJECT_ROOT / "notebooks" / notebook).read_text())["cells"]
+
+
+def mermaid_blocks(notebook: str) -> int:
+    cells = cells_of(notebook)
+    return sum("".join(cell["source"]).count("```mermaid") for cell in cells if cell["cell_type"] == "markdown")
+
+
+def open_notebook(page: playwright.Page, lab: JupyterLab, notebook: str) -> playwright.Locator:
+    """Open a notebook as a learner's link does and wait until its kernel is ready; return its panel."""
+    page.goto(lab.lab_url(f"notebooks/{notebook}"))
+    page.locator("#jp-main-statusbar", has_text=KERNEL_IDLE).wait_for()
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+
+def choose(page: playwright.Page, menu: str, command: str) -> None:
+    """Click a menu of the menu bar, then one of its items (named by the JupyterLab command it runs)."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(f".lm-Menu-item[data-command='{command}']").click()
+
+
+def run_all_cells(page: playwright.Page, panel: playwright.Locator) -> None:
+    """Clear every output, then Run > Run All Cells, and wait until the run has ended (finished or stopped)."""
+    choose(page, "Edit", "editmenu:clear-all")  # so that every output and number checked below comes from this run
+    choose(page, "Run", "runmenu:run-all")
+    # Run All marks every cell [*] at once; a failing cell ends the run and takes the [*] off the cells after it.
+    page.wait_for_function(
+        """panel => {
+            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+            const idle = document.querySelector('#jp-main-statusbar').innerText.includes('| Idle');
+            return idle && /^\\[\\d+\\]:$/.test(prompts[0]) && !prompts.includes('[*]:');
+        }""",
+        arg=panel.element_handle(),
+        timeout=RUN_TIMEOUT_MS,
+    )
+
+
+# The error outputs of the notebook on show, as `cell N: ZeroDivisionError: division by zero`. They are read from the
+# notebook's model (window.jupyterapp): the page draws an error output exactly as it draws text sent to stderr.
+ERRORS = """() => {
+    const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells];
+    return cells.flatMap((cell, index) => cell.type !== 'code' ? [] : cell.outputs.toJSON()
+        .filter(output => output.output_type === 'error')
+        .map(output => `cell ${index + 1}: ${output.ename}: ${output.evalue}`));
+}"""
+
+
+def errors_shown(page: playwright.Page) -> list[str]:
+    return page.evaluate(ERRORS)
+
+
+def add_a_failing_cell(page: playwright.Page, panel: playwright.Locator) -> None:
+    """Type a cell that raises below the last one and run it, as a learner's mistake would; wait for its error."""
+    panel.locator(".jp-Cell").last.click()
+    for key in ("Escape", "b", "Enter"):  # command mode, a new code cell below, edit it
+        page.keyboard.press(key)
+    page.keyboard.type("1 / 0")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(f"() => ({ERRORS})().length > 0", timeout=RUN_TIMEOUT_MS)
+
+
+def unrun_cells(panel: playwright.Locator) -> list[int]:
+    prompts = [text.strip() for text in panel.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()]
+    return [number for number, prompt in enumerate(prompts, 1) if not re.fullmatch(r"\[\d+\]:", prompt)]
+
+
+def diagrams_drawn(panel: playwright.Locator) -> dict[str, int]:
+    """How many Mermaid blocks JupyterLab rendered, and how many of those are a drawn SVG picture."""
+    # JupyterLab draws a diagram as an <img> whose source is the SVG Mermaid made; a failed one gets jp-mod-warning.
+    return panel.evaluate(
+        """panel => {
+            const blocks = [...panel.querySelectorAll('.jp-RenderedMermaid')];
+            const drawn = blocks.filter(b => !b.classList.contains('jp-mod-warning')).filter(b => {
+                const img = b.querySelector('figure img');
+                const src = img ? decodeURIComponent(img.getAttribute('src') || '') : '';
+                return src.startsWith('data:image/svg+xml,') && src.includes('<svg') && img.naturalWidth > 0;
+            });
+            return {blocks: blocks.length, drawn: drawn.length};
+        }"""
+    )
+
+
+def run_through_the_ui(page: playwright.Page, lab: JupyterLab, notebook: str, shots: Path) -> playwright.Locator:
+    """Open `notebook`, run all its cells, and check what a learner would see; save screenshots of it."""
+    panel = open_notebook(page, lab, notebook)
+    run_all_cells(page, panel)
+    page.screenshot(path=shots / f"{Path(notebook).stem}.png")
+    assert errors_shown(page) == [], f"{notebook}: a cell failed in JupyterLab"
+    assert unrun_cells(panel) == [], f"{notebook}: these code cells did not run"
+    expected = mermaid_blocks(notebook)
+    assert expected > 0
+    assert diagrams_drawn(panel) == {"blocks": expected, "drawn": expected}
+    panel.locator(".jp-RenderedMermaid").first.screenshot(path=shots / f"{Path(notebook).stem}-diagram.png")
+    kernels = lab.kernel_processes()
+    assert kernels, "no kernel ran the notebook"
+    for kernel in kernels:  # the kernel has the environment pytest_isolation made: the tests' own server
+        assert kernel.environ().get("PG_DIR") == str(TESTS_PG_DIR)
+    return panel
+
+
+def test_start_here_runs_in_jupyterlab_and_its_link_opens_the_notes(
+    page: playwright.Page, lab: JupyterLab, request: pytest.FixtureRequest
+) -> None:
+    shots = artifacts_dir(request.node.name)
+    panel = run_through_the_ui(page, lab, "00_start_here.ipynb", shots)
+    add_a_failing_cell(page, panel)  # the check above would have seen an error: here is one
+    new_cell = len(cells_of("00_start_here.ipynb")) + 1
+    assert errors_shown(page) == [f"cell {new_cell}: ZeroDivisionError: division by zero"]
+    panel.locator(".jp-RenderedMarkdown a", has_text="notes/learner_notes.txt").click()
+    first_line = (PROJECT_ROOT / "notes" / "learner_notes.txt").read_text().splitlines()[0]
+    page.locator(".jp-FileEditor .cm-line", has_text=first_line).wait_for()
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    assert tab.inner_text().strip() == "learner_notes.txt"
+    page.screenshot(path=shots / "notes.png")
+
+
+def test_a_database_lesson_runs_in_jupyterlab(
+    page: playwright.Page, lab: JupyterLab, request: pytest.FixtureRequest
+) -> None:
+    run_through_the_ui(page, lab, "08_models.ipynb", artifacts_dir(request.node.name))
