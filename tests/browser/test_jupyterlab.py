@@ -7,6 +7,7 @@ and notebook 00's link to the notes must open them. Screenshots go to test-artif
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -55,8 +56,17 @@ def browser() -> Iterator[playwright.Browser]:
 
 
 @pytest.fixture
-def page(browser: playwright.Browser, lab: JupyterLab) -> Iterator[playwright.Page]:
-    """A fresh browser tab that may reach only this JupyterLab; the kernels it started are shut down after."""
+def shots(request: pytest.FixtureRequest) -> Path:
+    """This test's folder of screenshots under test-artifacts/."""
+    return artifacts_dir(request.node.name)
+
+
+@pytest.fixture
+def page(browser: playwright.Browser, lab: JupyterLab, shots: Path) -> Iterator[playwright.Page]:
+    """A fresh browser tab that may reach only this JupyterLab; the kernels it started are shut down after.
+
+    The page as it was when the test ended is saved as end.png, which shows where a failed test stopped.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
 
@@ -69,10 +79,20 @@ def page(browser: playwright.Browser, lab: JupyterLab) -> Iterator[playwright.Pa
 
     context.route("**/*", only_local)
     context.set_default_timeout(LOAD_TIMEOUT_MS)
-    yield context.new_page()
+    page = context.new_page()
+    yield page
+    with contextlib.suppress(playwright.Error):  # a page that crashed has nothing to show
+        page.screenshot(path=shots / "end.png")
     context.close()
     lab.shut_down_kernels()
     assert outside == [], f"the page asked for addresses outside this machine: {outside}"
+
+
+def test_jupyterlab_fetches_no_news_checks_no_updates_and_never_autosaves(lab: JupyterLab) -> None:
+    assert lab.api("GET", "lab/api/news").json() == {"news": []}
+    assert lab.api("GET", "lab/api/update").json() == {"notification": None}
+    settings = lab.api("GET", "lab/api/settings/@jupyterlab/docmanager-extension:plugin").json()
+    assert settings["settings"]["autosave"] is False
 
 
 def cells_of(notebook: str) -> list[dict]:
@@ -177,9 +197,8 @@ def run_through_the_ui(page: playwright.Page, lab: JupyterLab, notebook: str, sh
 
 
 def test_start_here_runs_in_jupyterlab_and_its_link_opens_the_notes(
-    page: playwright.Page, lab: JupyterLab, request: pytest.FixtureRequest
+    page: playwright.Page, lab: JupyterLab, shots: Path
 ) -> None:
-    shots = artifacts_dir(request.node.name)
     panel = run_through_the_ui(page, lab, "00_start_here.ipynb", shots)
     add_a_failing_cell(page, panel)  # the check above would have seen an error: here is one
     new_cell = len(cells_of("00_start_here.ipynb")) + 1
@@ -192,7 +211,5 @@ def test_start_here_runs_in_jupyterlab_and_its_link_opens_the_notes(
     page.screenshot(path=shots / "notes.png")
 
 
-def test_a_database_lesson_runs_in_jupyterlab(
-    page: playwright.Page, lab: JupyterLab, request: pytest.FixtureRequest
-) -> None:
-    run_through_the_ui(page, lab, "08_models.ipynb", artifacts_dir(request.node.name))
+def test_a_database_lesson_runs_in_jupyterlab(page: playwright.Page, lab: JupyterLab, shots: Path) -> None:
+    run_through_the_ui(page, lab, "08_models.ipynb", shots)
