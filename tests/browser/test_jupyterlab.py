@@ -88,8 +88,11 @@ def page(browser: playwright.Browser, lab: JupyterLab, shots: Path) -> Iterator[
     assert outside == [], f"the page asked for addresses outside this machine: {outside}"
 
 
-def test_jupyterlab_fetches_no_news_checks_no_updates_and_never_autosaves(lab: JupyterLab) -> None:
-    assert lab.api("GET", "lab/api/news").json() == {"news": []}
+def test_jupyterlab_fetches_no_news_lists_no_extensions_and_never_autosaves(lab: JupyterLab) -> None:
+    page = lab.api("GET", "lab").text
+    config = json.loads(re.search(r'<script id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])
+    assert config["news"] == {"disabled": True}
+    assert config["extensionManager"]["name"] == "read-only"  # not "PyPI", which lists PyPI's extensions
     assert lab.api("GET", "lab/api/update").json() == {"notification": None}
     settings = lab.api("GET", "lab/api/settings/@jupyterlab/docmanager-extension:plugin").json()
     assert settings["settings"]["autosave"] is False
