@@ -17,6 +17,14 @@ from pathlib import Path
 import pytest
 
 from lesson_app.config.settings import PROJECT_ROOT, TESTS_PG_DIR
+from tests.browser.lab_page import (
+    add_a_failing_cell,
+    diagrams_drawn,
+    errors_shown,
+    open_notebook,
+    run_all_cells,
+    unrun_cells,
+)
 from tests.jupyterlab import JupyterLab, running_jupyterlab
 from tests.tools import artifacts_dir, chromium
 
@@ -24,12 +32,9 @@ playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is in
 
 # A machine shared by many test runs may take minutes where a learner's takes seconds.
 LOAD_TIMEOUT_MS = 180_000
-RUN_TIMEOUT_MS = 300_000
 
 # What running all cells changes in git's view of the project: nothing, since JupyterLab never saves here.
 WATCHED = ["notebooks", "notes"]
-# The status bar's kernel item once the notebook's kernel has started and is waiting for work.
-KERNEL_IDLE = re.compile(r"Python 3 \(ipykernel\) \| Idle")
 
 
 def git_status() -> str:
@@ -105,80 +110,6 @@ def cells_of(notebook: str) -> list[dict]:
 def mermaid_blocks(notebook: str) -> int:
     cells = cells_of(notebook)
     return sum("".join(cell["source"]).count("```mermaid") for cell in cells if cell["cell_type"] == "markdown")
-
-
-def open_notebook(page: playwright.Page, lab: JupyterLab, notebook: str) -> playwright.Locator:
-    """Open a notebook as a learner's link does and wait until its kernel is ready; return its panel."""
-    page.goto(lab.lab_url(f"notebooks/{notebook}"))
-    page.locator("#jp-main-statusbar", has_text=KERNEL_IDLE).wait_for()
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-
-
-def choose(page: playwright.Page, menu: str, command: str) -> None:
-    """Click a menu of the menu bar, then one of its items (named by the JupyterLab command it runs)."""
-    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
-    page.locator(f".lm-Menu-item[data-command='{command}']").click()
-
-
-def run_all_cells(page: playwright.Page, panel: playwright.Locator) -> None:
-    """Clear every output, then Run > Run All Cells, and wait until the run has ended (finished or stopped)."""
-    choose(page, "Edit", "editmenu:clear-all")  # so that every output and number checked below comes from this run
-    choose(page, "Run", "runmenu:run-all")
-    # Run All marks every cell [*] at once; a failing cell ends the run and takes the [*] off the cells after it.
-    page.wait_for_function(
-        """panel => {
-            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
-            const idle = document.querySelector('#jp-main-statusbar').innerText.includes('| Idle');
-            return idle && /^\\[\\d+\\]:$/.test(prompts[0]) && !prompts.includes('[*]:');
-        }""",
-        arg=panel.element_handle(),
-        timeout=RUN_TIMEOUT_MS,
-    )
-
-
-# The error outputs of the notebook on show, as `cell N: ZeroDivisionError: division by zero`. They are read from the
-# notebook's model (window.jupyterapp): the page draws an error output exactly as it draws text sent to stderr.
-ERRORS = """() => {
-    const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells];
-    return cells.flatMap((cell, index) => cell.type !== 'code' ? [] : cell.outputs.toJSON()
-        .filter(output => output.output_type === 'error')
-        .map(output => `cell ${index + 1}: ${output.ename}: ${output.evalue}`));
-}"""
-
-
-def errors_shown(page: playwright.Page) -> list[str]:
-    return page.evaluate(ERRORS)
-
-
-def add_a_failing_cell(page: playwright.Page, panel: playwright.Locator) -> None:
-    """Type a cell that raises below the last one and run it, as a learner's mistake would; wait for its error."""
-    panel.locator(".jp-Cell").last.click()
-    for key in ("Escape", "b", "Enter"):  # command mode, a new code cell below, edit it
-        page.keyboard.press(key)
-    page.keyboard.type("1 / 0")
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function(f"() => ({ERRORS})().length > 0", timeout=RUN_TIMEOUT_MS)
-
-
-def unrun_cells(panel: playwright.Locator) -> list[int]:
-    prompts = [text.strip() for text in panel.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()]
-    return [number for number, prompt in enumerate(prompts, 1) if not re.fullmatch(r"\[\d+\]:", prompt)]
-
-
-def diagrams_drawn(panel: playwright.Locator) -> dict[str, int]:
-    """How many Mermaid blocks JupyterLab rendered, and how many of those are a drawn SVG picture."""
-    # JupyterLab draws a diagram as an <img> whose source is the SVG Mermaid made; a failed one gets jp-mod-warning.
-    return panel.evaluate(
-        """panel => {
-            const blocks = [...panel.querySelectorAll('.jp-RenderedMermaid')];
-            const drawn = blocks.filter(b => !b.classList.contains('jp-mod-warning')).filter(b => {
-                const img = b.querySelector('figure img');
-                const src = img ? decodeURIComponent(img.getAttribute('src') || '') : '';
-                return src.startsWith('data:image/svg+xml,') && src.includes('<svg') && img.naturalWidth > 0;
-            });
-            return {blocks: blocks.length, drawn: drawn.length};
-        }"""
-    )
 
 
 def run_through_the_ui(page: playwright.Page, lab: JupyterLab, notebook: str, shots: Path) -> playwright.Locator:
