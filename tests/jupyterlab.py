@@ -111,8 +111,11 @@ def private_environment(folder: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_jupyterlab(folder: Path, startup_timeout: float = 90) -> Iterator[JupyterLab]:
-    """Start JupyterLab at the project root as the README does; shut its kernels and itself down at the end."""
+def running_jupyterlab(folder: Path, startup_timeout: float = 180) -> Iterator[JupyterLab]:
+    """Start JupyterLab at the project root as the README does; shut its kernels and itself down at the end.
+
+    The timeout is generous: on a 2-core machine shared by several test runs, the start alone has taken 72 s.
+    """
     port, token, log = free_port(), secrets.token_hex(16), folder / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyterlab", *readme_arguments(), *OPTIONS, "--no-browser", f"--port={port}",
                "--port-retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]  # fmt: skip
