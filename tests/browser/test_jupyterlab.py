@@ -68,7 +68,7 @@ def shots(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture
 def page(browser: playwright.Browser, lab: JupyterLab, shots: Path) -> Iterator[playwright.Page]:
-    """A fresh browser tab that may reach only this JupyterLab; the kernels it started are shut down after.
+    """A fresh browser tab that may reach only this JupyterLab and must log no error; its kernels are shut down after.
 
     The page as it was when the test ended is saved as end.png, which shows where a failed test stopped.
     """
@@ -85,12 +85,17 @@ def page(browser: playwright.Browser, lab: JupyterLab, shots: Path) -> Iterator[
     context.route("**/*", only_local)
     context.set_default_timeout(LOAD_TIMEOUT_MS)
     page = context.new_page()
+    errors: list[str] = []  # what JupyterLab's own code threw or logged as an error
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     yield page
+    reported = list(errors)  # not what closing the page and its kernels may log
     with contextlib.suppress(playwright.Error):  # a page that crashed has nothing to show
         page.screenshot(path=shots / "end.png")
     context.close()
     lab.shut_down_kernels()
     assert outside == [], f"the page asked for addresses outside this machine: {outside}"
+    assert reported == [], "JupyterLab's page reported errors in the browser's console"
 
 
 def test_jupyterlab_fetches_no_news_lists_no_extensions_and_never_autosaves(lab: JupyterLab) -> None:
