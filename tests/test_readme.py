@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
-import httpx
-
 import lesson_app
-from lesson_app.runtime.ports import free_port
 from tests.helpers import lesson_number
+from tests.jupyterlab import running_jupyterlab
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP_START, MAP_END = "<!-- module-map:start -->", "<!-- module-map:end -->"
@@ -103,29 +97,7 @@ def test_every_relative_link_in_a_lesson_opens_a_file_of_the_project() -> None:
 
 def test_the_readme_command_serves_the_project_folder_so_the_links_open(tmp_path: Path) -> None:
     """Start JupyterLab with the README's own arguments and ask its server for a note and a lesson."""
-    command = next(line for line in (ROOT / "README.md").read_text().splitlines() if "uv run jupyter lab" in line)
-    arguments = command.split("#")[0].split("jupyter lab", 1)[1].split()
-    port, log = free_port(), tmp_path / "jupyterlab.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", *arguments, "--no-browser", f"--port={port}", "--allow-root",
-         "--IdentityProvider.token=readme-test", f"--ServerApp.runtime_dir={tmp_path}"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("w"),
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path)},  # no machine-wide config changes what is tested
-    )  # fmt: skip
-    try:
-        headers = {"Authorization": "token readme-test"}
-        base = f"http://127.0.0.1:{port}/api/contents"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                notes = httpx.get(f"{base}/notes/README.md?content=0", headers=headers, timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
+    with running_jupyterlab(tmp_path) as lab:
+        notes = lab.api("GET", "api/contents/notes/README.md?content=0")
         assert notes.status_code == 200, "the README's command does not serve notes/: the lessons' links break"
-        lesson = httpx.get(f"{base}/notebooks/00_start_here.ipynb?content=0", headers=headers, timeout=5)
-        assert lesson.status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        assert lab.api("GET", "api/contents/notebooks/00_start_here.ipynb?content=0").status_code == 200
