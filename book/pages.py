@@ -48,8 +48,11 @@ def add_run_box(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _is_picture_of_diagram(node: nodes.Node) -> bool:
-    images = list(node.findall(nodes.image)) if isinstance(node, nodes.paragraph) else []
-    return len(images) == 1 and "diagrams/" in images[0]["uri"] and node.astext().strip() == ""
+    """A paragraph that is one picture from diagrams/ and nothing else."""
+    if not isinstance(node, nodes.paragraph):
+        return False
+    parts = [child for child in node.children if not (isinstance(child, nodes.Text) and not child.strip())]
+    return len(parts) == 1 and isinstance(parts[0], nodes.image) and "diagrams/" in parts[0]["uri"]
 
 
 def drop_diagram_pictures(doctree: nodes.document) -> int:

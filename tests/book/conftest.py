@@ -30,7 +30,7 @@ class Book:
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
-    pytest.importorskip("sphinx", reason="the book group is not installed: `uv sync --all-groups`")
+    pytest.importorskip("sphinx", reason="the book group is not installed: `pip install --group book`")
     node_package("mermaid")
     out = tmp_path_factory.mktemp("book")
     started = time.perf_counter()
