@@ -18,6 +18,22 @@ def test_every_lesson_and_the_notes_have_a_page_and_the_build_warns_of_nothing(b
     assert (book.out / "warnings.txt").read_text(encoding="utf-8") == ""
 
 
+def test_the_build_costs_under_a_minute_of_processor_time(book: Book) -> None:
+    # Processor time, not the clock: on a shared two-core machine the clock counts the other programs too.
+    print(f"book built in {book.seconds:.1f} s ({book.cpu_seconds:.1f} s of processor time)")
+    assert book.cpu_seconds < 60
+
+
+def test_the_pages_workflow_builds_with_the_readme_command() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^(uv run python -m book)\b", readme, flags=re.M)
+    assert command is not None
+    workflow = (PROJECT_ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert f"- run: {command.group(1)}\n" in workflow
+    for action in ("actions/upload-pages-artifact@", "actions/deploy-pages@", "path: _build/book/html"):
+        assert action in workflow
+
+
 def test_the_navigation_lists_the_pages_in_lesson_order(book: Book) -> None:
     page = (book.html / "notebooks" / "01_url_anatomy.html").read_text(encoding="utf-8")
     nav = page.split('class="bd-links bd-docs-nav"', 1)[1].split("</nav>", 1)[0]
