@@ -34,6 +34,7 @@ myst_heading_anchors = 3
 mermaid_output_format = "raw"
 mermaid_use_local = "mermaid/mermaid.esm.min.mjs"  # copied from node_modules by book/build.py
 mermaid_d3_zoom = False  # zoom needs d3, which would come from a CDN
+mermaid_fullscreen_button = "⤢"  # the default, ⛶, is missing from common Linux fonts (DejaVu) and shows as a box
 
 html_theme = "sphinx_book_theme"
 html_title = "request-journey"
