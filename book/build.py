@@ -56,8 +56,6 @@ def stage(folder: Path) -> Path:
 
 def add_mermaid(html: Path) -> None:
     """Put Mermaid's JavaScript where `conf.py` tells sphinxcontrib-mermaid to load it from."""
-    if not (MERMAID / MERMAID_FILES[0]).exists():
-        raise BookError("Mermaid's JavaScript is missing: run `npm ci` in the project folder, then build again.")
     for name in MERMAID_FILES:
         target = html / "_static" / "mermaid" / name
         if target.exists():
@@ -67,9 +65,12 @@ def add_mermaid(html: Path) -> None:
 
 def build(out: Path = DEFAULT_OUT) -> Path:
     """Build the book into `out` (html/ is the site); return the site's folder."""
-    from sphinx.cmd.build import build_main  # the `book` dependency group
-
-    if not (MERMAID / MERMAID_FILES[0]).exists():
+    try:
+        from sphinx.cmd.build import build_main  # the `book` dependency group
+    except ImportError as missing:
+        message = "Sphinx is not installed: run `uv run python -m book` (or `pip install --group book` first)."
+        raise BookError(message) from missing
+    if not (MERMAID / MERMAID_FILES[0]).exists():  # checked first: Sphinx's run would be wasted without it
         raise BookError("Mermaid's JavaScript is missing: run `npm ci` in the project folder, then build again.")
     source, html = stage(out / "source"), out / "html"
     args = ["-b", "html", "-q", "-c", str(BOOK), "-d", str(out / "doctrees"), "-w", str(out / "warnings.txt")]

@@ -72,7 +72,7 @@ def drop_diagram_pictures(doctree: nodes.document) -> int:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_config_value("book_repository", "OWNER/request-journey", "html")
+    app.add_config_value("book_repository", "", "html")  # set in book/conf.py, the one place
     # Before Sphinx's image collector (priority 500) reads the doctree, so a dropped picture is never copied.
     app.connect("doctree-read", lambda app, doctree: drop_diagram_pictures(doctree), priority=400)
     app.connect("doctree-read", add_run_box)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from book.build import lessons
+import pytest
+
+from book import build as book_build
+from book.build import BookError, lessons
 from lesson_app.config.settings import PROJECT_ROOT
 from tests.book.conftest import FORK, Book
 from tests.book.pages import first_printed_line, mermaid_blocks, page_text, pages, solutions
@@ -80,3 +84,12 @@ def test_the_notes_and_the_readme_set_up_are_pages(book: Book) -> None:
     shown = page_text(book.html / "learner_notes.html")
     assert all(" ".join(line.split()) in shown for line in notes.splitlines()), "the notes, word for word"
     assert "uv run jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb" in page_text(book.html / "README.html")
+
+
+def test_without_mermaid_the_build_stops_at_once_saying_to_run_npm_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(book_build, "MERMAID", tmp_path / "node_modules" / "mermaid" / "dist")
+    with pytest.raises(BookError, match=r"run `npm ci` in the project folder"):
+        book_build.build(tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # before Sphinx: nothing half built
