@@ -40,6 +40,8 @@ html_theme = "sphinx_book_theme"
 html_title = "request-journey"
 html_show_sourcelink = False
 html_copy_source = False
+# Without an icon the browser asks for /favicon.ico, which is missing: a 404 in the console of every page.
+html_favicon = "favicon.svg"
 # A `%%writefile pytest.ini` cell is not Python; Pygments says so and falls back to plain text, which is right.
 suppress_warnings = ["misc.highlighting_failure"]
 # The theme follows the reader's light or dark setting (with no default it logs an error in the console).

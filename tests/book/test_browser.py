@@ -61,7 +61,8 @@ def test_every_page_loads_cleanly_draws_its_diagrams_and_stays_offline(site: str
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error: errors.append(str(error)))
             for path in pages():
-                page.goto(f"{site}/{path}", wait_until="load")
+                # networkidle: a late request (an icon, a font, a chunk of Mermaid) is seen before the next page.
+                page.goto(f"{site}/{path}", wait_until="networkidle")
                 page.wait_for_function(DRAWN, timeout=60_000)
                 drawn = page.locator("pre.mermaid svg")
                 assert drawn.count() == expected.get(path, 0), path

@@ -20,6 +20,10 @@ def test_every_lesson_and_the_notes_have_a_page_and_the_build_warns_of_nothing(b
     assert len(lessons()) >= 20
     # A warning is a broken link, a missing picture or a cell Sphinx could not read: the build must have none.
     assert (book.out / "warnings.txt").read_text(encoding="utf-8") == ""
+    # With no icon named, a browser asks for /favicon.ico, and its 404 is an error in the console of every page.
+    for page in pages():
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', (book.html / page).read_text(encoding="utf-8"))
+        assert icon is not None and (book.html / page).parent.joinpath(icon.group(1)).is_file(), page
 
 
 def test_the_build_costs_under_a_minute_of_processor_time(book: Book) -> None:
