@@ -18,9 +18,20 @@ from packaging.specifiers import SpecifierSet
 from lesson_app.config.settings import PROJECT_ROOT
 
 BINDER = PROJECT_ROOT / "binder"
-# The command binder/requirements.txt was made with (its header repeats it); every group, so lesson 15's
+# The command binder/requirements.txt was made with (its header repeats it); every group but the book (Sphinx:
+# a Binder learner reads the lessons, not builds the website), so lesson 15's
 # `pytest` and the notebooks' own checks (nbval) are there, as `uv run` installs them for the Quick start.
-EXPORT = ["uv", "export", "--format", "requirements-txt", "--no-hashes", "--all-groups", "--frozen"]
+EXPORT = [
+    "uv",
+    "export",
+    "--format",
+    "requirements-txt",
+    "--no-hashes",
+    "--all-groups",
+    "--no-group",
+    "book",
+    "--frozen",
+]
 REGENERATE = " ".join(EXPORT) + " -o binder/requirements.txt"
 
 

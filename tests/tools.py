@@ -36,6 +36,14 @@ def node_tool(name: str) -> Path:
     return path
 
 
+def node_package(name: str) -> Path:
+    """The folder of an npm package from package.json (one with no command, such as mermaid), or skip the test."""
+    path = PROJECT_ROOT / "node_modules" / name
+    if not (path / "package.json").exists():
+        pytest.skip(f"the npm package {name} is not installed: run `npm ci` in the project folder")
+    return path
+
+
 def artifacts_dir(test_name: str) -> Path:
     """A folder under test-artifacts/ for one test's screenshots, emptied first so it shows this run only."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", test_name)
