@@ -41,6 +41,11 @@ class Run:
     cells: list[float] = field(default_factory=list)
 
     @property
+    def outside_cells(self) -> float:
+        """Seconds not spent in a cell: the kernel's start and shutdown (a slow shutdown shows here)."""
+        return self.seconds - sum(self.cells)
+
+    @property
     def slowest_cell(self) -> tuple[int, float]:
         """The index of the slowest code cell (0-based, as nbval numbers cells) and its seconds."""
         if not self.cells:
@@ -121,19 +126,20 @@ def _verdict(value: float, goal: float) -> str:
 
 
 def series_table(lessons: Sequence[Run], floors: Sequence[Run]) -> list[str]:
-    """The report: every run in the order it ran, each lesson over the median floor, then the two goals."""
+    """The report: every run in the order it ran, each lesson over the median floor, then the two goals.
+
+    `kernel` is the run's seconds outside its cells (kernel start and shutdown); `slowest cell` numbers code cells
+    from 0, as nbval does.
+    """
     floor = statistics.median(run.seconds for run in floors)
     width = max(len(run.name) for run in [*lessons, *floors]) + 2
-    lines = [f"{'notebook':<{width}} {'seconds':>8} {'/ floor':>8}   slowest cell"]
+    lines = [f"{'notebook':<{width}} {'seconds':>8} {'/ floor':>8} {'kernel':>7}   slowest cell"]
     for run in sorted([*lessons, *floors], key=lambda run: run.started):
-        if run.name == FLOOR:
-            lines.append(f"{run.name:<{width}} {run.seconds:8.2f}")
-            continue
+        ratio = "" if run.name == FLOOR else f"{run.seconds / floor:6.2f} x"
         index, cell = run.slowest_cell
         failed = "" if run.ok else "   (a cell failed)"
-        lines.append(
-            f"{run.name:<{width}} {run.seconds:8.2f} {run.seconds / floor:6.2f} x   #{index} {cell:.2f} s{failed}"
-        )
+        figures = f"{run.seconds:8.2f} {ratio:>8} {run.outside_cells:7.2f}"
+        lines.append(f"{run.name:<{width}} {figures}   #{index} {cell:.2f} s{failed}")
     total, slowest = sum(run.seconds for run in lessons), max(lessons, key=lambda run: run.seconds)
     series = total / (len(lessons) * floor)
     spread = f"min {min(run.seconds for run in floors):.2f}, max {max(run.seconds for run in floors):.2f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from pathlib import Path
 
@@ -48,23 +49,30 @@ def test_bench_notebooks_interleaves_floors_and_divides_by_their_median(tmp_path
     assert print_series([quick, sleeps, fails], floor_every=2) == 1  # a failed cell fails the command
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["notebook", "seconds", "/", "floor", "slowest", "cell"]
+    assert lines[0].split() == ["notebook", "seconds", "/", "floor", "kernel", "slowest", "cell"]
     rows = [_row(line) for line in lines[1:7]]
     # The runs in the order they ran: a floor first, after every 2nd notebook and last.
     assert [name for name, _ in rows] == [FLOOR, "a_quick", "b_sleeps", FLOOR, "c_fails", FLOOR]
+    # A floor's row: seconds, kernel (start and shutdown: most of it), its one cell.
     floors = [float(figures[0]) for name, figures in rows if name == FLOOR]
+    assert all(0 < float(figures[1]) < float(figures[0]) for name, figures in rows if name == FLOOR)
     floor = statistics.median(floors)
+    # A lesson's row: seconds, ratio "x", kernel, slowest cell "#i" seconds "s".
     lessons = {name: figures for name, figures in rows if name != FLOOR}
     for figures in lessons.values():
         assert float(figures[1]) == pytest.approx(float(figures[0]) / floor, abs=0.01)
     # The sleep is in its cell's time and in its run's; kernel starts vary by seconds on a shared machine, so
     # the runs' totals are not compared with each other.
-    assert lessons["b_sleeps"][3] == "#0" and float(lessons["b_sleeps"][4]) >= 1.5 > float(lessons["a_quick"][4])
-    assert float(lessons["b_sleeps"][0]) > float(lessons["b_sleeps"][4])
-    assert lessons["c_fails"][-3:] == ["(a", "cell", "failed)"] and "failed" not in lessons["a_quick"]
+    seconds, _, _, kernel, cell_index, cell = lessons["b_sleeps"][:6]
+    assert cell_index == "#0" and float(cell) >= 1.5 > float(lessons["a_quick"][5])
+    assert float(seconds) == pytest.approx(float(kernel) + float(cell), abs=0.02)  # one cell: the rest is the kernel
+    assert lessons["c_fails"][-3:] == ["(a", "cell", "failed)"] and "failed)" not in lessons["a_quick"]
     assert lines[7].startswith(f"floor: median of 3 runs in this run, {floor:.2f} s")
     total = sum(float(figures[0]) for figures in lessons.values())
-    assert lines[8].startswith(f"series: 3 notebooks {total:.2f} s, 3 x floor {3 * floor:.2f} s")
+    series = re.fullmatch(r"series: 3 notebooks ([\d.]+) s, 3 x floor ([\d.]+) s, ([\d.]+) x .*", lines[8])
+    assert series, lines[8]
+    expected = [total, 3 * floor, total / (3 * floor)]  # from the rows above: the same run's figures
+    assert [float(figure) for figure in series.groups()] == pytest.approx(expected, abs=0.02)
     assert lines[8].endswith(("goal 1.2 x or less: pass", "goal 1.2 x or less: FAIL"))
     assert lines[9].startswith("slowest: b_sleeps ")
     assert lines[9].endswith(("goal 1.5 x or less: pass", "goal 1.5 x or less: FAIL"))
