@@ -3,7 +3,7 @@
 The floor is a notebook that only imports the stack every lesson needs. It runs exactly as each lesson does
 (nbclient in this process, a fresh kernel each, cwd notebooks/, the kernel's start and shutdown included), and
 several times spread across the run, because the machine's speed drifts: a lesson's ratio is its seconds over
-the median of the floors of the same run. nbclient, not nbval in a pytest subprocess: it times what a learner
+the mean of the floors run just before and after it. nbclient, not nbval in a pytest subprocess: it times what a learner
 waits for, without pytest's own start-up, which would add the same seconds to floor and lesson and shrink every
 ratio towards 1, and it records each cell's time, which says where a slow lesson's seconds go.
 """
@@ -125,30 +125,41 @@ def _verdict(value: float, goal: float) -> str:
     return f"goal {goal:.1f} x or less: {'pass' if value <= goal else 'FAIL'}"
 
 
-def series_table(lessons: Sequence[Run], floors: Sequence[Run]) -> list[str]:
-    """The report: every run in the order it ran, each lesson over the median floor, then the two goals.
+def local_floor(run: Run, floors: Sequence[Run]) -> float:
+    """The mean of the floors run just before and just after `run`: the machine's speed at that moment."""
+    before = [floor for floor in floors if floor.started < run.started]
+    after = [floor for floor in floors if floor.started > run.started]
+    near = [max(before, key=lambda floor: floor.started)] if before else []
+    near += [min(after, key=lambda floor: floor.started)] if after else []
+    return statistics.mean(floor.seconds for floor in near)
 
-    `kernel` is the run's seconds outside its cells (kernel start and shutdown); `slowest cell` numbers code cells
-    from 0, as nbval does.
+
+def series_table(lessons: Sequence[Run], floors: Sequence[Run]) -> list[str]:
+    """The report: every run in the order it ran, each lesson over its local floor, then the two goals.
+
+    A lesson's floor is the mean of the floors just before and after it, not the run's median: on a shared machine
+    the floor moved from 19 s to 4 s within one run. `kernel` is the run's seconds outside its cells (kernel start
+    and shutdown); `slowest cell` numbers code cells from 0, as nbval does.
     """
-    floor = statistics.median(run.seconds for run in floors)
+    near = {id(run): local_floor(run, floors) for run in lessons}
     width = max(len(run.name) for run in [*lessons, *floors]) + 2
     lines = [f"{'notebook':<{width}} {'seconds':>8} {'/ floor':>8} {'kernel':>7}   slowest cell"]
     for run in sorted([*lessons, *floors], key=lambda run: run.started):
-        ratio = "" if run.name == FLOOR else f"{run.seconds / floor:6.2f} x"
+        ratio = "" if run.name == FLOOR else f"{run.seconds / near[id(run)]:6.2f} x"
         index, cell = run.slowest_cell
         failed = "" if run.ok else "   (a cell failed)"
         figures = f"{run.seconds:8.2f} {ratio:>8} {run.outside_cells:7.2f}"
         lines.append(f"{run.name:<{width}} {figures}   #{index} {cell:.2f} s{failed}")
-    total, slowest = sum(run.seconds for run in lessons), max(lessons, key=lambda run: run.seconds)
-    series = total / (len(lessons) * floor)
-    spread = f"min {min(run.seconds for run in floors):.2f}, max {max(run.seconds for run in floors):.2f}"
+    total, their_floors = sum(run.seconds for run in lessons), sum(near.values())
+    slowest = max(lessons, key=lambda run: run.seconds / near[id(run)])
+    worst = slowest.seconds / near[id(slowest)]
+    spread = f"median {statistics.median(run.seconds for run in floors):.2f} s, min "
+    spread += f"{min(run.seconds for run in floors):.2f}, max {max(run.seconds for run in floors):.2f}"
     lines += [
-        f"floor: median of {len(floors)} runs in this run, {floor:.2f} s ({spread})",
-        f"series: {len(lessons)} notebooks {total:.2f} s, {len(lessons)} x floor {len(lessons) * floor:.2f} s, "
-        f"{series:.2f} x   {_verdict(series, SERIES_GOAL)}",
-        f"slowest: {slowest.name} {slowest.seconds:.2f} s, {slowest.seconds / floor:.2f} x floor   "
-        f"{_verdict(slowest.seconds / floor, LESSON_GOAL)}",
+        f"floor: {len(floors)} runs in this run ({spread}); each notebook over the mean of the floors around it",
+        f"series: {len(lessons)} notebooks {total:.2f} s, their floors {their_floors:.2f} s, "
+        f"{total / their_floors:.2f} x   {_verdict(total / their_floors, SERIES_GOAL)}",
+        f"slowest: {slowest.name} {slowest.seconds:.2f} s, {worst:.2f} x its floor   {_verdict(worst, LESSON_GOAL)}",
     ]
     return lines
 
