@@ -180,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     load.set_defaults(run=_load)
     bench = commands.add_parser("bench", help="measure start-up and request times")
     bench.add_argument("--pytest", action="store_true", help="also time the whole `pytest` run")
-    bench.add_argument("--notebooks", action="store_true", help="also time each notebook run alone under nbval")
+    bench.add_argument(
+        "--notebooks",
+        action="store_true",
+        help="also time each notebook (fresh kernel) next to a notebook that only imports the stack",
+    )
     bench.add_argument(
         "--suite-ratio",
         action="store_true",

@@ -101,22 +101,6 @@ def server_figures() -> list[tuple[str, float]]:
     ]
 
 
-def notebook_figures() -> list[tuple[str, float]]:
-    """Run each notebook alone through nbval: the time pytest reports, kernel start and every cell included.
-
-    pytest's own start-up (imports, collection) is left out: a learner's Restart & Run All does not pay it.
-    """
-    rows = []
-    for notebook in sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb")):
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", str(notebook)], cwd=PROJECT_ROOT, capture_output=True, text=True
-        )
-        reported = re.search(r" in ([\d.]+)s", result.stdout)
-        outcome = "passed" if result.returncode == 0 else "FAILED"
-        rows.append((f"notebook {notebook.stem} ({outcome})", float(reported.group(1)) if reported else float("nan")))
-    return rows
-
-
 SLOWEST = 12  # how many of the suite's costliest files `--suite-ratio` lists
 
 
@@ -163,7 +147,6 @@ def suite_ratio_figures() -> tuple[list[tuple[str, float]], list[tuple[str, floa
 def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_ratio: bool = False) -> int:
     """Print every figure, one per line; with the suite ratio, the whole suite's time over one nbval pass last."""
     rows = database_figures() + server_figures()
-    rows += notebook_figures() if with_notebooks else []
     rows += pytest_figure() if with_pytest and not with_suite_ratio else []
     ratio, files = suite_ratio_figures() if with_suite_ratio else ([], [])
     width = max(len(name) for name, _ in rows + ratio + files)
@@ -174,4 +157,9 @@ def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_rat
         print(f"\nThe suite's {SLOWEST} costliest files, and each one's time over one nbval pass:")
         for name, seconds in files:
             print(f"{name:<{width}}  {_ms(seconds)}  {seconds / ratio[1][1]:5.2f} x")
+    if with_notebooks:
+        from lesson_app.teaching.bench_notebooks import print_series
+
+        print("\nEach notebook's Restart & Run All (fresh kernel, start to shutdown), next to the floor:")
+        return print_series()
     return 0

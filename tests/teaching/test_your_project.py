@@ -8,7 +8,15 @@ import httpx
 import pytest
 
 from lesson_app import check_project
-from lesson_app.teaching.your_project import catch_up, load_app, project_folder, run_uvicorn, shown, start_empty
+from lesson_app.teaching.your_project import (
+    catch_up,
+    load_app,
+    project_folder,
+    run_pytest,
+    run_uvicorn,
+    shown,
+    start_empty,
+)
 from lesson_app.teaching.your_project.folder import SOLUTIONS, solution_files, write_solution
 
 HELLO = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef home():\n    return {"n": N}\n'
@@ -111,6 +119,30 @@ def test_run_uvicorn_that_cannot_start_says_why(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import nothing_of_that_name\n")
     with pytest.raises(RuntimeError, match="nothing_of_that_name"):
         run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+
+
+PLUGINS_TEST = """
+def test_the_series_plugins_stay_out(pytestconfig):
+    loaded = pytestconfig.pluginmanager.has_plugin
+    assert [name for name in ("nbval", "schemathesis", "hypothesispytest") if loaded(name)] == []
+    assert loaded("anyio")  # the project's own installed plugins still load, as in a terminal
+
+
+def test_sees_both_urls():
+    import os
+
+    assert os.environ["DATABASE_URL"] == "postgresql://app@127.0.0.1:1/app"
+    assert os.environ["MY_API_TEST_DATABASE_URL"] == "postgresql://test@127.0.0.1:1/test"
+"""
+
+
+def test_run_pytest_runs_the_projects_tests_without_the_series_plugins(tmp_path: Path) -> None:
+    """The learner's tests run as in a terminal, but without nbval, schemathesis and Hypothesis, which cost seconds."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_plugins.py").write_text(PLUGINS_TEST)
+    result = run_pytest(tmp_path, "postgresql://app@127.0.0.1:1/app", "postgresql://test@127.0.0.1:1/test")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("2 passed")
 
 
 def test_final_solution_passes_the_project_checker(tmp_path: Path) -> None:

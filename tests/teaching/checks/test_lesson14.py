@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
+from lesson_app.teaching.checks.env_tables import env_py_lines, env_py_tables
 from lesson_app.teaching.checks.lesson14 import check_channel_model, check_eager, check_query_count
 from lesson_app.teaching.your_project.folder import write_solution
 from tests.helpers import migrate, replace_in
@@ -120,3 +121,14 @@ def test_eager_without_the_router_says_so(project: Path, migrated: URL) -> None:
     replace_in(project / "main.py", "app.include_router(channels_router)", "")
     feedback = check_eager(project, migrated)
     assert feedback.passed is False and "router" in feedback.message
+
+
+def test_env_py_tables_leaves_alembics_own_imports_out(project: Path) -> None:
+    """The fresh process runs env.py's imports but Alembic's (`from alembic import context`), which register no
+    table and doubled its time; the tables come out the same."""
+    env_py = project / "alembic" / "env.py"
+    assert "from alembic import context" in env_py.read_text()
+    env_py.write_text("import alembic.op\n" + env_py.read_text())
+    lines = env_py_lines(project)
+    assert "alembic" not in lines and "target_metadata" in lines
+    assert env_py_tables(project) == ["channels", "youtube"]
