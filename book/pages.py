@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from docutils import nodes
@@ -14,6 +15,8 @@ from sphinx.application import Sphinx
 
 LOCAL_COMMAND = "uv run jupyter lab --notebook-dir=. notebooks/{file}"
 BINDER = "https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{file}"
+# What the README's Binder badge names until a fork sets its own repository (the book sets it from conf.py).
+PLACEHOLDER = "OWNER/request-journey"
 
 
 def binder_url(repository: str, file: str) -> str:
@@ -71,8 +74,22 @@ def drop_diagram_pictures(doctree: nodes.document) -> int:
     return dropped
 
 
+def name_the_repository(app: Sphinx, docname: str, source: list[str]) -> None:
+    """The README page's Binder links name the book's repository, not the README's placeholder.
+
+    Its pictures from the web (Binder's badge) become their words: the book is read offline too, and loads
+    nothing from another site.
+    """
+    if docname == "README":
+        text = source[0].replace(PLACEHOLDER, app.config.book_repository)
+        source[0] = re.sub(r"!\[([^\]]*)\]\(https?://[^)]+\)", lambda image: f"Open in {image.group(1)}", text)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_config_value("book_repository", "", "html")  # set in book/conf.py, the one place
+    # Set in book/conf.py, the one place. "env": the links are made while pages are read, so a new value must
+    # make Sphinx read every page again (with "html" a rebuild kept the old links in its saved doctrees).
+    app.add_config_value("book_repository", "", "env")
+    app.connect("source-read", name_the_repository)
     # Before Sphinx's image collector (priority 500) reads the doctree, so a dropped picture is never copied.
     app.connect("doctree-read", lambda app, doctree: drop_diagram_pictures(doctree), priority=400)
     app.connect("doctree-read", add_run_box)

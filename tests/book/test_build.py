@@ -80,6 +80,8 @@ def test_each_lesson_says_how_to_run_it_locally_and_on_binder(book: Book) -> Non
         page = (book.html / "notebooks" / f"{notebook.stem}.html").read_text(encoding="utf-8")
         binder = f"https://mybinder.org/v2/gh/{FORK}/HEAD?urlpath=lab/tree/notebooks/{notebook.name}"
         assert f'href="{binder}"' in page, notebook.name
+    readme = (book.html / "README.html").read_text(encoding="utf-8")
+    assert FORK in readme and "OWNER/" not in readme, "the README page's Binder badge names the book's repository"
 
 
 def test_the_notes_and_the_readme_set_up_are_pages(book: Book) -> None:
