@@ -117,10 +117,11 @@ def test_pip_install_uv_into_an_externally_managed_python_is_refused() -> None:
     assert "error: externally-managed-environment" in troubleshooting()
 
 
-def _exercise_cell() -> str:
+def _code_cell(made_here: str) -> str:
+    """The code cell of notebook 00 that contains `made_here`."""
     cells = json.loads((PROJECT_ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))["cells"]
     code = ("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-    return next(source for source in code if 'needs("client")' in source)
+    return next(source for source in code if made_here in source)
 
 
 def _run(client, code: str) -> dict:
@@ -141,15 +142,15 @@ def test_after_a_kernel_restart_an_exercise_cell_names_the_cell_and_another_cell
         client = kernel.client()
         client.start_channels()
         client.wait_for_ready(timeout=180)  # a loaded machine is slow to start one
-        exercise = _run(client, _exercise_cell())
+        exercise = _run(client, _code_cell('needs("client")'))
         assert exercise["ename"] == "RunEarlierCell"
         assert exercise["evalue"] == (
             "`client` is not defined: after a restart the kernel remembers nothing. Use Run > Run All Above "
             "(the code cell under “The first request” makes `client`), then run this cell again."
         )
         assert exercise["traceback"] == [f"⏮️ {exercise['evalue']}"]  # one sentence, no traceback
-        plain = _run(client, "client = httpx.Client(base_url=server.url)")
-        assert plain["ename"] == "NameError" and plain["evalue"] == "name 'httpx' is not defined"
+        plain = _run(client, _code_cell("client = httpx.Client("))  # "The first request", run alone
+        assert plain["ename"] == "NameError" and plain["evalue"] == "name 'server' is not defined"  # as the README says
         client.stop_channels()
     finally:
         kernel.shutdown_kernel(now=True)
