@@ -8,6 +8,7 @@ import sys
 
 from lesson_app.config.settings import PROJECT_ROOT, get_settings
 from lesson_app.runtime import databases, embedded
+from lesson_app.runtime.connection import DatabaseUnavailableError, server_version
 from lesson_app.runtime.databases import plain_url
 
 
@@ -47,8 +48,13 @@ def _status(args: argparse.Namespace) -> int:
             f"The tests' own PostgreSQL is still running on 127.0.0.1:{leftover.port} (pid {leftover.pid}), "
             "left by a test run that did not finish: `python -m lesson_app db stop` stops it."
         )
-    if settings.database_url:
+    if settings.database_url:  # it is tried, so a wrong password or a server that wants TLS shows here, not in a 503
         print(f"Using DATABASE_URL: {databases.server_url().render_as_string(hide_password=True)}")
+        try:
+            print(f"It answers: PostgreSQL {server_version(databases.server_url())}.")
+        except DatabaseUnavailableError as refused:
+            print(refused)
+            return 3
         return 0
     server = embedded.status()
     if server is None:

@@ -61,3 +61,11 @@ def cursor(url: URL) -> Iterator[psycopg2.extensions.cursor]:
             yield cur
     finally:
         conn.close()
+
+
+def server_version(url: URL) -> str:
+    """The version of the PostgreSQL server at `url`, or the one sentence of `DatabaseUnavailableError`."""
+    with cursor(url) as cur:
+        cur.execute("SHOW server_version")
+        row = cur.fetchone()
+    return str(row[0]) if row else "?"

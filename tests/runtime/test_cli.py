@@ -73,3 +73,14 @@ def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, p
     result = cli("db", "stop", env=private_pg)
     assert result.stdout.strip() == "PostgreSQL was not running."
     assert embedded.status(TESTS_PG_DIR) is not None
+
+
+def test_status_with_database_url_tries_it_and_says_why_it_fails(template_url: URL, cli) -> None:
+    """`db status` with DATABASE_URL connects: an instructor's wrong password shows here in one sentence."""
+    right = cli("db", "status", env={"DATABASE_URL": plain_url(template_url)})
+    assert right.returncode == 0, right.stdout + right.stderr
+    assert "It answers: PostgreSQL " in right.stdout
+    wrong = cli("db", "status", env={"DATABASE_URL": plain_url(template_url.set(password="not-the-password"))})
+    assert wrong.returncode == 3
+    assert f"refused the password of user {template_url.username!r}: copy the whole URL again" in wrong.stdout
+    assert "Traceback" not in wrong.stdout + wrong.stderr
