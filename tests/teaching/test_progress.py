@@ -1,0 +1,151 @@
+"""Progress an instructor can read: checks record attempts in a real class database on the tests' server, and
+PostgreSQL's row-level security, not Python, keeps each learner to their own rows."""
+
+from __future__ import annotations
+
+import csv
+import ipaddress
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+
+import psycopg2
+import pytest
+from sqlalchemy.engine import URL
+
+from lesson_app.config.settings import override_settings
+from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching import progress, progress_class
+from lesson_app.teaching.checks.lesson02 import check_is_valid_ipv4
+from lesson_app.teaching.checks.lesson03 import check_port_count
+
+
+def good_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture
+def fresh_state() -> Iterator[progress._State]:
+    """This kernel's recording state, as a new kernel starts with it (a failure stops recording until a restart)."""
+    progress.state = progress._State()
+    yield progress.state
+    if progress.state.connection is not None:
+        progress.state.connection.close()
+    progress.state = progress._State()
+
+
+@pytest.fixture
+def class_db(empty_db_url: URL) -> Iterator[dict[str, str]]:
+    """A class database made by `progress setup`, with two learners; returns each role's URL and the owner's."""
+    suffix = uuid.uuid4().hex[:8]
+    ada, grace = f"ada_{suffix}", f"grace_{suffix}"
+    owner = plain_url(empty_db_url)
+    passwords = progress_class.setup(owner, [ada, grace])
+    urls = {name: plain_url(empty_db_url.set(username=name, password=passwords[name])) for name in (ada, grace)}
+    yield {"owner": owner, ada: urls[ada], grace: urls[grace]}
+    with psycopg2.connect(owner) as connection, connection.cursor() as cursor:
+        cursor.execute(f'DROP OWNED BY "{ada}", "{grace}"; DROP ROLE "{ada}", "{grace}"')
+    connection.close()
+
+
+def learners(class_db: dict[str, str]) -> list[str]:
+    return [name for name in class_db if name != "owner"]
+
+
+def attempt(class_db: dict[str, str], learner: str) -> None:
+    """One learner's kernel: a passed check, a failed one, and one not attempted (`...`)."""
+    with override_settings(class_database_url=class_db[learner], learner=learner):
+        progress.state = progress._State()
+        assert check_is_valid_ipv4(lambda text: True).passed is False
+        assert check_is_valid_ipv4(good_ipv4).passed is True
+        assert check_port_count(...).passed is None
+        progress.flush()  # what IPython does when the cell ends
+        progress.state.connection.close()
+
+
+def test_each_learner_records_and_sees_only_their_own_rows(class_db, fresh_state) -> None:
+    ada, grace = learners(class_db)
+    attempt(class_db, ada)
+    attempt(class_db, grace)
+    for name in (ada, grace):
+        rows = progress_class.read_attempts(class_db[name])
+        assert rows == [(name, "02", "is_valid_ipv4", False), (name, "02", "is_valid_ipv4", True)]
+    with psycopg2.connect(class_db[ada]) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM attempts WHERE learner = %s", (grace,))
+        assert cursor.fetchone() == (0,)  # grace's rows are there (the owner sees them) but not to ada
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cursor.execute("DELETE FROM attempts")  # nor can a learner rewrite the record
+    connection.close()
+    everyone = progress_class.read_attempts(class_db["owner"])
+    assert sorted({row[0] for row in everyone}) == sorted([ada, grace])
+
+
+def test_a_learner_cannot_write_under_another_name(class_db, fresh_state, capsys) -> None:
+    ada, grace = learners(class_db)
+    refused = pytest.raises(psycopg2.errors.InsufficientPrivilege, match="row-level security")
+    with psycopg2.connect(class_db[ada]) as connection, connection.cursor() as cursor, refused:
+        cursor.execute(progress.INSERT, (grace, "02", "is_valid_ipv4", True))
+    connection.close()
+    # Through the checker too: LEARNER names grace, but the role is ada's, so PostgreSQL refuses and says why once.
+    with override_settings(class_database_url=class_db[ada], learner=grace):
+        assert check_is_valid_ipv4(good_ipv4).passed is True
+        progress.flush()
+    assert "row-level security" in capsys.readouterr().err
+    assert progress_class.read_attempts(class_db["owner"]) == []
+
+
+def test_progress_command_shows_learners_by_exercises_and_the_csv_matches(class_db, fresh_state, tmp_path) -> None:
+    ada, grace = learners(class_db)
+    attempt(class_db, ada)
+    with override_settings(class_database_url=class_db[grace], learner=grace):
+        assert check_is_valid_ipv4(lambda text: True).passed is False
+        progress.flush()
+        assert check_port_count(2).passed is not None
+        progress.flush()
+    out_csv = tmp_path / "class.csv"
+    command = [sys.executable, "-m", "lesson_app", "progress", "--url", class_db["owner"], "--csv", str(out_csv)]
+    shown = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    lines = shown.splitlines()
+    assert "learner" in lines[0] and "02/is_valid_ipv4" in lines[0] and "03/port_count" in lines[0]
+    assert any(line.startswith(ada) and "✓ 2" in line for line in lines)
+    assert any(line.startswith(grace) and "✗ 1" in line for line in lines)
+    table = list(csv.reader(out_csv.open(encoding="utf-8")))
+    assert table[0] == ["learner", "02/is_valid_ipv4", "03/port_count"]
+    assert table[1] == [ada, "✓ 2", ""]
+    assert table[2][:2] == [grace, "✗ 1"] and table[2][2] in ("✓ 1", "✗ 1")
+
+
+def test_the_table_has_no_column_for_code(class_db) -> None:
+    with psycopg2.connect(class_db["owner"]) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'attempts'")
+        columns = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    assert columns == {"id", "learner", "lesson", "exercise", "passed", "at"}
+
+
+def test_off_by_default_records_nothing_and_never_connects(fresh_state) -> None:
+    with override_settings(class_database_url=None):
+        assert check_is_valid_ipv4(good_ipv4).passed is True
+        progress.flush()
+        assert progress.record("02", "is_valid_ipv4", True) is False
+    assert fresh_state.connections_opened == 0 and fresh_state.pending is None
+
+
+def test_a_class_database_that_is_down_costs_one_sentence_and_changes_no_result(fresh_state, capsys) -> None:
+    down = "postgresql://nobody:secret@127.0.0.1:9/class"  # port 9 (discard) has no PostgreSQL
+    with override_settings(class_database_url=down, learner="ada"):
+        started = time.monotonic()
+        for _ in range(3):
+            assert check_is_valid_ipv4(good_ipv4).passed is True
+            progress.flush()
+        took = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert err.count("could not be recorded") == 1 and len(err.strip().splitlines()) == 1
+    assert "restart the kernel" in err
+    assert took < progress.CONNECT_TIMEOUT_SECONDS + 1  # one connect attempt at most, not one per check
