@@ -17,9 +17,11 @@ from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import override_settings
 from lesson_app.runtime.databases import plain_url
+from lesson_app.runtime.pytest_isolation import isolate
 from lesson_app.teaching import progress, progress_class
 from lesson_app.teaching.checks.lesson02 import check_is_valid_ipv4
 from lesson_app.teaching.checks.lesson03 import check_port_count
+from lesson_app.teaching.project_check import ROWS, check_project
 
 
 def good_ipv4(text: str) -> bool:
@@ -149,3 +151,20 @@ def test_a_class_database_that_is_down_costs_one_sentence_and_changes_no_result(
     assert err.count("could not be recorded") == 1 and len(err.strip().splitlines()) == 1
     assert "restart the kernel" in err
     assert took < progress.CONNECT_TIMEOUT_SECONDS + 1  # one connect attempt at most, not one per check
+
+
+def test_the_project_checker_records_one_attempt_per_scorecard_row(class_db, fresh_state, tmp_path) -> None:
+    ada, _ = learners(class_db)
+    with override_settings(class_database_url=class_db[ada], learner=ada):
+        card = check_project(tmp_path)  # an empty folder: every row fails, quickly
+    rows = progress_class.read_attempts(class_db[ada])
+    assert [(lesson, exercise, passed) for _, lesson, exercise, passed in rows] == [
+        ("project", row.name, False) for row in card.rows
+    ]
+    assert len(rows) == len(ROWS)
+
+
+def test_a_test_run_never_records_into_the_learners_class_database() -> None:
+    environ = {"CLASS_DATABASE_URL": "postgresql://ada:secret@class.example/neondb"}
+    isolate(environ)
+    assert "CLASS_DATABASE_URL" not in environ
