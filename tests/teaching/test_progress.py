@@ -19,7 +19,7 @@ from lesson_app.config.settings import override_settings
 from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.pytest_isolation import isolate
 from lesson_app.teaching import progress, progress_class
-from lesson_app.teaching.checks.lesson02 import check_is_valid_ipv4
+from lesson_app.teaching.checks.lesson02 import check_cache_prediction, check_is_valid_ipv4
 from lesson_app.teaching.checks.lesson03 import check_port_count
 from lesson_app.teaching.project_check import ROWS, check_project
 
@@ -168,3 +168,11 @@ def test_a_test_run_never_records_into_the_learners_class_database() -> None:
     environ = {"CLASS_DATABASE_URL": "postgresql://ada:secret@class.example/neondb"}
     isolate(environ)
     assert "CLASS_DATABASE_URL" not in environ
+
+
+def test_a_checker_living_in_a_module_of_its_own_is_recorded_under_its_lesson(class_db, fresh_state) -> None:
+    ada, _ = learners(class_db)
+    with override_settings(class_database_url=class_db[ada], learner=ada):
+        assert check_cache_prediction({"wrong key": 1}, None).passed is False  # dns_cache's, offered by lesson02
+        progress.flush()
+    assert progress_class.read_attempts(class_db[ada]) == [(ada, "02", "cache_prediction", False)]
