@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import ipaddress
+import os
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import URL
 
-from lesson_app.config.settings import override_settings
+from lesson_app.config.settings import PROJECT_ROOT, override_settings
 from lesson_app.runtime.databases import plain_url
 from lesson_app.runtime.pytest_isolation import isolate
 from lesson_app.teaching import progress, progress_class
@@ -176,3 +177,34 @@ def test_a_checker_living_in_a_module_of_its_own_is_recorded_under_its_lesson(cl
         assert check_cache_prediction({"wrong key": 1}, None).passed is False  # dns_cache's, offered by lesson02
         progress.flush()
     assert progress_class.read_attempts(class_db[ada]) == [(ada, "02", "cache_prediction", False)]
+
+
+# A learner's kernel: real IPython, the class database in the environment as `.env` would put it there.
+KERNEL_SESSION = """
+import psycopg2
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance(colors="nocolor")
+shell.run_cell("from lesson_app.teaching.checks.lesson02 import check_is_valid_ipv4")
+shell.run_cell("from tests.teaching.test_progress import good_ipv4")
+shell.run_cell("check_is_valid_ipv4(good_ipv4)")
+with psycopg2.connect(os.environ["CLASS_DATABASE_URL"]) as connection, connection.cursor() as cursor:
+    cursor.execute("SELECT lesson, exercise, passed FROM attempts")
+    print("recorded when the cell ended:", cursor.fetchall())
+shell.run_cell("check_is_valid_ipv4(...)")  # not attempted: nothing more, even at exit
+"""
+
+
+def test_in_a_kernel_each_cell_records_its_check_when_it_ends(class_db) -> None:
+    ada, _ = learners(class_db)
+    env = {**os.environ, "CLASS_DATABASE_URL": class_db[ada], "LEARNER": ada}
+    result = subprocess.run(
+        [sys.executable, "-c", "import os\n" + KERNEL_SESSION],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    assert "recorded when the cell ended: [('02', 'is_valid_ipv4', True)]" in result.stdout, result.stderr
+    assert progress_class.read_attempts(class_db["owner"]) == [(ada, "02", "is_valid_ipv4", True)]
