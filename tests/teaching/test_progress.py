@@ -208,3 +208,36 @@ def test_in_a_kernel_each_cell_records_its_check_when_it_ends(class_db) -> None:
     )
     assert "recorded when the cell ended: [('02', 'is_valid_ipv4', True)]" in result.stdout, result.stderr
     assert progress_class.read_attempts(class_db["owner"]) == [(ada, "02", "is_valid_ipv4", True)]
+
+
+def test_an_instructor_who_is_not_a_superuser_owns_the_table_and_reads_everyone(empty_db_url, fresh_state) -> None:
+    """The instructor's role reads every row because it owns the table, not because it bypasses security."""
+    suffix = uuid.uuid4().hex[:8]
+    teacher, ada, grace = f"teacher_{suffix}", f"ada_{suffix}", f"grace_{suffix}"
+    admin = plain_url(empty_db_url)
+    with psycopg2.connect(admin) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (progress_class.LEARNERS_GROUP,))
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE ROLE {progress_class.LEARNERS_GROUP} NOLOGIN")
+        cursor.execute(f"CREATE ROLE \"{teacher}\" LOGIN CREATEROLE PASSWORD 'teach-{suffix}'")
+        cursor.execute(f'GRANT {progress_class.LEARNERS_GROUP} TO "{teacher}" WITH ADMIN OPTION')
+        cursor.execute(f'ALTER DATABASE "{empty_db_url.database}" OWNER TO "{teacher}"')
+    connection.close()
+    try:
+        owner = plain_url(empty_db_url.set(username=teacher, password=f"teach-{suffix}"))
+        passwords = progress_class.setup(owner, [ada, grace])
+        class_db = {"owner": owner}
+        class_db |= {name: plain_url(empty_db_url.set(username=name, password=passwords[name])) for name in passwords}
+        attempt(class_db, ada)
+        attempt(class_db, grace)
+        assert progress_class.read_attempts(class_db[ada]) == [
+            (ada, "02", "is_valid_ipv4", False),
+            (ada, "02", "is_valid_ipv4", True),
+        ]
+        assert sorted({row[0] for row in progress_class.read_attempts(owner)}) == sorted([ada, grace])
+    finally:
+        with psycopg2.connect(admin) as connection, connection.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{empty_db_url.database}" OWNER TO CURRENT_USER')
+            cursor.execute(f'DROP OWNED BY "{ada}", "{grace}", "{teacher}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{ada}", "{grace}", "{teacher}"')
+        connection.close()
