@@ -11,17 +11,14 @@ LEGEND = "✓ n: passed at least once, in n attempts; ✗ n: tried n times, not 
 
 
 def _progress(args: argparse.Namespace) -> int:
-    url = args.url or get_settings().class_database_url
+    url = getattr(args, "setup_url", None) or args.url or get_settings().class_database_url
     if not url:
         print("No class database: set CLASS_DATABASE_URL (or pass --url) to the class's owner URL.", file=sys.stderr)
-        return 2
-    if args.words and args.words[0] != "setup":
-        print(f"error: unknown progress action {args.words[0]!r}: use `progress` or `progress setup`.", file=sys.stderr)
         return 2
     import psycopg2
 
     try:
-        return _setup(url, args.words[1:]) if args.words else _show(url, args.csv)
+        return _setup(url, args.learners) if args.progress_action == "setup" else _show(url, args.csv)
     except psycopg2.Error as exc:
         reason = " ".join(str(exc).split())
         print(f"error: the class database refused or did not answer ({reason}): check the URL.", file=sys.stderr)
@@ -58,15 +55,23 @@ def _setup(url: str, learners: list[str]) -> int:
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
-    """Add `progress` to the command line."""
+    """Add `progress` and `progress setup` to the command line."""
     command = commands.add_parser(
         "progress",
-        help="the class's progress: learners by exercises (instructor), or `progress setup NAME ...`",
+        help="the class's progress, learners by exercises (instructor); `progress setup NAME ...` makes the class",
         description="Print every learner's attempts as a table, learners by exercises, from the class database "
-        "(CLASS_DATABASE_URL, or --url: the instructor's owner URL). `progress setup NAME ...` makes the attempts "
-        "table, its row-level security and a login role per learner, printing each new password once.",
+        "(CLASS_DATABASE_URL, or --url: the instructor's owner URL).",
     )
-    command.add_argument("words", nargs="*", metavar="setup [LEARNER ...]", help="make the table and the roles")
     command.add_argument("--csv", help="also write the table to this CSV file")
     command.add_argument("--url", help="the class database's owner URL (default: CLASS_DATABASE_URL)")
-    command.set_defaults(run=_progress)
+    command.set_defaults(run=_progress, progress_action="show")
+    actions = command.add_subparsers(dest="progress_action")
+    setup = actions.add_parser(
+        "setup",
+        help="make the attempts table, its row-level security and a login role per learner",
+        description="Make the attempts table and its row-level security (again, harmlessly), and a login role "
+        "per learner named, printing each new role's password once.",
+    )
+    setup.add_argument("learners", nargs="*", metavar="LEARNER", help="a learner's name: their role")
+    # Its own destination: a subcommand's default would overwrite a --url given before `setup`.
+    setup.add_argument("--url", dest="setup_url", help="the class database's owner URL (default: CLASS_DATABASE_URL)")

@@ -241,3 +241,34 @@ def test_an_instructor_who_is_not_a_superuser_owns_the_table_and_reads_everyone(
             cursor.execute(f'DROP OWNED BY "{ada}", "{grace}", "{teacher}"')
             cursor.execute(f'DROP ROLE IF EXISTS "{ada}", "{grace}", "{teacher}"')
         connection.close()
+
+
+def progress_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "lesson_app", "progress", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_setup_command_prints_each_new_password_once(empty_db_url) -> None:
+    name = f"lin_{uuid.uuid4().hex[:8]}"
+    owner = plain_url(empty_db_url)
+    try:
+        first = progress_command("setup", "--url", owner, name)
+        again = progress_command("setup", "--url", owner, name)
+        password = first.stdout.split(f"{name}: password ")[1].split()[0]
+        with psycopg2.connect(plain_url(empty_db_url.set(username=name, password=password))) as connection:
+            assert connection.status == psycopg2.extensions.STATUS_READY  # the printed password logs in
+        connection.close()
+        assert first.returncode == again.returncode == 0
+        assert password not in again.stdout and f"{name}: the role exists already" in again.stdout
+    finally:
+        with psycopg2.connect(owner) as connection, connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{name}"; DROP ROLE IF EXISTS "{name}"')
+        connection.close()
+
+
+def test_progress_command_without_a_class_database_says_what_to_set() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "CLASS_DATABASE_URL"}
+    result = progress_command(env=env)
+    assert result.returncode == 2 and "set CLASS_DATABASE_URL" in result.stderr
+    down = progress_command("--url", "postgresql://nobody:secret@127.0.0.1:9/class")
+    assert down.returncode == 1 and down.stderr.startswith("error: the class database refused or did not answer")
