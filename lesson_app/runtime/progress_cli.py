@@ -74,4 +74,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     )
     setup.add_argument("learners", nargs="*", metavar="LEARNER", help="a learner's name: their role")
     # Its own destination: a subcommand's default would overwrite a --url given before `setup`.
-    setup.add_argument("--url", dest="setup_url", help="the class database's owner URL (default: CLASS_DATABASE_URL)")
+    setup.add_argument(
+        "--url", dest="setup_url", metavar="URL", help="the class database's owner URL (default: CLASS_DATABASE_URL)"
+    )

@@ -68,6 +68,9 @@ def _connection(raw_url: str) -> Any:
         dsn = url.render_as_string(hide_password=False)
         state.connection = psycopg2.connect(dsn, connect_timeout=CONNECT_TIMEOUT_SECONDS)
         state.connection.autocommit = True
+        with state.connection.cursor() as cursor:
+            # connect_timeout bounds only the connecting; a server that accepts and then hangs must not hang a check
+            cursor.execute("SET statement_timeout = %s", (f"{CONNECT_TIMEOUT_SECONDS}s",))
         state.connections_opened += 1
     return state.connection
 
@@ -127,7 +130,7 @@ def _lesson_of(frame: FrameType) -> str | None:
     """The lesson whose checks module offers this checker (some live in a module of their own and are re-exported)."""
     code = frame.f_code
     for name, module in list(sys.modules.items()):
-        match = _LESSON_MODULE.fullmatch(name)
+        match = name.startswith(_CHECKS_PACKAGE) and _LESSON_MODULE.fullmatch(name)
         if match and getattr(getattr(module, code.co_name, None), "__code__", None) is code:
             return match.group(1)
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import ipaddress
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -272,3 +273,16 @@ def test_progress_command_without_a_class_database_says_what_to_set() -> None:
     assert result.returncode == 2 and "set CLASS_DATABASE_URL" in result.stderr
     down = progress_command("--url", "postgresql://nobody:secret@127.0.0.1:9/class")
     assert down.returncode == 1 and down.stderr.startswith("error: the class database refused or did not answer")
+
+
+def test_a_class_database_that_never_answers_costs_one_connect_timeout(fresh_state, capsys) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections (the kernel's backlog), never speaks
+        port = silent.getsockname()[1]
+        with override_settings(class_database_url=f"postgresql://ada:secret@127.0.0.1:{port}/class", learner="ada"):
+            started = time.monotonic()
+            for _ in range(3):
+                assert check_is_valid_ipv4(good_ipv4).passed is True
+                progress.flush()
+            took = time.monotonic() - started
+    assert progress.CONNECT_TIMEOUT_SECONDS - 0.5 < took < progress.CONNECT_TIMEOUT_SECONDS + 1.5
+    assert capsys.readouterr().err.count("could not be recorded") == 1
