@@ -169,6 +169,7 @@ def test_the_project_checker_records_one_attempt_per_scorecard_row(class_db, fre
 def test_a_test_run_never_records_into_the_learners_class_database() -> None:
     environ = {"CLASS_DATABASE_URL": "postgresql://ada:secret@class.example/neondb"}
     isolate(environ)
+    os.rmdir(environ["PROJECTS_DIR"])  # the empty projects folder isolate() makes for a run
     assert "CLASS_DATABASE_URL" not in environ
 
 
