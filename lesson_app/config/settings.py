@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]  # lesson_app/config/settings
 TESTS_PG_DIR = PROJECT_ROOT / ".postgres" / "tests"
 # Set by lesson_app.runtime.pytest_isolation for a test run and the processes it starts: no `.env` file is read.
 TEST_RUN_VARIABLE = "LESSON_APP_TEST_RUN"
+
+
+def _default_learner() -> str:
+    """The learner's name when LEARNER is unset: JupyterHub's user name, else the name they logged in with."""
+    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
 class Settings(BaseSettings):
@@ -63,8 +69,15 @@ class Settings(BaseSettings):
     maintenance_mode: bool = False
     retry_after_seconds: int = 30
     connect_timeout_seconds: int = 3
+    class_database_url: str | None = Field(
+        default=None,
+        description="The class's PostgreSQL, where each check's outcome is recorded; unset records nothing.",
+    )
+    learner: str = Field(
+        default_factory=_default_learner, description="The learner's name: their role in the class database."
+    )
 
-    @field_validator("database_url", "direct_database_url", "tests_pg_dir", mode="before")
+    @field_validator("database_url", "direct_database_url", "class_database_url", "tests_pg_dir", mode="before")
     @classmethod
     def _blank_means_unset(cls, value: object) -> object:
         # `DATABASE_URL=` (in .env, or exported empty, as the test run does) means "no URL", not a URL "".

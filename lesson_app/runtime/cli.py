@@ -1,5 +1,5 @@
 """The command line: `python -m lesson_app db start|stop|status|url|psql|reset`, `load-data`, `bench`,
-`check-project PATH`, `diagrams`; `lesson_app.run_cli([...])` runs the same from a notebook."""
+`check-project PATH`, `diagrams`, `progress`; `lesson_app.run_cli([...])` runs the same from a notebook."""
 
 from __future__ import annotations
 
@@ -201,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     from lesson_app.teaching.diagram_render import add_command  # its module imports only the standard library
 
     add_command(commands)
+    from lesson_app.runtime import progress_cli
+
+    progress_cli.add_command(commands)
     args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
     if extra and getattr(args, "action", None) != "psql":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -20,7 +20,7 @@ import pytest
 from lesson_app.config.settings import TEST_RUN_VARIABLE, TESTS_PG_DIR, get_settings
 
 # What a test run ignores from the learner's environment and `.env` files.
-LEARNER_DATABASE_VARIABLES = ("DATABASE_URL", "DIRECT_DATABASE_URL")
+LEARNER_DATABASE_VARIABLES = ("DATABASE_URL", "DIRECT_DATABASE_URL", "CLASS_DATABASE_URL")
 _STARTED_HERE = pytest.StashKey[bool]()
 _PROJECTS_DIR = pytest.StashKey[str]()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import pytest
 
 from lesson_app.config.settings import Settings, escape_for_alembic, get_settings, normalize_url
@@ -92,3 +94,21 @@ def test_a_test_run_reads_no_dotenv(tmp_path, monkeypatch, fresh_settings) -> No
     assert get_settings().database_url is None
     fresh_settings.delenv("LESSON_APP_TEST_RUN")
     assert get_settings().database_url == NEON  # what a learner's own process reads
+
+
+def test_learner_defaults_to_the_jupyterhub_user_then_the_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEARNER", raising=False)
+    monkeypatch.setenv("JUPYTERHUB_USER", "ada")
+    assert Settings(_env_file=None).learner == "ada"
+    monkeypatch.setenv("LEARNER", "grace")
+    assert Settings(_env_file=None).learner == "grace"
+    monkeypatch.delenv("LEARNER")
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert Settings(_env_file=None).learner == getpass.getuser()
+
+
+def test_class_database_is_off_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLASS_DATABASE_URL", " ")
+    assert Settings(_env_file=None).class_database_url is None  # blank, as in a .env template, means off
+    monkeypatch.delenv("CLASS_DATABASE_URL")
+    assert Settings(_env_file=None).class_database_url is None

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from lesson_app.teaching import progress
+
 _unshown: list[Feedback] = []  # the newest feedback of the running cell, until something displays it
 
 
@@ -28,6 +30,7 @@ class Feedback:
     def __post_init__(self) -> None:
         _hook_into_ipython()
         _unshown[:] = [self]
+        progress.noticed(self.passed)  # the class database's record of this check, when one is configured
 
     def __repr__(self) -> str:
         mark = {True: "✅ Correct", False: "❌ Not yet", None: "✏️ Not attempted yet"}[self.passed]
@@ -119,6 +122,10 @@ def _hook_into_ipython() -> None:
         return
     # The first feedback of a cell registers the callbacks; the cell's own post_run_cell still sees them,
     # because IPython reads the callback list when the cell ends.
-    for event, callback in (("pre_run_cell", _forget), ("post_run_cell", _show_unshown)):
+    for event, callback in (
+        ("pre_run_cell", _forget),
+        ("post_run_cell", _show_unshown),
+        ("post_run_cell", progress.flush),
+    ):
         if callback not in shell.events.callbacks[event]:
             shell.events.register(event, callback)

@@ -13,6 +13,7 @@ import httpx
 from sqlalchemy.engine import URL
 
 from lesson_app.runtime.databases import create_database, drop_database, plain_url, server_url
+from lesson_app.teaching import progress
 from lesson_app.teaching.project_check import api_rows, change_rows, server_rows
 from lesson_app.teaching.project_check.async_routes import async_note
 from lesson_app.teaching.project_check.check_database import stores_url
@@ -140,6 +141,7 @@ def check_project(
     card = Scorecard(folder, expected_rows(only))
     if not check_files(card, folder):
         card.skip_remaining("the project files are missing")
+        progress.record_scorecard(card)
         return card
     if note := async_note(folder):
         card.notes.append(note)
@@ -150,4 +152,5 @@ def check_project(
             check_on(card, folder, db_url, Path(workdir), start_timeout)
     finally:
         drop_database(db_url)
+    progress.record_scorecard(card)  # one attempt per row, when a class database is configured
     return card

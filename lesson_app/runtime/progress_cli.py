@@ -1,0 +1,79 @@
+"""`python -m lesson_app progress [--csv FILE]` and `progress setup [LEARNER ...]`: the instructor's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lesson_app.config.settings import get_settings
+
+LEGEND = "✓ n: passed at least once, in n attempts; ✗ n: tried n times, not passed yet; blank: not tried."
+
+
+def _progress(args: argparse.Namespace) -> int:
+    url = getattr(args, "setup_url", None) or args.url or get_settings().class_database_url
+    if not url:
+        print("No class database: set CLASS_DATABASE_URL (or pass --url) to the class's owner URL.", file=sys.stderr)
+        return 2
+    import psycopg2
+
+    try:
+        return _setup(url, args.learners) if args.progress_action == "setup" else _show(url, args.csv)
+    except psycopg2.Error as exc:
+        reason = " ".join(str(exc).split())
+        print(f"error: the class database refused or did not answer ({reason}): check the URL.", file=sys.stderr)
+        return 1
+
+
+def _show(url: str, csv_path: str | None) -> int:
+    from lesson_app.teaching import progress_class
+    from lesson_app.teaching.display import Table
+
+    columns, rows = progress_class.progress_grid(progress_class.read_attempts(url))
+    if not rows:
+        print("No attempts are recorded yet.")
+    else:
+        print("\n".join(repr(Table(columns, rows)).splitlines()[:-1]))
+        print(LEGEND)
+    if csv_path:
+        progress_class.write_csv(csv_path, columns, rows)
+        print(f"Wrote {csv_path}.")
+    return 0
+
+
+def _setup(url: str, learners: list[str]) -> int:
+    from lesson_app.teaching import progress_class
+
+    passwords = progress_class.setup(url, learners)
+    print("The attempts table and its row-level security policy are in place.")
+    for name in learners:
+        if name in passwords:
+            print(f"{name}: password {passwords[name]} (shown once: give it to {name} now)")
+        else:
+            print(f"{name}: the role exists already and keeps its password.")
+    return 0
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    """Add `progress` and `progress setup` to the command line."""
+    command = commands.add_parser(
+        "progress",
+        help="the class's progress, learners by exercises (instructor); `progress setup NAME ...` makes the class",
+        description="Print every learner's attempts as a table, learners by exercises, from the class database "
+        "(CLASS_DATABASE_URL, or --url: the instructor's owner URL).",
+    )
+    command.add_argument("--csv", help="also write the table to this CSV file")
+    command.add_argument("--url", help="the class database's owner URL (default: CLASS_DATABASE_URL)")
+    command.set_defaults(run=_progress, progress_action="show")
+    actions = command.add_subparsers(dest="progress_action")
+    setup = actions.add_parser(
+        "setup",
+        help="make the attempts table, its row-level security and a login role per learner",
+        description="Make the attempts table and its row-level security (again, harmlessly), and a login role "
+        "per learner named, printing each new role's password once.",
+    )
+    setup.add_argument("learners", nargs="*", metavar="LEARNER", help="a learner's name: their role")
+    # Its own destination: a subcommand's default would overwrite a --url given before `setup`.
+    setup.add_argument(
+        "--url", dest="setup_url", metavar="URL", help="the class database's owner URL (default: CLASS_DATABASE_URL)"
+    )
