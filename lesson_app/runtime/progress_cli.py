@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from lesson_app.config.settings import get_settings
 
@@ -36,7 +37,7 @@ def _show(url: str, csv_path: str | None) -> int:
         print("\n".join(repr(Table(columns, rows)).splitlines()[:-1]))
         print(LEGEND)
     if csv_path:
-        progress_class.write_csv(csv_path, columns, rows)
+        progress_class.write_csv(Path(csv_path), columns, rows)
         print(f"Wrote {csv_path}.")
     return 0
 
