@@ -175,11 +175,23 @@ def cli(fresh_settings: SettingsEnv, capfd: pytest.CaptureFixture[str]) -> Calla
     return run
 
 
+# The variables that point a run at a server by URL (the workflow's "service" job sets TEST_DATABASE_URL, which
+# pytest_isolation turns into DATABASE_URL).
+SERVER_URL_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL")
+
+
+def embedded_only(fresh_settings: SettingsEnv) -> None:
+    """Unset the run's server URL for one test, so a test of the embedded server tests it, in every run."""
+    for name in SERVER_URL_VARIABLES:
+        fresh_settings.delenv(name, raising=False)
+
+
 @pytest.fixture
 def private_pg(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
     """A second embedded server with its own data folder, so lifecycle tests never stop the shared one."""
     from lesson_app.runtime import embedded
 
+    embedded_only(fresh_settings)
     # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
     root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
     root.chmod(0o755)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from lesson_app.runtime.databases import plain_url
+from lesson_app.config.settings import get_settings, normalize_url
+from lesson_app.runtime.databases import database_name, plain_url
 from lesson_app.teaching.alembic_lesson import AlembicProject
 
 
@@ -58,3 +59,12 @@ def migrate(project: Path, url: URL) -> URL:
 def lesson_number(notebook: Path) -> str:
     """A notebook's number as its checkers module spells it: `07` for 07_x.ipynb, `07b` for a lesson split after 07."""
     return notebook.name.split("_", 1)[0]
+
+
+def lesson_database_name(label: str) -> str:
+    """The name this run's server gives a lesson's database: `rj_10_crud` on the embedded server; on a server by URL
+    (TEST_DATABASE_URL, as the workflow's service job runs) the URL's database and the label, `postgres_10_crud`."""
+    url = get_settings().database_url
+    if not url:
+        return database_name(label)
+    return f"{normalize_url(url).database}_{database_name(label)[3:]}"

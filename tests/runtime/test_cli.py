@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import NullPool
 
+from lesson_app.config.settings import get_settings, normalize_url
 from lesson_app.runtime.databases import plain_url
 from tests.conftest import run_cli
+from tests.helpers import lesson_database_name
 
 
 # This one runs `python -m lesson_app` in a process of its own, as a learner's terminal does; the others call the
@@ -14,8 +18,12 @@ from tests.conftest import run_cli
 def test_url_of_a_lesson_database_uses_the_notebook_name() -> None:
     result = run_cli("db", "url", "--database", "10_crud")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().startswith("postgresql://postgres:postgres@127.0.0.1:")
-    assert result.stdout.strip().endswith("/rj_10_crud")
+    name = lesson_database_name("10_crud")
+    if get_settings().database_url:  # a run on a server by URL: that server, the lesson's database on it
+        assert result.stdout.strip() == plain_url(normalize_url(get_settings().database_url).set(database=name))
+    else:
+        assert result.stdout.strip().startswith("postgresql://postgres:postgres@127.0.0.1:")
+    assert result.stdout.strip().endswith(f"/{name}")
 
 
 def test_url_refuses_a_name_no_lesson_uses_and_lists_the_real_ones(cli) -> None:
@@ -29,7 +37,7 @@ def test_url_refuses_a_name_no_lesson_uses_and_lists_the_real_ones(cli) -> None:
 def test_psql_runs_the_bundled_client_with_its_arguments(cli) -> None:
     result = cli("db", "psql", "--database", "10_crud", "--", "-At", "-c", "SELECT current_database()")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "rj_10_crud"
+    assert result.stdout.strip() == lesson_database_name("10_crud")
 
 
 def test_other_commands_refuse_stray_arguments(cli) -> None:
@@ -67,12 +75,16 @@ def test_psql_with_a_tls_url_says_the_bundled_client_has_no_tls(template_url: UR
 
 def test_stop_inside_a_test_run_leaves_the_runs_own_server_alone(template_url, private_pg, cli) -> None:
     # Tests run `db stop` on private servers; this run's own server is not one "left behind" by a run.
+    # In a run on a server by URL no embedded server is this run's: then the URL's server must still answer.
     from lesson_app.config.settings import TESTS_PG_DIR
     from lesson_app.runtime import embedded
 
+    before = embedded.status(TESTS_PG_DIR)
     result = cli("db", "stop", env=private_pg)
     assert result.stdout.strip() == "PostgreSQL was not running."
-    assert embedded.status(TESTS_PG_DIR) is not None
+    assert embedded.status(TESTS_PG_DIR) == before
+    with create_engine(template_url, poolclass=NullPool).connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar_one() == 1
 
 
 def test_status_with_database_url_tries_it_and_says_why_it_fails(template_url: URL, cli) -> None:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from lesson_app.config.settings import get_settings
 from lesson_app.runtime import embedded
-from tests.conftest import SettingsEnv, copy_bundled_binaries, run_cli
+from tests.conftest import SettingsEnv, copy_bundled_binaries, embedded_only, run_cli
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="only root hands PostgreSQL to a system user")
 
@@ -40,6 +40,7 @@ def locked_away(fresh_settings: SettingsEnv) -> Iterator[dict[str, str]]:
         "PG_SHARED_DATA_DIR": str(shared / "lib"),
     }
     (private / "project").mkdir()
+    embedded_only(fresh_settings)
     for key, value in env.items():
         fresh_settings.setenv(key, value)
     yield {**env, "private": str(private), "shared": str(shared)}

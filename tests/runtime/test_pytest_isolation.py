@@ -64,7 +64,8 @@ def learner(template_url: URL) -> Iterator[Learner]:
     """A learner's own embedded server with marked rows; `template_url` has the tests' server running."""
     root = Path(tempfile.mkdtemp(prefix="rj-learner-"))
     root.chmod(0o755)  # the PostgreSQL system user (when we are root) must enter it
-    with override_settings(pg_dir=root / "pg", pg_port=free_port()):
+    # database_url=None: in a run on a server by URL (TEST_DATABASE_URL), the learner's is still the embedded one.
+    with override_settings(pg_dir=root / "pg", pg_port=free_port(), database_url=None):
         lesson_url, main_url = lesson_database("10_crud"), server_url()
         migrations.upgrade(main_url)
     for url in (lesson_url, main_url):
@@ -157,7 +158,10 @@ def test_a_run_stops_the_tests_server_it_started_and_no_other(project_copy: Path
     # Each pytest run here is also a way of running the tests in a learner's terminal (one test file; -k over
     # everything), with the learner's settings exported: it must leave the learner's rows alone too.
     learners_terminal = learner_environment(learner)
-    env = {key: value for key, value in os.environ.items() if key not in ("PG_DIR", "TESTS_PG_DIR", TEST_RUN_VARIABLE)}
+    # The terminal this run was started from, without the redirect pytest_isolation added (DATABASE_URL too, in a
+    # run on a server by URL), so `db start|status|stop` below are about the copy's embedded tests' server.
+    redirect = ("PG_DIR", "TESTS_PG_DIR", "TEST_DATABASE_URL", TEST_RUN_VARIABLE, *LEARNER_DATABASE_VARIABLES)
+    env = {key: value for key, value in os.environ.items() if key not in redirect}
     tests_server = project_copy / ".postgres" / "tests"
     before = learner.snapshot()
 
