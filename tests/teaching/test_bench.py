@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lesson_app.teaching.bench import costliest_files
+from lesson_app.teaching.bench import costliest_files, failures
 
 DURATIONS = """============================= slowest durations ==============================
 12.50s call     tests/teaching/test_project_check.py::test_check_project_broken_fails_its_row[create_answers_200]
@@ -19,3 +19,20 @@ def test_costliest_files_sums_each_files_phases_most_first() -> None:
         ("notebooks/01_url_anatomy.ipynb", 11.53),
         ("tests/api/test_app.py", 0.01),
     ]
+
+
+SUMMARY = """=========================== short test summary info ============================
+FAILED tests/runtime/test_notebooks_external.py::test_every_notebook_runs_against_a_tls_database_url - AssertionError
+ERROR tests/api/test_fuzz.py::test_schemathesis_finds_nothing_but_the_deliberate_500 - TimeoutError
+FAILED notebooks/05_status_codes.ipynb::Cell 3
+1 failed, 1 error, 3 passed in 33.00s
+"""
+
+
+def test_failures_names_each_failed_or_erroring_test() -> None:
+    assert failures(SUMMARY) == [
+        "tests/runtime/test_notebooks_external.py::test_every_notebook_runs_against_a_tls_database_url",
+        "tests/api/test_fuzz.py::test_schemathesis_finds_nothing_but_the_deliberate_500",
+        "notebooks/05_status_codes.ipynb::Cell 3",
+    ]
+    assert failures(DURATIONS) == []
