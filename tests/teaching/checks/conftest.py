@@ -1,10 +1,11 @@
 """Databases at a solution project's schema, migrated once per run by that project's own `alembic upgrade head`.
 
 Lessons 13 to 15's checkers run a learner's project against a database its migrations made. Each test needs a fresh
-one, but not a fresh `alembic` run: that is a process of its own (seconds each), and its result is the same for
-every test of a lesson, which changes the project's code only after its database exists. So each lesson's solution
-migrates one template per run, and each test gets a copy (`CREATE DATABASE ... TEMPLATE`, tens of milliseconds).
-The migration itself is what lesson 12's checker tests and tests/runtime test, with a process each time.
+one, but not a fresh `alembic upgrade head` (the project's env.py and revisions loaded and run, then a new empty
+database as well): its result is the same for every test of a lesson, which changes the project's code only after
+its database exists. So each lesson's solution migrates one template per run, and each test gets a copy
+(`CREATE DATABASE ... TEMPLATE`). 35 migrations a run became 3. The migration itself is what lesson 12's checker
+tests test.
 """
 
 from __future__ import annotations
