@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
+import fasteners
 import httpx
 import pytest
 import trustme
@@ -23,7 +24,7 @@ from sqlalchemy.engine import URL
 # The tests and the notebooks nbval runs use a PostgreSQL server of their own: lesson_app.runtime.pytest_isolation,
 # which pyproject's addopts loads for every run, has already pointed the environment at it.
 from lesson_app import create_app, start_server
-from lesson_app.config.settings import PROJECT_ROOT, get_settings
+from lesson_app.config.settings import PROJECT_ROOT, TESTS_PG_DIR, get_settings
 from lesson_app.runtime.databases import create_database, drop_database, lesson_database, server_url
 
 TEMPLATE = "test_template"
@@ -32,8 +33,11 @@ TEMPLATE = "test_template"
 @pytest.fixture(scope="session")
 def template_url() -> URL:
     """A database migrated to head, which every test's database is copied from (faster than migrating)."""
-    url = lesson_database(TEMPLATE)
-    return url
+    # Under a lock: two runs (or parallel workers) on the tests' server would otherwise both find it missing and
+    # migrate it at once, and one of them fail on a table the other just made.
+    TESTS_PG_DIR.mkdir(parents=True, exist_ok=True)
+    with fasteners.InterProcessLock(str(TESTS_PG_DIR / ".template.lock")):
+        return lesson_database(TEMPLATE)
 
 
 @pytest.fixture

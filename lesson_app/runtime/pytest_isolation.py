@@ -21,7 +21,7 @@ from lesson_app.config.settings import TEST_RUN_VARIABLE, TESTS_PG_DIR, get_sett
 
 # What a test run ignores from the learner's environment and `.env` files.
 LEARNER_DATABASE_VARIABLES = ("DATABASE_URL", "DIRECT_DATABASE_URL", "CLASS_DATABASE_URL")
-_STARTED_HERE = pytest.StashKey[bool]()
+STARTED_HERE = pytest.StashKey[bool]()
 _PROJECTS_DIR = pytest.StashKey[str]()
 
 
@@ -54,10 +54,20 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     get_settings.cache_clear()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's controller starts workers, which may start the server
 def pytest_sessionstart(session: pytest.Session) -> None:
     from lesson_app.runtime import embedded
 
-    session.config.stash[_STARTED_HERE] = embedded.status(TESTS_PG_DIR) is None
+    session.config.stash[STARTED_HERE] = embedded.status(TESTS_PG_DIR) is None
+
+
+def stops_the_server(config: pytest.Config) -> bool:
+    """Say whether this pytest process stops the tests' server at the end: the one whose session found it stopped.
+
+    A pytest-xdist worker never does, even when it found the server stopped: other workers may still use it. The
+    controller, whose session starts before the workers' and ends after theirs, does.
+    """
+    return config.stash.get(STARTED_HERE, False) and not hasattr(config, "workerinput")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -65,8 +75,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     projects = session.config.stash.get(_PROJECTS_DIR, None)
     if projects:
         shutil.rmtree(projects, ignore_errors=True)
-    if not session.config.stash.get(_STARTED_HERE, False):
-        return  # it was already running (an outer run, a run alongside): not ours to stop
+    if not stops_the_server(session.config):
+        return  # it was already running (an outer run, a run alongside), or this is a worker: not ours to stop
     from lesson_app.runtime import embedded
 
     try:

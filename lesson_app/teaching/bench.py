@@ -123,32 +123,38 @@ def costliest_files(output: str) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])[:SLOWEST]
 
 
+def failures(output: str) -> list[str]:
+    """The tests pytest's short summary names as failed or in error ("FAILED tests/x.py::test_y - ..."), by node id."""
+    return re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", output, re.MULTILINE)
+
+
 def pytest_figure() -> list[tuple[str, float]]:
     """Time the whole test suite, as `uv run pytest` runs it."""
     tail, elapsed, _ = _pytest_run()
     return [(f"whole pytest run ({tail})", elapsed)]
 
 
-def suite_ratio_figures() -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+def suite_ratio_figures() -> tuple[list[tuple[str, float]], list[tuple[str, float]], list[str]]:
     """Time the whole suite, then one more nbval pass over the notebooks, as `.ci/run` does, one after the other.
 
     The goal is a ratio, not seconds: this machine's speed varies several-fold from day to day (and with what
-    else runs), so only two figures taken in the same few minutes compare. Also returns the suite's costliest files.
+    else runs), so only two figures taken in the same few minutes compare. Also returns the suite's costliest files
+    and the tests that failed in either run: a ratio from a run that failed is not a figure to trust.
     """
     suite_tail, suite, output = _pytest_run("--durations=0", "--durations-min=0")
-    notebooks_tail, notebooks, _ = _pytest_run("notebooks")
+    notebooks_tail, notebooks, notebooks_output = _pytest_run("notebooks")
     figures = [
         (f"whole pytest run ({suite_tail})", suite),
         (f"one nbval pass, pytest notebooks ({notebooks_tail})", notebooks),
     ]
-    return figures, costliest_files(output)
+    return figures, costliest_files(output), failures(output) + failures(notebooks_output)
 
 
 def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_ratio: bool = False) -> int:
     """Print every figure, one per line; with the suite ratio, the whole suite's time over one nbval pass last."""
     rows = database_figures() + server_figures()
     rows += pytest_figure() if with_pytest and not with_suite_ratio else []
-    ratio, files = suite_ratio_figures() if with_suite_ratio else ([], [])
+    ratio, files, failed = suite_ratio_figures() if with_suite_ratio else ([], [], [])
     width = max(len(name) for name, _ in rows + ratio + files)
     for name, seconds in rows + ratio:
         print(f"{name:<{width}}  {_ms(seconds)}")
@@ -157,6 +163,8 @@ def main(with_pytest: bool = False, with_notebooks: bool = False, with_suite_rat
         print(f"\nThe suite's {SLOWEST} costliest files, and each one's time over one nbval pass:")
         for name, seconds in files:
             print(f"{name:<{width}}  {_ms(seconds)}  {seconds / ratio[1][1]:5.2f} x")
+    for node in failed:
+        print(f"failed: {node}")
     if with_notebooks:
         from lesson_app.teaching.bench_notebooks import print_series
 

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from sqlalchemy.pool import NullPool
 
 from lesson_app import lesson_database, plain_url, server_url
 from lesson_app.config.settings import PROJECT_ROOT, TEST_RUN_VARIABLE, override_settings
-from lesson_app.runtime import embedded, migrations
+from lesson_app.runtime import embedded, migrations, pytest_isolation
 from lesson_app.runtime.ports import free_port
 from lesson_app.runtime.pytest_isolation import LEARNER_DATABASE_VARIABLES
 
@@ -195,3 +196,12 @@ def test_a_run_stops_the_tests_server_it_started_and_no_other(project_copy: Path
     stopped = run("lesson_app", "db", "stop")
     assert f"The tests' own PostgreSQL (port {left.port})" in stopped.stdout
     assert embedded.status(tests_server) is None
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["a run", "a pytest-xdist worker"])
+def test_only_the_run_that_found_the_server_stopped_stops_it_never_a_worker(worker: bool) -> None:
+    # A worker may find the server stopped (the first to need it starts it), but the others may still be using it.
+    for found_stopped in (False, True):
+        config = SimpleNamespace(stash=pytest.Stash(), **({"workerinput": {"workerid": "gw0"}} if worker else {}))
+        config.stash[pytest_isolation.STARTED_HERE] = found_stopped
+        assert pytest_isolation.stops_the_server(config) is (found_stopped and not worker)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lesson_app.teaching.bench import costliest_files
+from lesson_app.teaching.bench import costliest_files, failures
 from lesson_app.teaching.bench_notebooks import FLOOR, print_series
 
 DURATIONS = """============================= slowest durations ==============================
@@ -79,3 +79,20 @@ def test_bench_notebooks_interleaves_floors_and_divides_by_the_floors_around_eac
     assert lines[9].startswith(f"slowest: {slowest} {lessons[slowest][0]} s, {lessons[slowest][1]} x its floor")
     assert lines[9].endswith(("goal 1.5 x or less: pass", "goal 1.5 x or less: FAIL"))
     assert len(lines) == 10
+
+
+SUMMARY = """=========================== short test summary info ============================
+FAILED tests/runtime/test_notebooks_external.py::test_every_notebook_runs_against_a_tls_database_url - AssertionError
+ERROR tests/api/test_fuzz.py::test_schemathesis_finds_nothing_but_the_deliberate_500 - TimeoutError
+FAILED notebooks/05_status_codes.ipynb::Cell 3
+1 failed, 1 error, 3 passed in 33.00s
+"""
+
+
+def test_failures_names_each_failed_or_erroring_test() -> None:
+    assert failures(SUMMARY) == [
+        "tests/runtime/test_notebooks_external.py::test_every_notebook_runs_against_a_tls_database_url",
+        "tests/api/test_fuzz.py::test_schemathesis_finds_nothing_but_the_deliberate_500",
+        "notebooks/05_status_codes.ipynb::Cell 3",
+    ]
+    assert failures(DURATIONS) == []

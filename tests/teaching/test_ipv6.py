@@ -18,6 +18,7 @@ import pytest
 
 from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.teaching.ipv6 import NO_IPV6_LOOPBACK
+from tests.conftest import copy_data_folder
 
 WITHOUT_IPV6 = "ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1 && "
 
@@ -64,11 +65,14 @@ def _errors_and_texts(notebook: Path) -> tuple[list[str], str]:
     return errors, "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
 
 
-def test_lessons_02_and_03_run_to_the_end_without_ipv6_loopback() -> None:
+def test_lessons_02_and_03_run_to_the_end_without_ipv6_loopback(pg_data_template: Path) -> None:
     # Not pytest's tmp_path: the PostgreSQL system user (when we are root) must be able to enter the folder.
     root = Path(tempfile.mkdtemp(prefix="rj-noipv6-"))
     root.chmod(0o755)
-    env = f"PG_DIR={root / 'pg'}"  # a PostgreSQL of its own, started inside the namespace by the first notebook
+    # A PostgreSQL of its own (the tests' server is on another loopback), started inside the namespace by the first
+    # notebook, from a copy of the run's initdb (initdb is not what this test is about).
+    copy_data_folder(pg_data_template, root / "pg")
+    env = f"PG_DIR={root / 'pg'}"
     notebooks = [PROJECT_ROOT / "notebooks" / name for name in ("02_dns_and_ip.ipynb", "03_ports.ipynb")]
     try:
         result = _without_ipv6(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lesson_app.config.settings import PROJECT_ROOT
-from tests.teaching.test_lesson05_reruns import run_cells
+from tests.teaching.test_lesson05_reruns import on_a_database_of_its_own, run_cells
 from tests.teaching.test_lesson05_reruns import source_of as _source_of
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "08_models.ipynb"
@@ -18,7 +18,7 @@ def test_the_session_insert_cell_run_twice_stores_the_row_again_and_later_cells_
     shown = run_cells(
         NOTEBOOK,
         [
-            _cell('lesson_database("08_models", own=True)'),
+            on_a_database_of_its_own(_cell('lesson_database("08_models", own=True)'), "08_models"),
             _cell("TRUNCATE youtube RESTART IDENTITY"),
             _cell("from lesson_app.models import Youtube, youtube_model"),
             _cell("class Channel(Base):"),  # imports inspect, which state() uses

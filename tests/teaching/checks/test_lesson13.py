@@ -5,6 +5,7 @@ Each project is a real folder (the lesson's solution, copied) served on a real p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from lesson_app.config.settings import normalize_url
 from lesson_app.runtime.databases import plain_url
 from lesson_app.teaching.checks.lesson13 import check_by_url, check_crud, check_database_py, check_predicted_codes
 from lesson_app.teaching.your_project.folder import write_solution
-from tests.helpers import migrate, replace_in
+from tests.helpers import replace_in
 
 BY_URL_ROUTE = """
 
@@ -53,9 +54,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def migrated(project: Path, empty_db_url: URL) -> URL:
-    """The test's empty database, migrated with the project's own `alembic upgrade head`."""
-    return migrate(project, empty_db_url)
+def migrated(project: Path, solution_database: Callable[[int], URL]) -> URL:
+    """The test's own database, as the project's own `alembic upgrade head` leaves it (a copy: see conftest.py)."""
+    return solution_database(13)
 
 
 # --- config/database.py -------------------------------------------------------------------------------------

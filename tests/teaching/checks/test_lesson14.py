@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy.engine import URL
 from lesson_app.teaching.checks.env_tables import env_py_lines, env_py_tables
 from lesson_app.teaching.checks.lesson14 import check_channel_model, check_eager, check_query_count
 from lesson_app.teaching.your_project.folder import write_solution
-from tests.helpers import migrate, replace_in
+from tests.helpers import replace_in
 
 
 @pytest.fixture
@@ -20,9 +21,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def migrated(project: Path, empty_db_url: URL) -> URL:
-    """The test's empty database, migrated with the project's own `alembic upgrade head`."""
-    return migrate(project, empty_db_url)
+def migrated(project: Path, solution_database: Callable[[int], URL]) -> URL:
+    """The test's own database, as the project's own `alembic upgrade head` leaves it (a copy: see conftest.py)."""
+    return solution_database(14)
 
 
 def test_channel_model_solution_passes(project: Path) -> None:

@@ -5,15 +5,12 @@ check_tests runs the project's own pytest as a separate process, against two rea
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
 
-from lesson_app.runtime.databases import create_database, drop_database, plain_url, server_url
-from lesson_app.teaching.alembic_lesson import AlembicProject
 from lesson_app.teaching.checks.lesson15 import check_concurrency, check_tests
 from lesson_app.teaching.your_project.folder import write_solution
 from tests.helpers import replace_in
@@ -27,24 +24,15 @@ def project(tmp_path: Path) -> Path:
     return write_solution(15, tmp_path)
 
 
-def _migrated(project: Path) -> Iterator[URL]:
-    url = server_url("postgres").set(database=f"rj_test_{uuid.uuid4().hex[:12]}")
-    create_database(url)
-    scene = AlembicProject(project, plain_url(url))
-    scene.alembic("upgrade head")
-    assert scene.exit_status == 0
-    yield url
-    drop_database(url)
+# Two databases of the test's own, as the project's own `alembic upgrade head` leaves them (copies: see conftest.py).
+@pytest.fixture
+def app_db(solution_database: Callable[[int], URL]) -> URL:
+    return solution_database(15)
 
 
 @pytest.fixture
-def app_db(project: Path) -> Iterator[URL]:
-    yield from _migrated(project)
-
-
-@pytest.fixture
-def test_db(project: Path) -> Iterator[URL]:
-    yield from _migrated(project)
+def test_db(solution_database: Callable[[int], URL]) -> URL:
+    return solution_database(15)
 
 
 def test_concurrency_right_prediction_passes() -> None:
