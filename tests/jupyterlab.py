@@ -121,6 +121,9 @@ def running_jupyterlab(folder: Path, startup_timeout: float = 180) -> Iterator[J
                "--port-retries=0", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]  # fmt: skip
     if os.geteuid() == 0:
         command.append("--allow-root")  # as the README says: JupyterLab refuses root otherwise
+    # Opening a file makes a .ipynb_checkpoints/ beside it (a fresh clone has none): an absolute folder keeps them
+    # in tmp, since jupyter_server joins this setting to the file's folder.
+    command.append(f"--FileCheckpoints.checkpoint_dir={folder / 'checkpoints'}")
     environment = private_environment(folder)
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=log_file, stderr=log_file)
