@@ -15,9 +15,14 @@ from lesson_app.teaching.alembic_lesson import AlembicProject
 
 
 def run_as_nobody(work: Callable[[], str]) -> str:
-    """Run `work` in a child process as the user `nobody` and return what it reports, or the exception it raised.
+    """Run `work` in a child process as the user `nobody` and return what it reports (see `run_as_user`)."""
+    return run_as_user("nobody", work)
 
-    A fork rather than a new interpreter: the interpreter may sit under /root, which `nobody` cannot read.
+
+def run_as_user(name: str, work: Callable[[], str]) -> str:
+    """Run `work` in a child process as the system user `name` and return what it reports, or the exception it raised.
+
+    A fork rather than a new interpreter: the interpreter may sit under /root, which that user cannot read.
     When the tests do not run as root, the child keeps the ordinary user it already is.
     """
     read_end, write_end = os.pipe()
@@ -25,10 +30,10 @@ def run_as_nobody(work: Callable[[], str]) -> str:
     if child == 0:  # pragma: no cover - runs in the child
         try:
             if os.geteuid() == 0:
-                nobody = pwd.getpwnam("nobody")
+                user = pwd.getpwnam(name)
                 os.setgroups([])
-                os.setgid(nobody.pw_gid)
-                os.setuid(nobody.pw_uid)
+                os.setgid(user.pw_gid)
+                os.setuid(user.pw_uid)
             report = work()
         except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
             report = f"{type(exc).__name__}: {exc}"

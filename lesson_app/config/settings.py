@@ -27,6 +27,11 @@ def _default_learner() -> str:
     return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
+def _shared_machine() -> bool:
+    """Whether PG_PRIVATE is on when unset: under JupyterHub, other learners share this machine's loopback."""
+    return bool(os.environ.get("JUPYTERHUB_USER"))
+
+
 class Settings(BaseSettings):
     """What a learner or an instructor may change, with the defaults the lessons assume."""
 
@@ -62,6 +67,11 @@ class Settings(BaseSettings):
     pg_shared_data_dir: Path = Field(
         default=Path("/var/lib/request-journey"),
         description="As root: where the data lives when the system user cannot enter PG_DIR.",
+    )
+    pg_private: bool = Field(
+        default_factory=_shared_machine,
+        description="A new embedded data folder gets a random password, kept in PG_DIR/password (mode 600); "
+        "on under JupyterHub, off on a laptop (password `postgres`).",
     )
     default_database: str = "request_journey"
     admin_token: str = "admin-token"

@@ -9,6 +9,7 @@ from lesson_app.config.settings import PROJECT_ROOT, get_settings
 from lesson_app.runtime import databases, embedded
 from lesson_app.runtime.connection import DatabaseUnavailableError, server_version
 from lesson_app.runtime.databases import plain_url
+from lesson_app.runtime.pg_programs import PASSWORD_FILE
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -72,6 +73,9 @@ def _status(args: argparse.Namespace) -> int:
         f"PostgreSQL {server.version} is running on 127.0.0.1:{server.port} (pid {server.pid}), "
         f"data in {server.data_dir}."
     )
+    secret = server.data_dir.parent / PASSWORD_FILE
+    if secret.exists():  # PG_PRIVATE: the password is no longer the one the lessons' prose shows
+        print(f"Its password is kept in {secret}, which only its owner can read; `db url` prints the whole URL.")
     return 0
 
 

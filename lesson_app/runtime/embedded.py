@@ -20,7 +20,7 @@ import fasteners
 from lesson_app.config.settings import Settings, get_settings
 from lesson_app.runtime import pg_access, pg_launch, postmaster
 from lesson_app.runtime.pg_access import EmbeddedDatabaseError
-from lesson_app.runtime.pg_programs import bin_dir, binary_version, check_version, initdb
+from lesson_app.runtime.pg_programs import PASSWORD_FILE, bin_dir, binary_version, check_version, initdb
 from lesson_app.runtime.ports import first_free_port, free_port, port_is_free
 from lesson_app.runtime.postmaster import RunningServer
 
@@ -52,6 +52,8 @@ class EmbeddedServer:
     system_user: str = "lessonpg"
     shared_bin_dir: Path = Path("/var/cache/request-journey")
     shared_data_dir: Path = Path("/var/lib/request-journey")
+    # Other people share this machine's loopback (a JupyterHub): a new data folder gets a random password.
+    private: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, pg_dir: Path | None = None) -> EmbeddedServer:
@@ -63,6 +65,7 @@ class EmbeddedServer:
             settings.pg_system_user,
             settings.pg_shared_bin_dir,
             settings.pg_shared_data_dir,
+            settings.pg_private,
         )
 
     @property
@@ -106,6 +109,7 @@ class EmbeddedServer:
             shutil.rmtree(home / "data", ignore_errors=True)
             (home / "server.log").unlink(missing_ok=True)
             (home / PORT_RECORD).unlink(missing_ok=True)
+            (home / PASSWORD_FILE).unlink(missing_ok=True)  # the next folder gets a password of its own
             pg_access.forget_home(self.pg_dir)
 
     def _stop_locked(self, timeout: float) -> bool:
@@ -133,7 +137,13 @@ class EmbeddedServer:
         runnable = pg_access.runnable_binaries(bins, version, who, self.shared_bin_dir)
         data = home / "data"
         if not (data / "PG_VERSION").exists():
-            initdb(runnable, data, who)
+            initdb(runnable, data, who, private=self.private)
+        elif self.private and not (home / PASSWORD_FILE).exists():
+            logger.warning(
+                "This data folder was made with the password `postgres`, which every user of this machine may "
+                "use: run `python -m lesson_app db reset --yes` (it deletes the stored rows) to make it afresh "
+                "with a secret password."
+            )
         check_version(data, version)
         port = self._port(home / PORT_RECORD)
         server = pg_launch.launch(runnable, data, port, who)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,9 +13,33 @@ from lesson_app.config.settings import get_settings
 from lesson_app.runtime.pg_access import EmbeddedDatabaseError, give
 
 USER = "postgres"
-# A fixed, well-known password is fine here: the server listens on loopback only, and a learner pastes
+# A fixed, well-known password is fine on a laptop: the server listens on loopback only, and a learner pastes
 # the URL into TablePlus or psql. A real server gets a real secret through DATABASE_URL.
 PASSWORD = "postgres"
+# Where several people share the machine's loopback (PG_PRIVATE, on under JupyterHub), anyone could log in as
+# superuser with the well-known one, and a superuser can run programs as the server's user (COPY ... PROGRAM).
+# So a new data folder there gets a random password, kept beside data/ in this file, which only its owner reads.
+PASSWORD_FILE = "password"
+
+
+def password_for(home: Path) -> str:
+    """Return the superuser's password of the data folder in `home`: its own secret if it has one, else postgres."""
+    try:
+        return (home / PASSWORD_FILE).read_text().strip()
+    except FileNotFoundError:
+        return PASSWORD
+    except PermissionError as exc:
+        raise EmbeddedDatabaseError(
+            f"{home / PASSWORD_FILE} belongs to another user, so this account cannot log in to that PostgreSQL: "
+            "set PG_DIR to a folder of your own."
+        ) from exc
+
+
+def _write_secret(path: Path, text: str) -> None:
+    """Write `text` to a file only its owner may read, from the moment it exists (never briefly world-readable)."""
+    path.unlink(missing_ok=True)  # a leftover may have other modes; O_EXCL then makes a fresh one, ours
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write(text + "\n")
 
 
 def bin_dir() -> Path:
@@ -45,8 +71,11 @@ def binary_version(bins: Path) -> int:
     return int(out.stdout.split()[1].split(".")[0])
 
 
-def initdb(bins: Path, data: Path, who: dict) -> None:
-    """Create an empty data folder owned by the server's user, with the password the URLs carry."""
+def initdb(bins: Path, data: Path, who: dict, private: bool = False) -> None:
+    """Create an empty data folder owned by the server's user, with the password the URLs carry.
+
+    `private`: a random password, kept in PASSWORD_FILE beside data/; otherwise the well-known `postgres`.
+    """
     if data.exists() and any(data.iterdir()):
         raise EmbeddedDatabaseError(
             f"{data} holds files but no PostgreSQL data: move them away or run "
@@ -54,11 +83,26 @@ def initdb(bins: Path, data: Path, who: dict) -> None:
         )
     data.mkdir(parents=True, exist_ok=True, mode=0o700)
     give(data, who)
+    kept = data.parent / PASSWORD_FILE
+    kept.unlink(missing_ok=True)  # left by an older folder: its secret is not this one's password
+    password = secrets.token_hex(16) if private else PASSWORD  # hex: nothing to percent-encode in a URL
+    if private:  # written first, so a password the server has is never lost
+        _write_secret(kept, password)
+    result = _run_initdb(bins, data, who, password)
+    if result.returncode != 0:
+        shutil.rmtree(data, ignore_errors=True)
+        kept.unlink(missing_ok=True)
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise EmbeddedDatabaseError(f"initdb could not create the data folder ({last}); see {data.parent}.")
+
+
+def _run_initdb(bins: Path, data: Path, who: dict, password: str) -> subprocess.CompletedProcess:
+    """Run initdb as the server's user, handing it the password in a file only that user reads."""
     pwfile = data.parent / ".pwfile"
-    pwfile.write_text(PASSWORD + "\n")
+    _write_secret(pwfile, password)
     give(pwfile, who)
     try:
-        result = subprocess.run(
+        return subprocess.run(
             _initdb_command(bins, data, pwfile),
             capture_output=True,
             text=True,
@@ -69,10 +113,6 @@ def initdb(bins: Path, data: Path, who: dict) -> None:
         raise unreachable(bins, exc) from exc
     finally:
         pwfile.unlink(missing_ok=True)
-    if result.returncode != 0:
-        shutil.rmtree(data, ignore_errors=True)
-        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise EmbeddedDatabaseError(f"initdb could not create the data folder ({last}); see {data.parent}.")
 
 
 def _initdb_command(bins: Path, data: Path, pwfile: Path) -> list[str | Path]:

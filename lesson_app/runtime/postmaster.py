@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 from sqlalchemy.engine import URL
 
-from lesson_app.runtime.pg_programs import PASSWORD, USER
+from lesson_app.runtime.pg_programs import PASSWORD, USER, password_for
 from lesson_app.runtime.ports import accepts
 
 
@@ -20,13 +20,15 @@ class RunningServer:
     port: int
     version: int
     data_dir: Path
+    # The superuser's password: `postgres`, or the data folder's own secret (PG_PRIVATE); never in a repr.
+    password: str = field(default=PASSWORD, repr=False)
 
     def url(self, database: str = "postgres") -> URL:
         """Return the SQLAlchemy URL of one database on this server."""
         return URL.create(
             "postgresql+psycopg2",
             username=USER,
-            password=PASSWORD,
+            password=self.password,
             host="127.0.0.1",
             port=self.port,
             database=database,
@@ -72,4 +74,4 @@ def running(data: Path) -> RunningServer | None:
     if process(data) is None or not accepts(port):
         return None
     version = int((data / "PG_VERSION").read_text().strip())
-    return RunningServer(pid=pid, port=port, version=version, data_dir=data)
+    return RunningServer(pid=pid, port=port, version=version, data_dir=data, password=password_for(data.parent))

@@ -84,6 +84,7 @@ def test_reset_waits_for_a_start_another_process_holds_the_lock_for(scratch: Pat
 
 def test_from_settings_takes_every_value_from_the_settings(scratch: Path) -> None:
     values = {"pg_port": 6100, "pg_system_user": "someone", "pg_shared_bin_dir": "/x", "pg_shared_data_dir": "/y"}
-    with override_settings(pg_dir=scratch, **values):
-        assert EmbeddedServer.from_settings() == EmbeddedServer(scratch, 6100, "someone", Path("/x"), Path("/y"))
+    with override_settings(pg_dir=scratch, pg_private=True, **values):
+        wanted = EmbeddedServer(scratch, 6100, "someone", Path("/x"), Path("/y"), private=True)
+        assert EmbeddedServer.from_settings() == wanted
         assert EmbeddedServer.from_settings(pg_dir=scratch / "other").pg_dir == scratch / "other"

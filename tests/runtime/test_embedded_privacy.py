@@ -1,0 +1,161 @@
+"""The embedded server where several people share the machine's loopback (PG_PRIVATE, on under JupyterHub).
+
+On a laptop the superuser logs in with postgres/postgres, as the lessons show. In private mode a new data folder
+gets a random password that only its owner can read, and every URL the package builds carries it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pwd
+import secrets
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import psycopg2
+import pytest
+import sqlalchemy as sa
+
+from lesson_app.config.settings import get_settings, override_settings
+from lesson_app.runtime import embedded, pg_access
+from lesson_app.runtime.databases import plain_url
+from lesson_app.runtime.pg_programs import PASSWORD_FILE
+from tests.conftest import SettingsEnv, copy_bundled_binaries
+from tests.helpers import run_as_user
+
+
+def _refusal(**login: str) -> str:
+    """Try to log in to PostgreSQL on loopback with `login`; return PostgreSQL's refusal, or "connected"."""
+    try:
+        psycopg2.connect(host="127.0.0.1", dbname="postgres", user="postgres", connect_timeout=5, **login).close()
+    except psycopg2.OperationalError as exc:
+        return str(exc).strip().splitlines()[-1]
+    return "connected"
+
+
+@pytest.fixture
+def two_learners() -> Iterator[tuple[str, str]]:
+    """Two fresh system users, as two learners' accounts on one JupyterHub machine; removed afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to create two system users (useradd) and run as each of them")
+    names = (f"rj{secrets.token_hex(3)}a", f"rj{secrets.token_hex(3)}b")
+    for name in names:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    yield names
+    for name in names:
+        subprocess.run(["userdel", name], capture_output=True)
+
+
+@pytest.fixture
+def learner_home(two_learners: tuple[str, str]) -> Iterator[Path]:
+    """A folder of the first learner's own, mode 755 as many homes are: only the file's mode guards the secret."""
+    root = Path(tempfile.mkdtemp(prefix="rj-hub-"))
+    root.chmod(0o755)
+    owner = pwd.getpwnam(two_learners[0])
+    home = root / "home"
+    home.mkdir(mode=0o755)
+    os.chown(home, owner.pw_uid, owner.pw_gid)
+    yield home
+    embedded.stop(pg_dir=home / ".postgres")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _binaries_for(user: str, spare: Path) -> Path:
+    """The bundled binaries if `user` can run them, else a copy in `spare` (a clone in a private folder)."""
+    entry = pwd.getpwnam(user)
+    who = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": [], "cwd": "/"}
+    bins = embedded.bin_dir()
+    return bins if pg_access.reaches(who, bins, bins / "initdb") else copy_bundled_binaries(spare)
+
+
+def test_another_learner_cannot_log_in_to_a_private_server(two_learners: tuple[str, str], learner_home: Path) -> None:
+    alice, bob = two_learners
+    pg_dir = learner_home / ".postgres"
+    mine = {"pg_dir": pg_dir, "pg_port": embedded.free_port(), "pg_private": True}
+    mine["pg_bin_dir"] = _binaries_for(alice, learner_home.parent / "bins")
+
+    def start_as_alice() -> str:
+        with override_settings(**mine):
+            server = embedded.ensure_running()
+            with psycopg2.connect(plain_url(server.url())) as conn, conn.cursor() as cur:  # the package's own URL
+                cur.execute("SELECT current_user")
+                (who,) = cur.fetchone()
+        return json.dumps({"port": server.port, "runs_as": psutil.Process(server.pid).username(), "who": who})
+
+    started = json.loads(run_as_user(alice, start_as_alice))
+    assert started["runs_as"] == alice and started["who"] == "postgres", started
+    secret = pg_dir / PASSWORD_FILE
+    mode = secret.stat()
+    assert stat.S_IMODE(mode.st_mode) == 0o600 and mode.st_uid == pwd.getpwnam(alice).pw_uid
+    password = secret.read_text().strip()
+    assert len(password) == 32 and password != "postgres"
+    port = started["port"]
+
+    def try_as_bob() -> str:
+        try:
+            secret.read_text()
+            read = "read it"
+        except PermissionError:
+            read = "refused"
+        well_known = _refusal(port=str(port), password="postgres")
+        return json.dumps({"file": read, "postgres": well_known, "none": _refusal(port=str(port))})
+
+    bob_saw = json.loads(run_as_user(bob, try_as_bob))
+    assert bob_saw["file"] == "refused", bob_saw
+    assert 'password authentication failed for user "postgres"' in bob_saw["postgres"], bob_saw
+    assert "no password supplied" in bob_saw["none"], bob_saw
+    # Alice, in a new process, is let in by the password the package reads back from her file.
+    assert run_as_user(alice, lambda: _refusal(port=str(port), password=password)) == "connected"
+
+
+@pytest.fixture
+def laptop(fresh_settings: SettingsEnv, private_pg: dict[str, str]) -> dict[str, str]:
+    """A private test server on what looks like a single-user laptop: no JupyterHub, no PG_PRIVATE."""
+    fresh_settings.delenv("JUPYTERHUB_USER", raising=False)
+    fresh_settings.delenv("PG_PRIVATE", raising=False)
+    return private_pg
+
+
+def test_laptop_default_is_postgres_without_a_password_file(laptop: dict[str, str]) -> None:
+    assert get_settings().pg_private is False
+    server = embedded.ensure_running()
+    assert server.url().password == "postgres"
+    assert not (Path(laptop["PG_DIR"]) / PASSWORD_FILE).exists()
+
+
+def test_jupyterhub_turns_private_mode_on(laptop: dict[str, str], fresh_settings: SettingsEnv, cli) -> None:
+    fresh_settings.setenv("JUPYTERHUB_USER", "maya")
+    assert get_settings().pg_private is True
+    url = cli("db", "url").stdout.strip()
+    password = (Path(laptop["PG_DIR"]) / PASSWORD_FILE).read_text().strip()
+    assert url == f"postgresql://postgres:{password}@127.0.0.1:{embedded.ensure_running().port}/request_journey"
+    status = cli("db", "status")
+    assert f"Its password is kept in {Path(laptop['PG_DIR']) / PASSWORD_FILE}" in status.stdout
+    assert _refusal(port=str(embedded.ensure_running().port), password="postgres") != "connected"
+
+
+def test_an_old_folder_keeps_postgres_and_says_how_to_move(
+    laptop: dict[str, str], fresh_settings: SettingsEnv, caplog, cli
+) -> None:
+    embedded.ensure_running()  # made on a laptop, with postgres
+    embedded.stop()
+    fresh_settings.setenv("PG_PRIVATE", "true")
+    with caplog.at_level(logging.WARNING, logger="lesson_app.runtime.embedded"):
+        server = embedded.ensure_running()
+    assert server.url().password == "postgres"  # still reachable as before: nothing is locked out by an upgrade
+    assert "db reset --yes" in caplog.text
+    assert cli("db", "reset", "--yes").returncode == 0
+    fresh = embedded.ensure_running()
+    assert fresh.url().password != "postgres"
+    with sa.create_engine(fresh.url()).connect() as conn:
+        assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+    embedded.reset()  # and back on a laptop, the next folder has the well-known password again, no stale file
+    fresh_settings.setenv("PG_PRIVATE", "false")
+    assert embedded.ensure_running().url().password == "postgres"
