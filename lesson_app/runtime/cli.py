@@ -61,6 +61,20 @@ def _add_check_project(commands: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
+    if extra and getattr(args, "action", None) != "psql":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.psql_args = extra
+    try:
+        return args.run(args)
+    except (embedded.EmbeddedDatabaseError, OSError) as exc:  # DatabaseUnavailableError is an OSError
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser, every command included (the README's commands are checked against it)."""
     parser = argparse.ArgumentParser(prog="python -m lesson_app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     db_cli.add_command(commands)
@@ -87,12 +101,4 @@ def main(argv: list[str] | None = None) -> int:
     from lesson_app.runtime import progress_cli
 
     progress_cli.add_command(commands)
-    args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
-    if extra and getattr(args, "action", None) != "psql":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.psql_args = extra
-    try:
-        return args.run(args)
-    except (embedded.EmbeddedDatabaseError, OSError) as exc:  # DatabaseUnavailableError is an OSError
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return parser
