@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -75,4 +76,9 @@ def run(url: URL, arguments: list[str]) -> int:
         print(note, file=sys.stderr)
     if found is None:
         return 1
-    return subprocess.call([found, plain_url(url), *arguments])
+    # The password goes in psql's environment, which only this user may read, never in its arguments, which every
+    # account on the machine sees (`ps`): on a shared JupyterHub that would give the server away.
+    env = {**os.environ, "PGPASSWORD": url.password} if url.password else None
+    # Not url.set(password=None), which SQLAlchemy reads as "leave the password as it is".
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
+    return subprocess.call([found, plain_url(bare), *arguments], env=env)

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import pwd
+import re
 import secrets
 import shutil
 import stat
@@ -23,10 +24,10 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 
-from lesson_app.config.settings import get_settings, override_settings
+from lesson_app.config.settings import PROJECT_ROOT, get_settings, override_settings
 from lesson_app.runtime import embedded, pg_access
 from lesson_app.runtime.databases import plain_url
-from lesson_app.runtime.pg_programs import PASSWORD_FILE
+from lesson_app.runtime.pg_programs import PASSWORD_FILE, new_secret
 from tests.conftest import SettingsEnv, copy_bundled_binaries
 from tests.helpers import run_as_user
 
@@ -95,7 +96,7 @@ def test_another_learner_cannot_log_in_to_a_private_server(two_learners: tuple[s
     mode = secret.stat()
     assert stat.S_IMODE(mode.st_mode) == 0o600 and mode.st_uid == pwd.getpwnam(alice).pw_uid
     password = secret.read_text().strip()
-    assert len(password) == 32 and password != "postgres"
+    assert re.fullmatch(r"[a-z]{32}", password)
     port = started["port"]
 
     def try_as_bob() -> str:
@@ -159,3 +160,43 @@ def test_an_old_folder_keeps_postgres_and_says_how_to_move(
     embedded.reset()  # and back on a laptop, the next folder has the well-known password again, no stale file
     fresh_settings.setenv("PG_PRIVATE", "false")
     assert embedded.ensure_running().url().password == "postgres"
+
+
+def test_a_new_secret_is_32_lowercase_letters_so_lesson_07s_capital_is_always_wrong() -> None:
+    from lesson_app.teaching.checks.connect_prediction import connect_candidates
+
+    secrets_made = {new_secret() for _ in range(200)}
+    assert len(secrets_made) == 200 and all(re.fullmatch(r"[a-z]{32}", secret) for secret in secrets_made)
+    url = sa.engine.make_url(f"postgresql+psycopg2://postgres:{new_secret()}@127.0.0.1:5432/rj_07")
+    assert sa.engine.make_url(connect_candidates(url)["D"]).password != url.password  # exercise D: refused
+
+
+def test_notebook_outputs_match_whichever_password_the_server_has() -> None:
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((PROJECT_ROOT / "notebooks" / "sanitize.cfg").read_text())
+
+    def sanitized(text: str) -> str:
+        for regex, replacement in patterns:  # as nbval applies them, in order
+            text = re.sub(regex, replacement, text)
+        return text
+
+    on_a_laptop = "postgresql://postgres:postgres@127.0.0.1:5432/rj_07_postgresql_and_urls"
+    on_a_hub = f"postgresql://postgres:{new_secret()}@127.0.0.1:40123/rj_07_postgresql_and_urls"
+    assert sanitized(on_a_laptop) == sanitized(on_a_hub)
+    exercise_d = "postgresql://postgres:Postgres@127.0.0.1:5432/rj_07_postgresql_and_urls"
+    assert sanitized(exercise_d) != sanitized(on_a_laptop)  # the capital P still shows, and is still checked
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads psql's command line from /proc")
+def test_psql_is_given_the_password_where_other_accounts_cannot_see_it(
+    laptop: dict[str, str], fresh_settings: SettingsEnv, cli
+) -> None:
+    fresh_settings.setenv("PG_PRIVATE", "true")
+    password = embedded.ensure_running().password
+    # psql's own command line, as `ps` shows it to every account: `\!` runs a shell whose parent is psql.
+    result = cli("db", "psql", "--", "-At", "-c", r"\! tr '\0' ' ' < /proc/$PPID/cmdline")
+    assert result.returncode == 0, result.stderr
+    assert "psql" in result.stdout and "127.0.0.1" in result.stdout, result.stdout
+    assert password not in result.stdout
+    assert cli("db", "psql", "--", "-At", "-c", "SELECT current_user").stdout.strip() == "postgres"  # it still logs in
