@@ -152,9 +152,13 @@ def test_an_old_folder_keeps_postgres_and_says_how_to_move(
         server = embedded.ensure_running()
     assert server.url().password == "postgres"  # still reachable as before: nothing is locked out by an upgrade
     assert "db reset --yes" in caplog.text
+    # The README's commands, in its order: reset, start, status.
     assert cli("db", "reset", "--yes").returncode == 0
+    assert cli("db", "start").returncode == 0
+    secret = embedded.status().data_dir.parent / PASSWORD_FILE  # type: ignore[union-attr]
+    assert f"Its password is kept in {secret}" in cli("db", "status").stdout
     fresh = embedded.ensure_running()
-    assert fresh.url().password != "postgres"
+    assert fresh.url().password == secret.read_text().strip() != "postgres"
     with sa.create_engine(fresh.url()).connect() as conn:
         assert conn.execute(sa.text("SELECT 1")).scalar() == 1
     embedded.reset()  # and back on a laptop, the next folder has the well-known password again, no stale file
