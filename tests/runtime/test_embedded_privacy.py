@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from lesson_app.config.settings import PROJECT_ROOT, get_settings, override_settings
 from lesson_app.runtime import embedded, pg_access
-from lesson_app.runtime.databases import plain_url
+from lesson_app.runtime.databases import lesson_database, migration_url, plain_url, server_url
 from lesson_app.runtime.pg_programs import PASSWORD_FILE, new_secret
 from tests.conftest import SettingsEnv, copy_bundled_binaries
 from tests.helpers import run_as_user
@@ -139,6 +139,9 @@ def test_jupyterhub_turns_private_mode_on(laptop: dict[str, str], fresh_settings
     assert url == f"postgresql://postgres:{password}@127.0.0.1:{embedded.ensure_running().port}/request_journey"
     status = cli("db", "status")
     assert f"Its password is kept in {Path(laptop['PG_DIR']) / PASSWORD_FILE}" in status.stdout
+    # The URLs the lessons, the app and Alembic get carry it too.
+    lesson = lesson_database("07_postgresql_and_urls")
+    assert {server_url().password, lesson.password, migration_url(lesson).password} == {password}
     assert _refusal(port=str(embedded.ensure_running().port), password="postgres") != "connected"
 
 
