@@ -32,7 +32,7 @@ def skip_unless_possible() -> None:
     """Skip the test, saying exactly why, when this machine cannot make learners' system users."""
     if os.name != "posix" or os.geteuid() != 0:
         pytest.skip("the hub test runs each learner's server as a system user of its own: run it as root")
-    for tool in ("useradd", "userdel", "setpriv"):
+    for tool in ("useradd", "userdel"):
         if shutil.which(tool) is None:
             pytest.skip(f"the hub test makes system users with {tool}, which is not installed (Debian: `passwd`)")
 

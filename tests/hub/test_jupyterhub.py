@@ -68,6 +68,9 @@ def _make_class(tls_server: dict, root: Path, names: list[str]) -> dict[str, dic
             "LESSON_APP_TEST_RUN": "1",  # no `.env` of this checkout is read: the URLs above are the whole story
             "PATH": f"{root / 'env' / 'bin'}:/usr/local/bin:/usr/bin:/bin",
             "PYTHONDONTWRITEBYTECODE": "1",  # the project's folders are root's: nothing to write there
+            # Never this checkout's own embedded server or projects, should a lesson reach for them.
+            "PG_DIR": str(root / "homes" / name / ".postgres"),
+            "PROJECTS_DIR": str(root / "homes" / name / "projects"),
         }
         for name in names
     }
