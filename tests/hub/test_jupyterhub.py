@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.hub
 LESSON = PROJECT_ROOT / "notebooks" / "10_crud.ipynb"
 LESSON_PATH = "notebooks/10_crud.ipynb"  # in each learner's home, where the hub's file browser shows it
 CLASS_DATABASE = "class_progress"
-WHO_RAN = "import getpass, os; print(getpass.getuser(), os.environ['JUPYTERHUB_USER'])"
+# The kernel's real uid, not $USER (which getpass reads first), and the hub's name for the learner.
+WHO_RAN = "import os, pwd; print(pwd.getpwuid(os.getuid()).pw_name, os.environ['JUPYTERHUB_USER'])"
 
 
 def _url(port: int, ca: Path, user: str, password: str, database: str) -> str:
@@ -40,10 +42,11 @@ def _url(port: int, ca: Path, user: str, password: str, database: str) -> str:
 
 
 @pytest.fixture
-def hub_machine() -> Path:
+def hub_machine() -> Iterator[Path]:
     """A folder in tmp that the learners' users may enter, on a machine that can run the test (else skip)."""
     learners.skip_unless_possible()
     learners.learner_python()
+    node_tool("configurable-http-proxy")
     root = Path(tempfile.mkdtemp(prefix="rj-hub-"))  # not tmp_path: pytest's folder is root's alone (mode 700)
     root.chmod(0o755)
     yield root
