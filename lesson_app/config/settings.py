@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     learner: str = Field(
         default_factory=_default_learner, description="The learner's name: their role in the class database."
     )
+    learner_databases: bool = Field(
+        default=False,
+        description="A class on one shared server (DATABASE_URL): each lesson's database is named from LEARNER and "
+        "is the learner's alone.",
+    )
 
     @field_validator("database_url", "direct_database_url", "class_database_url", "tests_pg_dir", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from psycopg2 import errors, sql
 from sqlalchemy.engine import URL
 
 from lesson_app.config.settings import get_settings, normalize_url
-from lesson_app.runtime import embedded, schema_version
+from lesson_app.runtime import embedded, learner_databases, schema_version
 from lesson_app.runtime.connection import DatabaseUnavailableError, cursor
 
 # DatabaseUnavailableError stays importable from here, where lesson_app exports it from.
@@ -125,10 +125,15 @@ def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> U
 
     Rows stay between runs: a re-run finds the database and its rows as they were. On a server where the
     role may not create databases, lessons share the one in DATABASE_URL; `own=True` (for a lesson that
-    empties its tables) refuses that instead, so a learner's own rows are never wiped.
+    empties its tables) refuses that instead, so a learner's own rows are never wiped. With LEARNER_DATABASES on,
+    the database is the learner's alone (`learner_databases`); a role that may not create it is told to ask for one.
     """
     settings = get_settings()
-    if settings.database_url:
+    if settings.database_url and settings.learner_databases:  # a class on one server: never a shared database
+        url = learner_databases.private_database(
+            normalize_url(settings.database_url), settings.learner, database_name(label)[3:]
+        )
+    elif settings.database_url:
         base = normalize_url(settings.database_url)
         url = base.set(database=f"{base.database}_{database_name(label)[3:]}")
         try:

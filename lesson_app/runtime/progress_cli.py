@@ -19,7 +19,9 @@ def _progress(args: argparse.Namespace) -> int:
     import psycopg2
 
     try:
-        return _setup(url, args.learners) if args.progress_action == "setup" else _show(url, args.csv)
+        if args.progress_action == "setup":
+            return _setup(url, args.learners, args.databases)
+        return _show(url, args.csv)
     except psycopg2.Error as exc:
         reason = " ".join(str(exc).split())
         print(f"error: the class database refused or did not answer ({reason}): check the URL.", file=sys.stderr)
@@ -42,17 +44,36 @@ def _show(url: str, csv_path: str | None) -> int:
     return 0
 
 
-def _setup(url: str, learners: list[str]) -> int:
+def _setup(url: str, learners: list[str], databases: bool) -> int:
     from lesson_app.teaching import progress_class
 
-    passwords = progress_class.setup(url, learners)
+    passwords = progress_class.setup(url, learners, databases=databases)
     print("The attempts table and its row-level security policy are in place.")
     for name in learners:
         if name in passwords:
             print(f"{name}: password {passwords[name]} (shown once: give it to {name} now)")
         else:
             print(f"{name}: the role exists already and keeps its password.")
+        if databases:
+            for line in _learner_env(url, name, passwords.get(name, "PASSWORD")):
+                print(f"  {line}")
+    if databases:
+        print("Each learner's .env (or the hub's Spawner.environment): the lines above and LEARNER_DATABASES=true.")
     return 0
+
+
+def _learner_env(owner_url: str, name: str, password: str) -> list[str]:
+    """The .env lines of one learner: their own main database and the class database, as their role."""
+    from lesson_app.config.settings import normalize_url
+    from lesson_app.runtime.databases import plain_url
+    from lesson_app.runtime.learner_databases import learner_database_name
+
+    theirs = normalize_url(owner_url).set(username=name, password=password)
+    return [
+        f"DATABASE_URL={plain_url(theirs.set(database=learner_database_name(name)))}",
+        f"CLASS_DATABASE_URL={plain_url(theirs)}",
+        f"LEARNER={name}",
+    ]
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -72,6 +93,12 @@ def add_command(commands: argparse._SubParsersAction) -> None:
         help="make the attempts table, its row-level security and a login role per learner",
         description="Make the attempts table and its row-level security (again, harmlessly), and a login role "
         "per learner named, printing each new role's password once.",
+    )
+    setup.add_argument(
+        "--databases",
+        action="store_true",
+        help="also let each role create its lessons' databases (CREATEDB), make each learner a main database of "
+        "their own, and print each learner's DATABASE_URL, for LEARNER_DATABASES=true",
     )
     setup.add_argument("learners", nargs="*", metavar="LEARNER", help="a learner's name: their role")
     # Its own destination: a subcommand's default would overwrite a --url given before `setup`.

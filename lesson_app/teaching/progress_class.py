@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import secrets
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from lesson_app.config.settings import normalize_url
+from lesson_app.runtime import learner_databases
 
 LEARNERS_GROUP = "class_learners"  # the role every learner's role belongs to; the table's grants go to it
 SCHEMA = """
@@ -44,31 +46,43 @@ def connect(raw_url: str) -> Any:
     return connection
 
 
-def setup(owner_url: str, learners: Iterable[str] = ()) -> dict[str, str]:
+def setup(owner_url: str, learners: Iterable[str] = (), *, databases: bool = False) -> dict[str, str]:
     """Make the table and its policy (again, harmlessly), and a login role per learner; return new passwords.
 
-    A learner whose role exists already keeps it and its password (it is not in the result).
+    A learner whose role exists already keeps it and its password (it is not in the result). With `databases`, each
+    role may also create databases (LEARNER_DATABASES' lessons make their own) and gets a main one named after it.
     """
     from psycopg2 import sql
 
     passwords: dict[str, str] = {}
-    with connect(owner_url) as connection, connection.cursor() as cursor:
+    connection = connect(owner_url)
+    # Not `with connection`: since psycopg2 2.9 it opens a transaction even in autocommit, where CREATE DATABASE fails.
+    with closing(connection), connection.cursor() as cursor:
         cursor.execute(SCHEMA)
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (LEARNERS_GROUP,))
         if cursor.fetchone() is None:
             cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(LEARNERS_GROUP)))
         cursor.execute(GRANTS)
         for name in learners:
-            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
-            if cursor.fetchone() is None:
-                password = secrets.token_urlsafe(18)
-                statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}")
-                cursor.execute(
-                    statement.format(sql.Identifier(name), sql.Literal(password), sql.Identifier(LEARNERS_GROUP))
-                )
+            if (password := _make_role(cursor, name)) is not None:
                 passwords[name] = password
-    connection.close()
+            if databases:
+                cursor.execute(sql.SQL("ALTER ROLE {} CREATEDB").format(sql.Identifier(name)))
+                learner_databases.make_main_database(cursor, name)
     return passwords
+
+
+def _make_role(cursor: Any, name: str) -> str | None:
+    """Make `name` a login role in the learners' group and return its new password; None if it existed."""
+    from psycopg2 import sql
+
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+    if cursor.fetchone() is not None:
+        return None
+    password = secrets.token_urlsafe(18)
+    statement = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}")
+    cursor.execute(statement.format(sql.Identifier(name), sql.Literal(password), sql.Identifier(LEARNERS_GROUP)))
+    return password
 
 
 def read_attempts(url: str) -> list[tuple[str, str, str, bool]]:
