@@ -23,8 +23,6 @@ DEPLOY = PROJECT_ROOT / "deploy" / "z2jh"
 CHART = DEPLOY / "chart-4.4.0"
 # Kubernetes' rule for a Secret's keys.
 SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-# Settings branch `hub` adds (issue 13); once it is merged they are ordinary settings and this set can go.
-COMING_SETTINGS = {"LEARNER_DATABASES"}
 
 
 def _load(path: Path) -> Any:
@@ -105,7 +103,7 @@ def test_a_misspelt_key_fails_both_checks(path: tuple[str, ...], misspelt: str) 
 def test_the_environment_names_only_settings_that_exist() -> None:
     names = set(config()["singleuser"]["extraEnv"])
     settings = {name.upper() for name in Settings.model_fields}
-    assert names - settings - COMING_SETTINGS == set()
+    assert names - settings == set()
     assert {"DATABASE_URL", "DIRECT_DATABASE_URL", "CLASS_DATABASE_URL", "LEARNER_DATABASES"} <= names
 
 
