@@ -12,11 +12,19 @@ import contextlib
 import io
 import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
 
 from lesson_app.teaching.alembic_lesson import AlembicProject
+from lesson_app.teaching.restart import RunEarlierCell
+
+# Where lesson 09b starts its scratch project afresh: a new folder, an empty database, revision 0001.
+START_OVER = (
+    "run the cells again from the one under “The scratch project, in one call”, which starts the project afresh"
+)
 
 # The lesson API's Youtube (lesson_app/models), on a plain Base, as lesson 09's scratch project ends with it.
 YOUTUBE_MODEL = textwrap.dedent(
@@ -70,7 +78,7 @@ def empty_schema(engine: Engine) -> None:
 
 def scratch_project(folder: str | os.PathLike[str], database_url: str) -> AlembicProject:
     """Make lesson 09's wired scratch project in `folder` (empty or new) and return it, printing nothing."""
-    project = AlembicProject(folder, database_url)
+    project = AlembicProject(folder, database_url, start_over=START_OVER)
     project.folder.mkdir(parents=True, exist_ok=True)
     with contextlib.redirect_stdout(io.StringIO()):
         project.alembic("init alembic")
@@ -93,8 +101,26 @@ def write_model(project: AlembicProject, source: str) -> None:
 
 
 def revision_path(project: AlembicProject, revision: str) -> Path:
-    """Return the script of `revision` in the project's alembic/versions."""
-    return next((project.folder / "alembic" / "versions").glob(f"{revision}_*.py"))
+    """Return the script of `revision` in the project's alembic/versions; one sentence if nothing wrote it."""
+    script = next((project.folder / "alembic" / "versions").glob(f"{revision}_*.py"), None)
+    if script is None:
+        raise RunEarlierCell(
+            f"revision {revision} has no script in ./alembic/versions, since the `alembic` command above failed "
+            f"(its FAILED line says why): {START_OVER}."
+        )
+    return script
+
+
+@contextlib.contextmanager
+def first_rows(engine: Engine) -> Iterator[Connection]:
+    """Open a transaction to fill the empty `youtube` table; one sentence instead if it already holds rows.
+
+    A second run would add the rows again, or, once the lesson has renamed `channel`, fail on the old column name.
+    """
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT EXISTS (SELECT FROM youtube)")).scalar():
+            raise RunEarlierCell(f"`youtube` already holds its videos, so this cell has done its work; {START_OVER}.")
+        yield conn
 
 
 def set_functions(project: AlembicProject, revision: str, upgrade: str, downgrade: str) -> None:

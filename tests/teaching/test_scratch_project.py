@@ -6,13 +6,16 @@ import contextlib
 import io
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching.restart import RunEarlierCell
 from lesson_app.teaching.scratch_project import (
     YOUTUBE_MODEL,
     empty_schema,
+    first_rows,
     revision_path,
     scratch_project,
     set_functions,
@@ -58,3 +61,28 @@ def test_set_functions_replaces_both_bodies_and_write_model_is_seen_by_the_next_
         project.alembic('revision --autogenerate -m "likes" --rev-id 0002')
     assert "Detected added table 'youtube'" in printed.getvalue()  # 0001 made no table
     assert "'likes'" in revision_path(project, "0002").read_text()  # the model as written, read afresh
+
+
+def test_a_revision_no_command_wrote_is_one_sentence_naming_the_cell(tmp_path: Path, empty_db_url: URL) -> None:
+    """After a failed `alembic revision`, set_functions says which cell starts over instead of StopIteration."""
+    project = scratch_project(tmp_path / "project", plain_url(empty_db_url))
+    with pytest.raises(RunEarlierCell, match="revision 0004 has no script") as raised:
+        set_functions(project, "0004", "    pass", "    pass")
+    assert "“The scratch project, in one call”" in str(raised.value)
+    assert raised.value._render_traceback_() == [f"⏮️ {raised.value}"]  # what IPython shows: no traceback
+
+
+def test_first_rows_fills_an_empty_table_once(tmp_path: Path, empty_db_url: URL) -> None:
+    engine = sa.create_engine(empty_db_url)
+    empty_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE youtube (id serial PRIMARY KEY, title text)"))
+    with first_rows(engine) as conn:
+        conn.execute(sa.text("INSERT INTO youtube (title) VALUES ('Video 1')"))
+    refused = "`youtube` already holds its videos, so this cell has done its work"
+    with pytest.raises(RunEarlierCell, match=refused), first_rows(engine) as conn:
+        conn.execute(sa.text("INSERT INTO youtube (title) VALUES ('Video 1')"))
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM youtube")).scalar() == 1
+    empty_schema(engine)
+    engine.dispose()
