@@ -26,8 +26,9 @@ from alembic.config import CommandLine, Config
 
 # Lines Alembic prints at every command; they say nothing about this command.
 CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogenerate plugin", "assuming SERIAL")
-# What Alembic says when a revision names itself, or a later one, as its parent: every command fails from then on.
-BROKEN_CHAIN = ("Cycle is detected in revisions", "Self-loop is detected in revisions")
+# What Alembic says when a revision names itself or a later one as its parent, or a parent whose script is gone:
+# every command fails from then on.
+BROKEN_CHAIN = ("Cycle is detected in revisions", "Self-loop is detected in revisions", "is not present")
 
 
 def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]:

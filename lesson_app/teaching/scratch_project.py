@@ -12,9 +12,11 @@ import contextlib
 import io
 import os
 import textwrap
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
@@ -109,6 +111,23 @@ def revision_path(project: AlembicProject, revision: str) -> Path:
             f"(its FAILED line says why): {START_OVER}."
         )
     return script
+
+
+def expect_head(project: AlembicProject, revision: str) -> None:
+    """One sentence instead of the cell when the project's scripts have moved past `revision` (a cell run late)."""
+    try:
+        with warnings.catch_warnings(record=True) as warned:  # Alembic only warns of a parent whose script is gone
+            warnings.simplefilter("always")
+            heads = ScriptDirectory(str(project.folder / "alembic")).get_heads()
+    except Exception:  # noqa: BLE001 - a broken chain is the same advice: start over
+        heads, warned = (), []
+    if warned or not heads:
+        raise RunEarlierCell(f"the chain of revisions in ./alembic/versions is broken: {START_OVER}.")
+    if list(heads) != [revision]:
+        raise RunEarlierCell(
+            f"this cell works on top of revision {revision}, and the project is at {', '.join(heads)} "
+            f"now, so running it again would undo a later step; to see it again, {START_OVER}."
+        )
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from lesson_app.teaching.restart import RunEarlierCell
 from lesson_app.teaching.scratch_project import (
     YOUTUBE_MODEL,
     empty_schema,
+    expect_head,
     first_rows,
     revision_path,
     scratch_project,
@@ -86,3 +87,18 @@ def test_first_rows_fills_an_empty_table_once(tmp_path: Path, empty_db_url: URL)
         assert conn.execute(sa.text("SELECT count(*) FROM youtube")).scalar() == 1
     empty_schema(engine)
     engine.dispose()
+
+
+def test_expect_head_lets_the_cell_run_only_on_top_of_its_revision(tmp_path: Path, empty_db_url: URL) -> None:
+    """Lesson 09b's one-step rename deletes its own 0004: run late, it would delete the expand step's 0004."""
+    project = scratch_project(tmp_path / "project", plain_url(empty_db_url))
+    with contextlib.redirect_stdout(io.StringIO()):
+        project.alembic('revision -m "first" --rev-id 0001')
+        expect_head(project, "0001")  # on top of 0001: the cell runs
+        project.alembic('revision -m "second" --rev-id 0002')
+    with pytest.raises(RunEarlierCell, match="on top of revision 0001, and the project is at 0002 now"):
+        expect_head(project, "0001")
+    revision_path(project, "0001").unlink()  # 0002's parent is gone: the chain is broken
+    with pytest.raises(RunEarlierCell, match="the chain of revisions in ./alembic/versions is broken") as raised:
+        expect_head(project, "0002")
+    assert "“The scratch project, in one call”" in str(raised.value)
