@@ -119,8 +119,8 @@ def expect_head(project: AlembicProject, revision: str) -> None:
         with warnings.catch_warnings(record=True) as warned:  # Alembic only warns of a parent whose script is gone
             warnings.simplefilter("always")
             heads = ScriptDirectory(str(project.folder / "alembic")).get_heads()
-    except Exception:  # noqa: BLE001 - a broken chain is the same advice: start over
-        heads, warned = (), []
+    except Exception:  # noqa: BLE001 - a cycle, or any other broken chain: the same advice, start over
+        heads, warned = [], []
     if warned or not heads:
         raise RunEarlierCell(f"the chain of revisions in ./alembic/versions is broken: {START_OVER}.")
     if list(heads) != [revision]:
