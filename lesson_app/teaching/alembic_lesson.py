@@ -26,6 +26,9 @@ from alembic.config import CommandLine, Config
 
 # Lines Alembic prints at every command; they say nothing about this command.
 CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogenerate plugin", "assuming SERIAL")
+# What Alembic says when a revision names itself or a later one as its parent, or a parent whose script is gone:
+# every command fails from then on.
+BROKEN_CHAIN = ("Cycle is detected in revisions", "Self-loop is detected in revisions", "is not present")
 
 
 def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]:
@@ -48,10 +51,13 @@ def _restore_logging(state: list[tuple[logging.Logger, int, bool, bool, list[log
 class AlembicProject:
     """An Alembic project folder, and the environment a terminal in it would have (`DATABASE_URL` set)."""
 
-    def __init__(self, folder: str | os.PathLike[str], database_url: str) -> None:
+    def __init__(self, folder: str | os.PathLike[str], database_url: str, start_over: str = "") -> None:
         self.folder = Path(folder)
         self.database_url = database_url
         self.exit_status = 0  # of the last `alembic(...)`, as `echo $?` would print it
+        self.last_output = ""  # what the last command printed, as shown
+        # What a lesson tells a learner whose chain of revisions is broken (a cycle), e.g. which cell rebuilds it.
+        self.start_over = start_over or "rebuild the project with Kernel > Restart Kernel and Run All"
 
     @contextlib.contextmanager
     def inside(self, nothing_printed: str = "") -> Iterator[None]:
@@ -84,13 +90,15 @@ class AlembicProject:
                 os.environ["DATABASE_URL"] = saved_url
             printed = output.getvalue().replace(str(self.folder.resolve()), ".").replace(str(self.folder), ".")
             lines = [line for line in printed.splitlines() if not any(chatter in line for chatter in CHATTER)]
+            self.last_output = "\n".join(lines)
             if lines or nothing_printed:
-                print("\n".join(lines) or nothing_printed)
+                print(self.last_output or nothing_printed)
 
     def _written_before(self, command_line: str) -> Path | None:
         """The script a `revision ... --rev-id X` already wrote, if any: writing X again would point it at head."""
         words = shlex.split(command_line)
-        if not words or words[0] != "revision" or "--rev-id" not in words[:-1]:
+        # `merge` writes a script too: a second 0003 merging "heads" would name 0003 itself as its parent.
+        if not words or words[0] not in ("revision", "merge") or "--rev-id" not in words[:-1]:
             return None
         rev_id = words[words.index("--rev-id") + 1]
         return next(iter(sorted((self.folder / "alembic" / "versions").glob(f"{rev_id}_*.py"))), None)
@@ -125,5 +133,7 @@ class AlembicProject:
             except Exception as exc:  # noqa: BLE001 - a terminal would show a traceback ending with this line
                 print(f"{type(exc).__name__}: {exc}")
                 self.exit_status = 1
-            if self.exit_status:
-                print(f"(exit status {self.exit_status}, as a terminal would report it)")
+        if self.exit_status:
+            print(f"(exit status {self.exit_status}, as a terminal would report it)")
+            if any(broken in self.last_output for broken in BROKEN_CHAIN):
+                print(f"The chain of revisions in ./alembic/versions is broken: {self.start_over}.")

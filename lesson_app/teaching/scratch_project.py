@@ -12,11 +12,21 @@ import contextlib
 import io
 import os
 import textwrap
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
 
 from lesson_app.teaching.alembic_lesson import AlembicProject
+from lesson_app.teaching.restart import RunEarlierCell
+
+# Where lesson 09b starts its scratch project afresh: a new folder, an empty database, revision 0001.
+START_OVER = (
+    "run the cells again from the one under “The scratch project, in one call”, which starts the project afresh"
+)
 
 # The lesson API's Youtube (lesson_app/models), on a plain Base, as lesson 09's scratch project ends with it.
 YOUTUBE_MODEL = textwrap.dedent(
@@ -70,7 +80,7 @@ def empty_schema(engine: Engine) -> None:
 
 def scratch_project(folder: str | os.PathLike[str], database_url: str) -> AlembicProject:
     """Make lesson 09's wired scratch project in `folder` (empty or new) and return it, printing nothing."""
-    project = AlembicProject(folder, database_url)
+    project = AlembicProject(folder, database_url, start_over=START_OVER)
     project.folder.mkdir(parents=True, exist_ok=True)
     with contextlib.redirect_stdout(io.StringIO()):
         project.alembic("init alembic")
@@ -93,8 +103,43 @@ def write_model(project: AlembicProject, source: str) -> None:
 
 
 def revision_path(project: AlembicProject, revision: str) -> Path:
-    """Return the script of `revision` in the project's alembic/versions."""
-    return next((project.folder / "alembic" / "versions").glob(f"{revision}_*.py"))
+    """Return the script of `revision` in the project's alembic/versions; one sentence if nothing wrote it."""
+    script = next((project.folder / "alembic" / "versions").glob(f"{revision}_*.py"), None)
+    if script is None:
+        raise RunEarlierCell(
+            f"revision {revision} has no script in ./alembic/versions, since the `alembic` command above failed "
+            f"(its FAILED line says why): {START_OVER}."
+        )
+    return script
+
+
+def expect_head(project: AlembicProject, revision: str) -> None:
+    """One sentence instead of the cell when the project's scripts have moved past `revision` (a cell run late)."""
+    try:
+        with warnings.catch_warnings(record=True) as warned:  # Alembic only warns of a parent whose script is gone
+            warnings.simplefilter("always")
+            heads = ScriptDirectory(str(project.folder / "alembic")).get_heads()
+    except Exception:  # noqa: BLE001 - a cycle, or any other broken chain: the same advice, start over
+        heads, warned = [], []
+    if warned or not heads:
+        raise RunEarlierCell(f"the chain of revisions in ./alembic/versions is broken: {START_OVER}.")
+    if list(heads) != [revision]:
+        raise RunEarlierCell(
+            f"this cell works on top of revision {revision}, and the project is at {', '.join(heads)} "
+            f"now, so running it again would undo a later step; to see it again, {START_OVER}."
+        )
+
+
+@contextlib.contextmanager
+def first_rows(engine: Engine) -> Iterator[Connection]:
+    """Open a transaction to fill the empty `youtube` table; one sentence instead if it already holds rows.
+
+    A second run would add the rows again, or, once the lesson has renamed `channel`, fail on the old column name.
+    """
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT EXISTS (SELECT FROM youtube)")).scalar():
+            raise RunEarlierCell(f"`youtube` already holds its videos, so this cell has done its work; {START_OVER}.")
+        yield conn
 
 
 def set_functions(project: AlembicProject, revision: str, upgrade: str, downgrade: str) -> None:

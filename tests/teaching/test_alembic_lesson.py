@@ -156,3 +156,38 @@ def test_a_revision_with_an_id_already_written_is_kept(tmp_path: Path, empty_db_
         "down_revision: Union[str, Sequence[str], None] = None"
         in (tmp_path / "alembic" / "versions" / "0001_first.py").read_text()
     )
+
+
+def two_heads_merged(project: AlembicProject) -> None:
+    """0001, then 0002a and 0002b both on 0001, then `merge --rev-id 0003 heads`, as lesson 09b does."""
+    project.alembic("init alembic")
+    project.alembic('revision -m "first" --rev-id 0001')
+    for rev_id in ("0002a", "0002b"):
+        project.alembic(f'revision -m "branch {rev_id}" --rev-id {rev_id} --head 0001 --splice')
+    project.alembic('merge -m "merge" --rev-id 0003 heads')
+
+
+def test_a_merge_run_again_keeps_the_merge_revision(tmp_path: Path, capsys) -> None:
+    """A second `merge --rev-id 0003 heads` would name 0003 as its own parent; the cell keeps the first instead."""
+    project = AlembicProject(tmp_path, "postgresql://nobody@127.0.0.1/none")  # none of these commands connects
+    two_heads_merged(project)
+    capsys.readouterr()
+    project.alembic('merge -m "merge" --rev-id 0003 heads')
+    assert "revision 0003 is already written, ./alembic/versions/0003_merge.py" in capsys.readouterr().out
+    project.alembic("heads")
+    assert capsys.readouterr().out.splitlines()[-1] == "0003 (head)"
+    assert project.exit_status == 0
+
+
+def test_a_broken_chain_says_how_to_start_over(tmp_path: Path, capsys) -> None:
+    """What the unguarded merge left behind (0003 on 0003): the FAILED line, then what to run, no traceback."""
+    project = AlembicProject(tmp_path, "postgresql://nobody@127.0.0.1/none", start_over="run cell X again")
+    two_heads_merged(project)
+    script = tmp_path / "alembic" / "versions" / "0003_merge.py"
+    script.write_text(script.read_text().replace("('0002a', '0002b')", "'0003'"))
+    capsys.readouterr()
+    project.alembic("heads")
+    printed = capsys.readouterr().out
+    assert "Self-loop is detected in revisions (0003)" in printed
+    assert printed.rstrip().endswith("The chain of revisions in ./alembic/versions is broken: run cell X again.")
+    assert "Traceback" not in printed and project.exit_status != 0

@@ -105,5 +105,12 @@ def check_cookie_route(app: Any) -> Feedback:
         return refused
     return correct(
         "served for real: the cookie is HttpOnly (no JavaScript), SameSite=Strict (not sent from other sites), "
-        "lives ten minutes, and the answer is private: only this user's own cache may keep it."
+        f"lives ten minutes, and {_kept_by(response)}"
     )
+
+
+def _kept_by(response: httpx.Response) -> str:
+    """What the answer's Cache-Control lets caches do, as the success message says it."""
+    if "no-store" in response.headers.get("cache-control", "").lower():
+        return "the answer is no-store: no cache may keep it, not even this user's own."
+    return "the answer is private: only this user's own cache may keep it."

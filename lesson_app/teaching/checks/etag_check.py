@@ -63,7 +63,7 @@ def _judge_tags(first: Any, again: Any, changed: Any) -> Feedback | None:
     if first == changed:
         return hint(
             f"two different bodies got the same ETag ({first}), so a client would keep its old copy after a "
-            "change: compute the tag from the body's bytes, e.g. a hash of `body`."
+            "change: compute the tag from all of the body, every byte, not from a part of it or its length."
         )
     if not ENTITY_TAG.fullmatch(first):
         return hint(f"the tag {first!r} has no double quotes around it; an ETag is quoted: '\"' + digest + '\"'.")

@@ -17,6 +17,8 @@ from lesson_app.teaching.checks.op_hint import explain_unknown_op
 
 OLD_SELECT = "SELECT id, title, channel FROM youtube"
 OLD_INSERT = "INSERT INTO youtube (title, channel) VALUES ('Written by the old code', 'Request Journey')"
+# With one row, copying the first title to every row, or to row 1 only, looked right: three titles tell them apart.
+MORE_ROWS = "INSERT INTO youtube (title, channel) VALUES ('DNS, step by step', 'Ana'), ('Status codes', 'Ben')"
 
 
 def _old_code_error(conn: Connection) -> str | None:
@@ -40,6 +42,31 @@ def _raised(exc: Exception) -> Feedback:
     return hint(f"your upgrade raised {type(exc).__name__}: {exc}")
 
 
+def _uncopied(conn: Connection) -> Feedback | None:
+    """A hint when some stored video's `headline` is not its own `title`, else None."""
+    total, empty, other = conn.execute(
+        text(
+            "SELECT count(*), count(*) FILTER (WHERE headline IS NULL), "
+            "count(*) FILTER (WHERE headline IS DISTINCT FROM title AND headline IS NOT NULL) FROM youtube"
+        )
+    ).one()
+    if empty == total:
+        return hint(
+            f"`headline` is there, but the {total} videos already stored have none (NULL): filling it from the rows "
+            "is a data migration, like revision 0005, which filled `channel_name`."
+        )
+    if other:
+        return hint(
+            f"{other} of the {total} videos stored have another video's title in `headline`: each row must get "
+            "the `title` of that same row."
+        )
+    if empty:
+        return hint(
+            f"{empty} of the {total} videos stored still have no `headline` (NULL): the copy must reach every row."
+        )
+    return None
+
+
 def check_expand(upgrade: Any, engine: Engine) -> Feedback:
     """Check an expand step: `headline` added and filled from `title`, and the old code's statements still work."""
     if not_attempted(upgrade):
@@ -47,6 +74,7 @@ def check_expand(upgrade: Any, engine: Engine) -> Feedback:
     if not callable(upgrade):
         return hint(f"expected the function itself (`my_expand = upgrade`, no parentheses); got {upgrade!r}.")
     with rehearsal(engine) as conn:
+        conn.execute(text(MORE_ROWS))
         error = run(upgrade, conn)
         if error is not None:
             return _raised(error)
@@ -58,12 +86,8 @@ def check_expand(upgrade: Any, engine: Engine) -> Feedback:
             )
         if "headline" not in columns:
             return hint(f"there is no `headline` column afterwards (the columns are {', '.join(columns)}).")
-        missing = conn.execute(text("SELECT count(*) FROM youtube WHERE headline IS DISTINCT FROM title")).scalar()
-        if missing:
-            return hint(
-                "`headline` is there, but the videos already stored do not have their title in it: copy it, "
-                '`op.execute("UPDATE youtube SET headline = title")`.'
-            )
+        if (uncopied := _uncopied(conn)) is not None:
+            return uncopied
         refused = _old_code_error(conn)
         if refused is not None:
             return hint(

@@ -22,7 +22,7 @@ from lesson_app.runtime.databases import lesson_database, plain_url
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.expand_step import check_expand as check_expand
 from lesson_app.teaching.checks.guards import whole_number
-from lesson_app.teaching.checks.migration_rehearsal import column_names, rehearsal, run
+from lesson_app.teaching.checks.migration_rehearsal import column_names, python_defaults, rehearsal, run
 from lesson_app.teaching.checks.op_hint import explain_unknown_op
 from lesson_app.teaching.checks.op_hint import hook_into_ipython as hook_into_ipython
 from lesson_app.teaching.checks.plan_prediction import check_plan_prediction as check_plan_prediction
@@ -104,12 +104,18 @@ def check_heads_prediction(prediction: Any, database_url: URL | None = None) -> 
     )
 
 
-def _null_column_failure(exc: Exception) -> Feedback:
+def _null_column_failure(exc: Exception, python_default: bool = False) -> Feedback:
     """Explain what PostgreSQL (or Alembic) refused in the learner's upgrade."""
     if (unknown := explain_unknown_op(exc)) is not None:
         return unknown
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         first = str(exc.orig).strip().splitlines()[0]
+        if "contains null values" in first and python_default:
+            return hint(
+                f"PostgreSQL refused: {first}. `default=` is Python's: SQLAlchemy fills it in only for the new rows "
+                "it INSERTs itself, and PostgreSQL never hears of it; the rows already there need a "
+                "`server_default` or an UPDATE."
+            )
         if "contains null values" in first:
             return hint(
                 f"PostgreSQL refused: {first}. The `youtube` table already has rows, and a NOT NULL column added "
@@ -130,9 +136,10 @@ def check_not_null_column(upgrade: Any, engine: Engine) -> Feedback:
         return hint(f"expected the function itself (`my_upgrade = upgrade`, no parentheses); got {upgrade!r}.")
     with rehearsal(engine) as conn:
         conn.execute(text("INSERT INTO youtube (title, channel) VALUES ('Routes, live', 'Request Journey')"))
-        error = run(upgrade, conn)
+        with python_defaults() as defaulted:
+            error = run(upgrade, conn)
         if error is not None:
-            return _null_column_failure(error)
+            return _null_column_failure(error, python_default="language" in defaulted)
         columns = column_names(conn) or []
         if "language" not in columns:
             return hint(f"there is no `language` column afterwards (the columns are {', '.join(columns) or 'gone'}).")
@@ -150,8 +157,8 @@ def check_not_null_column(upgrade: Any, engine: Engine) -> Feedback:
             return hint(f"the videos' language is {', '.join(values)}; every video so far should say 'en'.")
         if not not_null:
             return hint(
-                "every video says 'en', but the column still accepts NULL: finish with `op.alter_column(\"youtube\", "
-                '"language", nullable=False)`.'
+                "every video says 'en', but the column still accepts NULL: the last of the three steps is missing "
+                '(the section "A data migration: a NOT NULL column for the rows already there" ends with it).'
             )
     kept = f" Its default, {default}, stays for new rows." if default else ""
     return correct(f"language is NOT NULL and both videos say 'en'.{kept}")

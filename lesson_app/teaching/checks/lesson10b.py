@@ -130,7 +130,7 @@ def check_add_view(add_view: Any, db_url: Any) -> Feedback:
     if not callable(add_view):
         return hint(f"pass the function itself, `check_add_view(add_view, db_url)`, not {a_type(add_view)}.")
     if _unchanged(add_view):
-        return Feedback(None, "`add_view` is still the function with the bug: fix it, then run the cell again.")
+        return _show_the_bug(add_view, db_url)
     if _uses_a_python_lock(add_view):
         return hint(
             "a lock in Python makes the requests of this one process wait for each other, but two Uvicorn workers "
@@ -144,21 +144,45 @@ def check_add_view(add_view: Any, db_url: Any) -> Feedback:
             statuses = race.at_once(race.published, N)
             if any(status != 204 for status in statuses):
                 return _crashed(race, f"with {N} requests at once")
-            views = race.views(race.published) - 1
+            views, locked = race.views(race.published) - 1, race.locked
     except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
         return hint(f"the checker could not race your function ({exception_text(exc)}); run the lesson's first cells.")
+    if views < N and locked:
+        return hint(
+            f"{N} requests at once added {_views(views)}: {N - views} updates were lost, though your function locks "
+            "the row (`FOR UPDATE` reached PostgreSQL). The lock must be taken by the read whose value you add to: "
+            "a later locked SELECT does not refresh an object the session already holds from an earlier read "
+            "(unless `populate_existing`), so the sum still starts from the unlocked value."
+        )
     if views < N:
         return hint(
             f"{N} requests at once added {_views(views)}: {N - views} updates were lost. The function still reads the "
             "views into Python and writes back its own sum, so requests that read at the same moment write the same "
             "number. Let the database add (`update(Youtube)...values(views=Youtube.views + 1)`), or lock the row "
-            "while you read it (`select(Youtube).where(...).with_for_update()`)."
+            "while you read it (`select(Youtube).where(...).with_for_update()`): the read whose value you add to."
         )
     if views > N:
         return hint(f"{N} requests at once added {_views(views)}; each request should add exactly one.")
     return correct(
         f"{N} requests at once for one video, {N} views added, none lost; the draft still has 0 views and an unknown "
         "id changes nothing."
+    )
+
+
+def _show_the_bug(add_view: Callable[..., Any], db_url: Any) -> Feedback:
+    """Race the function as given, for real, so the learner sees the loss before fixing it (not attempted yet)."""
+    try:
+        with raced(db_url, add_view, N) as race:
+            race.at_once(race.published, N)
+            views = race.views(race.published)
+    except Exception as exc:  # noqa: BLE001 - a checker never raises: the cause becomes the message
+        return hint(f"the checker could not race your function ({exception_text(exc)}); run the lesson's first cells.")
+    # How many are lost changes from run to run (as with the lesson's `race`): say only whether any were.
+    outcome = "fewer than that: views were lost" if views < N else f"all {N} this time, by luck of the timing"
+    return Feedback(
+        None,
+        f"`add_view` as given, raced for real: {N} requests at once for one published video added {outcome}. "
+        "Fix it, then run the cell again.",
     )
 
 

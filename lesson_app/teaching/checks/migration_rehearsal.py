@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Column, Engine, event, text
 from sqlalchemy.engine import Connection
 
 ROW = {"title": "Ports explained", "channel": "Request Journey"}
@@ -57,3 +57,23 @@ def run(function: Callable[[], Any], conn: Connection) -> Exception | None:
         return exc
     savepoint.commit()
     return None
+
+
+@contextmanager
+def python_defaults() -> Iterator[list[str]]:
+    """Yield the list of columns a migration in the block adds with `default=` (Python's) and no `server_default`.
+
+    Alembic attaches each column it adds to a Table of its own, so listening for that sees the learner's column
+    object, whose `default` PostgreSQL never hears of.
+    """
+    names: list[str] = []
+
+    def seen(column: Any, _table: Any) -> None:
+        if column.default is not None and column.server_default is None:
+            names.append(column.name)
+
+    event.listen(Column, "after_parent_attach", seen)
+    try:
+        yield names
+    finally:
+        event.remove(Column, "after_parent_attach", seen)

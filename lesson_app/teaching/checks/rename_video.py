@@ -10,16 +10,23 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from lesson_app.teaching.checks import Feedback, correct, exception_text, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import a_type
-from lesson_app.teaching.checks.sent_sql import listening
+from lesson_app.teaching.checks.sent_sql import as_written, listening
 
 _ROWS = {1: "Ports explained", 2: "How a request finds its route", 3: "Status codes, one by one"}
 # An honest title with an apostrophe, then one that would rename every row if it became SQL.
 _RENAMES = [(2, "Alex's route planner"), (3, "Done', views = 0 --")]
 
+
+# psycopg2's own style, `%s` and a tuple, reaches SQLAlchemy's text(), which reads a tuple as a list of rows.
+TEXT_TAKES_A_DICT = (
+    "SQLAlchemy said `List argument must consist only of dictionaries`: `text()` takes `:name` placeholders and a "
+    "dict of values, not psycopg2's `%s` and a tuple. Name each placeholder in the SQL and pass a dict with those "
+    "names as keys."
+)
 
 _COMMITTED = (
     "your function ended the transaction it was given (`conn.commit()` or `conn.rollback()`): leave that to the "
@@ -66,10 +73,12 @@ def _error_hint(exc: Exception, title: str) -> Feedback:
         if "syntax error" in first:
             return hint(
                 f"renaming to {title!r} failed with `{first}`: the apostrophe in the title ended the string in your "
-                "SQL, because the title is pasted into the SQL text. Pass it beside the SQL as a bound parameter "
-                "instead (the section *Bound parameters* shows how)."
+                "SQL, because your code pasted the title into the SQL text. Pass it as a bound parameter instead "
+                "(the section *Bound parameters* shows how)."
             )
         return hint(f"PostgreSQL refused your UPDATE: `{first}`.")
+    if isinstance(exc, ArgumentError) and "List argument must consist only of dictionaries" in str(exc):
+        return hint(TEXT_TAKES_A_DICT)
     return hint(f"your function raised {exception_text(exc)}.")
 
 
@@ -89,9 +98,9 @@ def _judge(rename: Callable[..., Any], conn: Connection, sent: Any) -> Feedback:
             where = next((s for s, _ in sent.sent if title.replace("'", "''") in s or title in s), None)
             if where is not None:
                 return hint(
-                    f"{title!r} reached PostgreSQL inside the SQL text, `{' '.join(where.split())}`, not as a bound "
-                    "parameter: with quotes doubled by hand it works until a value you did not think of. Write "
-                    "`:title` in the SQL and pass the title in the dict."
+                    f"your code pasted the title into the SQL text, `{as_written(where)}`, instead of passing it as a "
+                    "bound parameter: with quotes doubled by hand it works until a value you did not think of. "
+                    "Write `:title` in the SQL and pass the title in the dict."
                 )
             return hint(f"PostgreSQL was never sent {title!r}: rename with `conn.execute(...)` on the `conn` given.")
     rows = {int(row_id): str(title) for row_id, title in conn.execute(text("SELECT id, title FROM youtube"))}

@@ -20,7 +20,7 @@ _WHY = {
     "apostrophe included, travels in the parameter.",
     "is_published": "SQLAlchemy writes a comparison with True or False into the text, `youtube.is_published = "
     "false`: a bool becomes one of two words, so nothing can be smuggled in.",
-    "limit": "Numbers are bound too: `LIMIT %(param_1)s`, with 5 beside the SQL.",
+    "limit": "Numbers are bound too: `LIMIT %(param_1)s`, and 5 is handed to psycopg2 in the parameters.",
 }
 
 

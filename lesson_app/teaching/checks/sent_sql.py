@@ -58,8 +58,14 @@ def _values(parameters: Any) -> list[str]:
     return [] if parameters is None else [str(parameters)]
 
 
-def _shown(statement: str) -> str:
-    return " ".join(statement.split())
+def as_written(statement: str) -> str:
+    """The statement as the learner wrote it: SQLAlchemy doubled each `%` of `text()` for psycopg2's format."""
+    return " ".join(statement.replace("%%", "%").split())
+
+
+def escaped(word: str) -> str:
+    """`word` with LIKE's wildcards escaped by a backslash (PostgreSQL's default escape character)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def judge_sent(word: str, sent: list[tuple[str, Any]]) -> Feedback | None:
@@ -68,17 +74,19 @@ def judge_sent(word: str, sent: list[tuple[str, Any]]) -> Feedback | None:
         return hint(
             "your function sent nothing to PostgreSQL: search with `conn.execute(...)` on the `conn` it is given."
         )
-    if not any(word in value for _, parameters in sent for value in _values(parameters)):
+    values = [value for _, parameters in sent for value in _values(parameters)]
+    if not any(word in value or escaped(word) in value for value in values):
         pasted = [statement for statement, _ in sent if word in statement or word.replace("'", "''") in statement]
         if pasted:
             return hint(
-                f"{word!r} went to PostgreSQL inside the SQL text, `{_shown(pasted[0])}`, not as a bound "
-                "parameter. Even with quotes escaped by hand, a value pasted into SQL can change it (an apostrophe "
-                "ends the string, an injection adds SQL). Write `LIKE :pattern` and pass "
-                '`{"pattern": f"%{word}%"}` as the second argument of `conn.execute`.'
+                f"your code pasted {word!r} into the SQL text, `{as_written(pasted[0])}`, instead of passing it as a "
+                "bound parameter. Even with quotes escaped by hand, a value pasted into SQL can change it (an "
+                "apostrophe ends the string, an injection adds SQL). Write `LIKE :pattern` with no quotes and pass "
+                "the pattern in a dict, the second argument of `conn.execute`; the hint under the task says where "
+                "the `%` signs go."
             )
         return hint(
-            f"PostgreSQL was never sent {word!r}: it got `{_shown(sent[0][0])}`, returned every title, and Python "
+            f"PostgreSQL was never sent {word!r}: it got `{as_written(sent[0][0])}`, returned every title, and Python "
             "picked the matches. Let the database search, which is what it is for (and it sends back only the "
             "matches): `WHERE title LIKE :pattern`, with the word as a bound parameter."
         )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from lesson_app.teaching.checks import Feedback, correct, hint, not_attempted, waiting
 from lesson_app.teaching.checks.guards import a_type
+from lesson_app.teaching.checks.rename_video import TEXT_TAKES_A_DICT
 from lesson_app.teaching.checks.sent_sql import SentStatements, judge_sent, listening
 
 # The checker's own rows: in a temporary table that hides the real `youtube` for one rolled-back transaction.
@@ -42,6 +43,8 @@ def _run(search: Callable[[Connection, str], Any], conn: Connection, word: str) 
 
 
 def _error_hint(exc: Exception, word: str) -> Feedback:
+    if isinstance(exc, ArgumentError) and "List argument must consist only of dictionaries" in str(exc):
+        return hint(TEXT_TAKES_A_DICT)
     if isinstance(exc, ArgumentError) or type(exc).__name__ == "ObjectNotExecutableError":
         return hint(
             "SQLAlchemy 2 runs SQL you write only when it is wrapped in `text(...)`: "
@@ -58,8 +61,7 @@ def _error_hint(exc: Exception, word: str) -> Feedback:
         if "syntax error" in first or "%" in first:
             return hint(
                 f"PostgreSQL said `{first}`. If your SQL says `'%:word%'`, the placeholder sits inside quotes: "
-                "write `LIKE :pattern` with no quotes and put the % signs in the value, "
-                '`{"pattern": f"%{word}%"}`.'
+                "write `LIKE :pattern` with no quotes, and put the `%` signs in the value you pass for it."
             )
         return hint(f"the query failed in PostgreSQL: `{first}`.")
     if isinstance(exc, SQLAlchemyError):
@@ -132,15 +134,15 @@ def _judge_word(word: str, got: Any, wanted: list[str], every: list[str]) -> Fee
     if word == _INJECTION and len(got) > 0:
         return hint(
             f"searching for {_INJECTION!r} returned {len(got)} title(s), though no title contains that "
-            "text: the value became part of the SQL (injection). Write `LIKE :pattern` and pass "
-            '`{"pattern": f"%{word}%"}` as the second argument of `conn.execute`.'
+            "text: your code pasted the value into the SQL, which read it as SQL (injection). Write `LIKE :pattern` "
+            "and pass the pattern in a dict, the second argument of `conn.execute`."
         )
     if got == wanted:
         return None
     if word == "route" and not got:
         return hint(
             "searching for 'route' found nothing: `LIKE` without `%` matches only a title that is "
-            'exactly the word. Put `%` on both sides of the value: `f"%{word}%"`.'
+            "exactly the word. Put `%` on both sides of the word, in the value you pass."
         )
     if sorted(got) == sorted(wanted):
         return hint("the right titles, in another order: add `ORDER BY id`.")

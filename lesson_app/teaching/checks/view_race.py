@@ -38,6 +38,12 @@ class Race:
     published: int
     draft: int
     errors: list[BaseException] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)  # every SQL statement the app sent, in order
+
+    @property
+    def locked(self) -> bool:
+        """Say whether the function took a row lock (`SELECT ... FOR UPDATE`) at some point."""
+        return any("FOR UPDATE" in statement.upper() for statement in self.statements)
 
     def views(self, video_id: int) -> int:
         with self.engine.connect() as conn:
@@ -93,15 +99,22 @@ def raced(db_url: Any, add_view: Callable[..., Any], n: int = 20) -> Iterator[Ra
     with engine.begin() as conn:
         published, draft = conn.scalars(insert(Youtube).returning(Youtube.id, sort_by_parameter_order=True), rows).all()
     event.listen(engine, "after_cursor_execute", _pause)  # only the app's statements pause, not the ones above
+    statements: list[str] = []
+
+    def sent(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)  # list.append is atomic: the route's threads may call this at once
+
+    event.listen(engine, "before_cursor_execute", sent)
     errors: list[BaseException] = []
     server = start_server(_app(engine, add_view, errors), port=0, name=f"checker-race-{tag}")
     limits = httpx.Limits(max_connections=n)  # one connection per request in flight, or they would queue here
     try:
         with httpx.Client(base_url=server.url, timeout=60, limits=limits) as client:
-            yield Race(engine, server, client, published, draft, errors)
+            yield Race(engine, server, client, published, draft, errors, statements)
     finally:
         server.stop()
         event.remove(engine, "after_cursor_execute", _pause)
+        event.remove(engine, "before_cursor_execute", sent)
         with engine.begin() as conn:
             conn.execute(delete(Youtube).where(Youtube.url.like(f"https://videos.example/race-{tag}-%")))
         engine.dispose()

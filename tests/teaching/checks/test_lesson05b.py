@@ -131,6 +131,8 @@ def test_etag_every_tag_made_from_the_body_passes(fixed: Callable[[bytes], str])
     [
         (lambda body: f'"{len(body)}"', "two different bodies got the same ETag"),
         (lambda body: '"v1"', "two different bodies got the same ETag"),
+        # the test bodies differ only near their end: a hash of the first bytes cannot see the change
+        (lambda body: '"' + hashlib.sha256(body[:10]).hexdigest()[:16] + '"', "from all of the body, every byte"),
         (lambda body: hashlib.sha256(body).hexdigest(), "no double quotes"),
         (lambda body: hashlib.sha256(body).digest(), "returned a bytes"),
         # hash() of bytes is salted per process: stable here, another tag after a restart or in a second worker
@@ -185,6 +187,18 @@ SOLUTION = {"httponly": True, "samesite": "strict", "max_age": 600}
 def test_cookie_right_answers_pass(right: dict) -> None:
     feedback = check_cookie_route(login_app(**right))
     assert feedback.passed is True, feedback
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "said", "not_said"),
+    [
+        ("private", "only this user's own cache may keep it", "no-store"),
+        ("no-store", "the answer is no-store: no cache may keep it, not even this user's own", "is private"),
+    ],
+)
+def test_cookie_success_says_what_the_header_given_allows(cache_control: str, said: str, not_said: str) -> None:
+    message = check_cookie_route(login_app(**{**SOLUTION, "cache_control": cache_control})).message
+    assert said in message and not_said not in message
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,10 @@ def rename_pyformat_in_text(conn, video_id, new_title):  # the driver's placehol
     conn.execute(text("UPDATE youtube SET title = %(title)s WHERE id = :id"), {"title": new_title, "id": video_id})
 
 
+def rename_psycopg2_style(conn, video_id, new_title):  # how psycopg2 alone is called, handed to text()
+    conn.execute(text("UPDATE youtube SET title = %s WHERE id = %s"), (new_title, video_id))
+
+
 def rename_commits(conn, video_id, new_title):
     rename_bound(conn, video_id, new_title)
     conn.commit()
@@ -123,7 +127,8 @@ def test_rename_not_attempted(engine: Engine) -> None:
     ("rename", "expected"),
     [
         (rename_pasted, "the apostrophe in the title ended the string"),
-        (rename_hand_escaped, "reached PostgreSQL inside the SQL text"),
+        (rename_hand_escaped, "your code pasted the title into the SQL text, `UPDATE youtube SET title = 'Alex''s"),
+        (rename_psycopg2_style, "`text()` takes `:name` placeholders and a dict of values, not psycopg2's `%s`"),
         (rename_wrong_row, "after renaming video 2 and 3 the table holds"),
         (rename_nothing, "was never sent"),
         (rename_commits, "`conn.commit()`"),
@@ -276,7 +281,7 @@ def sorted_in_python(conn, word):
     [
         (without_order_by, "the right titles, in another order: add `ORDER BY id`"),  # rows are stored out of order
         (sorted_in_python, "the statement has no ORDER BY"),
-        (hand_escaped, "'route' went to PostgreSQL inside the SQL text"),
+        (hand_escaped, "your code pasted 'route' into the SQL text"),
         (filtered_in_python, "PostgreSQL was never sent 'route'"),
     ],
 )
@@ -298,6 +303,37 @@ def test_search_apostrophe_breaks_pasted_sql(engine: Engine) -> None:
     feedback = check_title_search(escapes_percent_only, engine)
     assert feedback.passed is False
     assert "apostrophe" in feedback.message
+
+
+def test_search_pasted_shows_the_sql_as_written_and_no_solution(engine: Engine) -> None:
+    message = check_title_search(pasted, engine).message
+    assert "`SELECT title FROM youtube WHERE title LIKE '%route%' ORDER BY id`" in message  # not '%%route%%'
+    assert "the hint under the task says where the `%` signs go" in message
+
+
+@pytest.mark.parametrize("search", [pasted, quoted_placeholder, no_wildcards])
+def test_search_hints_do_not_paste_the_solution(engine: Engine, search: object) -> None:
+    assert 'f"%{word}%"' not in check_title_search(search, engine).message
+
+
+def psycopg2_style(conn, word):
+    return conn.execute(text("SELECT title FROM youtube WHERE title LIKE %s ORDER BY id"), (f"%{word}%",)).all()
+
+
+def test_search_psycopg2_style_says_text_takes_a_dict(engine: Engine) -> None:
+    assert "`text()` takes `:name` placeholders and a dict" in check_title_search(psycopg2_style, engine).message
+
+
+def wildcards_escaped(conn, word):
+    """`%` and `_` in the word matched as themselves (backslash is LIKE's escape character): accepted too."""
+    literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = text("SELECT title FROM youtube WHERE title LIKE :pattern ORDER BY id")
+    return conn.execute(query, {"pattern": f"%{literal}%"}).scalars().all()
+
+
+def test_search_with_wildcards_escaped_passes(engine: Engine) -> None:
+    feedback = check_title_search(wildcards_escaped, engine)
+    assert feedback.passed is True, feedback.message
 
 
 def test_search_leaves_no_trace(engine: Engine) -> None:

@@ -123,6 +123,10 @@ def nullable_only():
     op.execute("UPDATE youtube SET language = 'en'")
 
 
+def with_a_python_default():
+    op.add_column("youtube", sa.Column("language", sa.String(length=10), nullable=False, default="en"))
+
+
 def never_filled():
     op.add_column("youtube", sa.Column("language", sa.String(length=10), nullable=True))
     op.alter_column("youtube", "language", nullable=False)
@@ -151,7 +155,8 @@ def forgot_the_table():
     [
         (as_given, "contains null values. The `youtube` table already has rows, and a NOT NULL column added in one"),
         (never_filled, "contains null values"),
-        (nullable_only, "the column still accepts NULL"),
+        (nullable_only, "the column still accepts NULL: the last of the three steps is missing"),
+        (with_a_python_default, "`default=` is Python's: SQLAlchemy fills it in only for the new rows it INSERTs"),
         (filled_with_the_wrong_value, "language is 'english'; every video so far should say 'en'"),
         (wrong_column_name, "there is no `language` column afterwards"),
         (wrong_op, "Alembic's `op` has no `add_column_nullable`"),
@@ -171,6 +176,17 @@ def test_not_null_column_hint_as_given_names_the_cause_not_the_steps(engine: Eng
     message = check_not_null_column(as_given, engine).message
     assert 'the section "A data migration: a NOT NULL column for the rows already there"' in message
     assert "UPDATE" not in message and "alter_column" not in message  # the section has the steps, not the hint
+
+
+def test_not_null_column_python_default_names_server_default_and_as_given_does_not(engine: Engine) -> None:
+    assert "the rows already there need a `server_default` or an UPDATE" in (
+        check_not_null_column(with_a_python_default, engine).message
+    )
+    assert "default=" not in check_not_null_column(as_given, engine).message  # no default: the usual hint
+
+
+def test_not_null_column_hints_give_no_code(engine: Engine) -> None:
+    assert "op.alter_column" not in check_not_null_column(nullable_only, engine).message
 
 
 UPGRADE_CALLED_SESSION = """
@@ -250,6 +266,16 @@ def expand_without_copy():
     op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
 
 
+def expand_the_first_title_everywhere():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = (SELECT title FROM youtube ORDER BY id LIMIT 1)")
+
+
+def expand_one_row_only():
+    op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
+    op.execute("UPDATE youtube SET headline = title WHERE id = 1")
+
+
 def expand_not_null_at_once():
     op.add_column("youtube", sa.Column("headline", sa.String(length=200), nullable=True))
     op.execute("UPDATE youtube SET headline = title")
@@ -266,7 +292,9 @@ def expand_wrong_name():
     [
         (expand_in_one_step, "that is the one-step rename"),
         (expand_by_copy_and_drop, "`title` is gone"),
-        (expand_without_copy, "copy it"),
+        (expand_without_copy, "the 3 videos already stored have none (NULL): filling it from the rows"),
+        (expand_the_first_title_everywhere, "2 of the 3 videos stored have another video's title in `headline`"),
+        (expand_one_row_only, "2 of the 3 videos stored still have no `headline` (NULL): the copy must reach"),
         (expand_not_null_at_once, "the old code's INSERT, which names only `title`, now fails"),
         (expand_wrong_name, "there is no `headline` column"),
         (as_given, 'PostgreSQL refused your upgrade: column "language"'),  # PostgreSQL's own words
@@ -278,6 +306,10 @@ def test_expand_usual_mistakes(engine: Engine, upgrade: object, expected: str) -
     assert feedback.passed is False
     assert expected in feedback.message
     assert no_trace(engine)
+
+
+def test_expand_hint_gives_no_code(engine: Engine) -> None:
+    assert "UPDATE" not in check_expand(expand_without_copy, engine).message
 
 
 def test_expand_not_attempted(engine: Engine) -> None:

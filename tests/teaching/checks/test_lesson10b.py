@@ -85,8 +85,17 @@ def test_the_notebook_gives_the_function_the_checker_knows() -> None:
 
 
 def test_untouched_function_is_not_attempted(race_url: URL) -> None:
-    assert check_add_view(add_view, race_url).passed is None
     assert check_add_view(..., race_url).passed is None
+
+
+def test_untouched_function_is_raced_for_real_and_shows_the_loss(race_url: URL) -> None:
+    """Before any fix, the learner sees the bug lose views (a real race), and it still counts as not attempted."""
+    feedback = check_add_view(add_view, race_url)
+    assert feedback.passed is None
+    assert "`add_view` as given, raced for real: 20 requests at once for one published video added fewer than " in (
+        feedback.message
+    )
+    assert "views were lost. Fix it" in feedback.message
 
 
 def locked_select(session: Any, video_id: int) -> None:
@@ -134,6 +143,15 @@ def still_racy(session: Any, video_id: int) -> None:
     session.commit()
 
 
+def lock_taken_after_the_read(session: Any, video_id: int) -> None:
+    video = session.get(Youtube, video_id)  # the value added to comes from this read, without the lock
+    if video is None or not video.is_published:
+        return
+    session.execute(select(Youtube).where(Youtube.id == video_id).with_for_update())  # does not refresh `video`
+    video.views = video.views + 1
+    session.commit()
+
+
 def counts_drafts(session: Any, video_id: int) -> None:
     session.execute(update(Youtube).where(Youtube.id == video_id).values(views=Youtube.views + 1))
     session.commit()
@@ -166,7 +184,8 @@ def python_lock(session: Any, video_id: int) -> None:
 @pytest.mark.parametrize(
     ("wrong", "expected_hint"),
     [
-        (still_racy, "updates were lost"),
+        (still_racy, "updates were lost. The function still reads the views into Python"),
+        (lock_taken_after_the_read, "The lock must be taken by the read whose value you add to"),
         (counts_drafts, "the draft got a view"),
         (no_commit, "did the function commit"),
         (fails_on_a_missing_id, "for an id no video has, your add_view raised `NoResultFound"),
