@@ -20,6 +20,7 @@ ALEMBIC_TIMEOUT = 60.0
 TAIL_LINES = 15
 DRIVER = Path(__file__).resolve().parent / "alembic_commands.py"
 MARK = "@@ lesson_app: alembic exit status"  # alembic_commands.py prints it after each command
+GUARD = "--stop-unless-migrated"  # a line of run_alembic's: stop unless all went well and DATABASE_URL's is migrated
 
 
 def project_env(database_url: str) -> dict[str, str]:
@@ -48,11 +49,11 @@ class AlembicRun:
 def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[AlembicRun]:
     """Run `alembic COMMAND` for each command in the project folder, as the learner would in a terminal there.
 
-    All in one Python process (see alembic_commands.py); returns one result per command.
+    All in one Python process (see alembic_commands.py, and its GUARD line); returns one result per command.
     """
     try:
         done = subprocess.run(
-            [sys.executable, "-c", DRIVER.read_text(), MARK, *commands],
+            [sys.executable, "-c", DRIVER.read_text(), MARK, GUARD, *commands],
             cwd=path,
             env=env,
             stdout=subprocess.PIPE,
@@ -61,10 +62,9 @@ def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[Alembic
             timeout=ALEMBIC_TIMEOUT,
             stdin=subprocess.DEVNULL,
         )
-    except subprocess.TimeoutExpired:
-        return [
-            AlembicRun(False, f"`alembic {commands[0]}` and the rest did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
-        ]
+    except subprocess.TimeoutExpired:  # one result per command still, so that callers can unpack them
+        late = AlembicRun(False, f"`alembic {commands[0]}` and the rest did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
+        return [late] * len(commands)
     runs, output = [], done.stdout
     while MARK in output:
         printed, _, rest = output.partition(MARK)
