@@ -55,3 +55,33 @@ def test_alembic_commands_after_the_guard_wait_for_a_successful_upgrade(tmp_path
         drop_database(database)
     assert not upgrade.ok and "ZeroDivisionError" in upgrade.output
     assert not guard.ok and not downgrade.ok and downgrade.output == "Python stopped before this command ran."
+
+
+# main.py notes, when Uvicorn imports it, whether SQLAlchemy was imported before it: a warmed Python did that.
+NOTES_ITS_IMPORT = """import sys
+from pathlib import Path
+
+Path("imported.txt").write_text(str("sqlalchemy.orm" in sys.modules))
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+
+
+def test_project_server_imports_the_stack_ahead_and_the_project_only_at_start(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(NOTES_ITS_IMPORT)
+    server = ProjectServer(tmp_path, project_env("postgresql://unused@127.0.0.1:1/x"), tmp_path / "server.log")
+    try:
+        server.warm()  # during the migrations, in a check
+        time.sleep(0.5)
+        assert not (tmp_path / "imported.txt").exists()  # the learner's code waits for the start
+        server.start(spare=True)
+        assert (tmp_path / "imported.txt").read_text() == "True"
+        (tmp_path / "imported.txt").unlink()
+        server.stop()  # the restart row: the spare warmed while the first server answered
+        server.start()
+        assert (tmp_path / "imported.txt").read_text() == "True"
+        assert httpx.get(server.url + "/docs").status_code == 200
+    finally:
+        server.close()
+    assert server.process is not None and server.process.poll() is not None
