@@ -13,6 +13,7 @@ What Alembic prints is shown with the folder written as `.`, and without the lin
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import io
 import logging
@@ -46,6 +47,14 @@ def _restore_logging(state: list[tuple[logging.Logger, int, bool, bool, list[log
         logger.setLevel(level)
         logger.disabled, logger.propagate = disabled, propagate
         logger.handlers[:] = handlers
+
+
+@functools.cache
+def _command_line() -> CommandLine:
+    """Return Alembic's own command-line parser, built once per kernel."""
+    # Building it (argparse and gettext for 20-odd commands) took more CPU than `alembic current` itself;
+    # each parse_args returns a fresh namespace, so one command's options never reach the next.
+    return CommandLine(prog="alembic")
 
 
 class AlembicProject:
@@ -123,7 +132,7 @@ class AlembicProject:
             return
         with self.inside(nothing_printed="(no output)"):
             try:
-                cli = CommandLine(prog="alembic")
+                cli = _command_line()
                 options = cli.parser.parse_args(shlex.split(command_line))
                 # stdout=sys.stdout: print here. (Config's default is the stdout of when alembic was imported.)
                 cli.run_cmd(Config("alembic.ini", cmd_opts=options, stdout=sys.stdout), options)

@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Sequence
@@ -55,12 +56,25 @@ class Run:
 
 
 def kernel_environment() -> dict[str, str]:
-    """The environment of a pytest run: the kernels use the tests' server, never the learner's databases."""
+    """The environment of a pytest run: the kernels use the tests' server, never the learner's databases.
+
+    Python writes its bytecode there, as a learner's does: a machine that sets PYTHONDONTWRITEBYTECODE (this one
+    does) would otherwise make each kernel, and each process a lesson starts, compile every module it imports.
+    """
     from lesson_app.runtime.pytest_isolation import isolate
 
     env = dict(os.environ)
     isolate(env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+def compile_bytecode(folders: Sequence[Path]) -> None:
+    """Compile the modules in `folders`: no run pays a first import's compiling (uv installs no .pyc by default)."""
+    import compileall
+
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=2, workers=0)
 
 
 def _cell_seconds(cell: dict) -> float:
@@ -169,9 +183,14 @@ def lesson_notebooks() -> list[Path]:
     return sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 
-def print_series(notebooks: Sequence[Path] | None = None, floor_every: int = FLOOR_EVERY) -> int:
+def print_series(
+    notebooks: Sequence[Path] | None = None, floor_every: int = FLOOR_EVERY, *, compile_first: bool = True
+) -> int:
     """Measure the notebooks (default: the series) on the tests' server, started first if needed, and print."""
     from lesson_app.runtime.embedded import EmbeddedServer
+
+    if compile_first:  # the installed packages and lesson_app; seconds the first time, about one after
+        compile_bytecode([Path(sysconfig.get_paths()["purelib"]), PROJECT_ROOT / "lesson_app"])
 
     server = EmbeddedServer.from_settings(pg_dir=TESTS_PG_DIR)
     # Started before the first floor, as a learner's server is after the first lesson; stopped after if ours.

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from lesson_app.runtime.databases import plain_url
+from lesson_app.teaching import alembic_lesson
 from lesson_app.teaching.alembic_lesson import AlembicProject
 
 MODEL = """
@@ -191,3 +192,29 @@ def test_a_broken_chain_says_how_to_start_over(tmp_path: Path, capsys) -> None:
     assert "Self-loop is detected in revisions (0003)" in printed
     assert printed.rstrip().endswith("The chain of revisions in ./alembic/versions is broken: run cell X again.")
     assert "Traceback" not in printed and project.exit_status != 0
+
+
+def test_commands_share_one_parser_and_never_each_others_options(
+    tmp_path: Path, empty_db_url: URL, capsys, monkeypatch
+) -> None:
+    """Alembic's parser is built once per kernel (building it cost more than `alembic current`)."""
+    built: list[object] = []
+
+    class Counted(alembic_lesson.CommandLine):
+        def __init__(self, *args, **kwargs) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(alembic_lesson, "CommandLine", Counted)
+    alembic_lesson._command_line.cache_clear()
+    project = AlembicProject(tmp_path, plain_url(empty_db_url))
+    project.alembic("init alembic")
+    wire(tmp_path)
+    project.alembic('revision -m "empty" --rev-id 0001')
+    project.alembic("history --verbose")
+    verbose = capsys.readouterr().out
+    project.alembic("history")
+    plain = capsys.readouterr().out
+    alembic_lesson._command_line.cache_clear()  # the next test's kernel builds Alembic's own again
+    assert len(built) == 1
+    assert "Revision ID: 0001" in verbose and "Revision ID" not in plain and "<base> -> 0001 (head), empty" in plain

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from lesson_app.teaching.bench import costliest_files, failures
-from lesson_app.teaching.bench_notebooks import FLOOR, print_series
+from lesson_app.teaching.bench_notebooks import FLOOR, compile_bytecode, kernel_environment, print_series, run_notebook
 
 DURATIONS = """============================= slowest durations ==============================
 12.50s call     tests/teaching/test_project_check.py::test_check_project_broken_fails_its_row[create_answers_200]
@@ -46,7 +46,9 @@ def test_bench_notebooks_interleaves_floors_and_divides_by_the_floors_around_eac
     sleeps = _notebook(tmp_path / "b_sleeps.ipynb", "import time\ntime.sleep(1.5)")
     fails = _notebook(tmp_path / "c_fails.ipynb", "1 / 0")
 
-    assert print_series([quick, sleeps, fails], floor_every=2) == 1  # a failed cell fails the command
+    assert (
+        print_series([quick, sleeps, fails], floor_every=2, compile_first=False) == 1
+    )  # a failed cell fails the command
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["notebook", "seconds", "/", "floor", "kernel", "slowest", "cell"]
@@ -96,3 +98,17 @@ def test_failures_names_each_failed_or_erroring_test() -> None:
         "notebooks/05_status_codes.ipynb::Cell 3",
     ]
     assert failures(DURATIONS) == []
+
+
+def test_bench_kernels_write_bytecode_as_a_learners_python_does(tmp_path: Path, monkeypatch) -> None:
+    """This machine sets PYTHONDONTWRITEBYTECODE; a learner's does not, and the bench times what a learner waits for."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    probe = _notebook(tmp_path / "probe.ipynb", "import sys\nassert not sys.dont_write_bytecode")
+    assert run_notebook(probe, kernel_environment(), tmp_path).ok
+
+
+def test_compile_bytecode_writes_each_modules_pyc(tmp_path: Path) -> None:
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "module.py").write_text("x = 1\n")
+    compile_bytecode([tmp_path / "package"])
+    assert [path.name.split(".")[0] for path in (tmp_path / "package" / "__pycache__").glob("*.pyc")] == ["module"]

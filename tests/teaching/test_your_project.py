@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -113,6 +114,22 @@ def test_run_uvicorn_serves_and_stops(tmp_path: Path) -> None:
     assert "stopped" in repr(server)
     with pytest.raises(httpx.TransportError):
         httpx.get(server.url + "/", timeout=2)
+
+
+# A server whose import takes a while, as a learner's does on a busy machine: the wait must not eat the CPU it needs.
+SLOW_HELLO = "import time\n\ntime.sleep(1.5)\n" + HELLO.replace("N", "4")
+WAIT_CPU_LIMIT = 0.4  # seconds of this process's CPU; a new httpx client per try spent ~50 ms a try, ~1.5 s here
+
+
+def test_run_uvicorn_waits_without_spending_cpu(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(SLOW_HELLO)
+    cpu = time.process_time()
+    server = run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")
+    try:
+        assert time.process_time() - cpu < WAIT_CPU_LIMIT
+        assert httpx.get(server.url + "/").json() == {"n": 4}
+    finally:
+        server.stop()
 
 
 def test_run_uvicorn_that_cannot_start_says_why(tmp_path: Path) -> None:

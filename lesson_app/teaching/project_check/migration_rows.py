@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from lesson_app.teaching.project_check.check_database import is_migrated
-from lesson_app.teaching.project_check.process import run_alembic, tail
+from lesson_app.teaching.project_check.process import GUARD, run_alembic, tail
 from lesson_app.teaching.project_check.scorecard import Scorecard
 
 BARE_URL_HINT = (
@@ -54,16 +54,20 @@ def check_hint(output: str) -> str:
 
 def check_migrations(card: Scorecard, path: Path, env: dict[str, str], db_url: URL) -> bool:
     """Upgrade the fresh database to head, compare models with migrations, and round-trip; return upgrade's result."""
-    [upgrade] = run_alembic(path, env, "upgrade head")
+    # One Python process for all (each start imports SQLAlchemy and Alembic again, seconds on a busy machine); GUARD
+    # stops it after the upgrade unless that succeeded on the check's own database, so a downgrade never reaches a
+    # learner's. The last upgrade brings the database back to head even after a failed downgrade, for the API rows.
+    round_trip = card.wants("migrations match models", "migrations round-trip")
+    more = (GUARD, "check", "downgrade base", "upgrade head") if round_trip else ()
+    upgrade, *rest = run_alembic(path, env, "upgrade head", *more)
     hint = failure_hint(upgrade.output, "`alembic upgrade head`")
     if not card.add("alembic upgrade head", upgrade.ok, hint, tail(upgrade.output)):
         return False
     if not is_migrated(db_url):  # it migrated another database: a downgrade there would drop the learner's tables
         return card.add("alembic upgrade head", False, ELSEWHERE_HINT, tail(upgrade.output))
-    if not card.wants("migrations match models", "migrations round-trip"):
+    if not round_trip:
         return True
-    # The last upgrade brings the database back to head even after a failed downgrade, for the API rows.
-    check, down, up_again = run_alembic(path, env, "check", "downgrade base", "upgrade head")
+    _, check, down, up_again = rest
     card.add("migrations match models", check.ok, check_hint(check.output), tail(check.output))
     if not down.ok:
         hint = "`alembic downgrade base` failed: give each revision a downgrade() that undoes its upgrade()."

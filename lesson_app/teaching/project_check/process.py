@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ ALEMBIC_TIMEOUT = 60.0
 TAIL_LINES = 15
 DRIVER = Path(__file__).resolve().parent / "alembic_commands.py"
 MARK = "@@ lesson_app: alembic exit status"  # alembic_commands.py prints it after each command
+GUARD = "--stop-unless-migrated"  # a line of run_alembic's: stop unless all went well and DATABASE_URL's is migrated
 
 
 def project_env(database_url: str) -> dict[str, str]:
@@ -48,11 +50,11 @@ class AlembicRun:
 def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[AlembicRun]:
     """Run `alembic COMMAND` for each command in the project folder, as the learner would in a terminal there.
 
-    All in one Python process (see alembic_commands.py); returns one result per command.
+    All in one Python process (see alembic_commands.py, and its GUARD line); returns one result per command.
     """
     try:
         done = subprocess.run(
-            [sys.executable, "-c", DRIVER.read_text(), MARK, *commands],
+            [sys.executable, "-c", DRIVER.read_text(), MARK, GUARD, *commands],
             cwd=path,
             env=env,
             stdout=subprocess.PIPE,
@@ -61,10 +63,9 @@ def run_alembic(path: Path, env: dict[str, str], *commands: str) -> list[Alembic
             timeout=ALEMBIC_TIMEOUT,
             stdin=subprocess.DEVNULL,
         )
-    except subprocess.TimeoutExpired:
-        return [
-            AlembicRun(False, f"`alembic {commands[0]}` and the rest did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
-        ]
+    except subprocess.TimeoutExpired:  # one result per command still, so that callers can unpack them
+        late = AlembicRun(False, f"`alembic {commands[0]}` and the rest did not finish within {ALEMBIC_TIMEOUT:.0f} s.")
+        return [late] * len(commands)
     runs, output = [], done.stdout
     while MARK in output:
         printed, _, rest = output.partition(MARK)
@@ -80,35 +81,77 @@ class ServerStartError(RuntimeError):
     """The project's server exited or did not answer in time; the message says which."""
 
 
+# A Python that imports what `uvicorn main:app` imports before the app, then reads Uvicorn's arguments on stdin and
+# runs Uvicorn as `python -m uvicorn` does (same interpreter, folder, environment, sys.path). Started ahead of
+# need (during the migrations; while the first server answers, for the restart), its imports, most of a start's
+# seconds, overlap the check's other work. The learner's own modules are imported only after the arguments come.
+WARM = """
+import sys
+import fastapi, psycopg2, sqlalchemy.orm, uvicorn.main
+words = sys.stdin.readline().split()
+if words:
+    sys.argv = ["uvicorn", *words]
+    uvicorn.main.main()
+"""
+
+
 class ProjectServer:
     """`python -m uvicorn main:app` started from the project folder on a free port, its output in a log file."""
 
     def __init__(self, path: Path, env: dict[str, str], log_file: Path, start_timeout: float = START_TIMEOUT) -> None:
         self.path, self.env, self.log_file, self.start_timeout = path, env, log_file, start_timeout
         self.process: subprocess.Popen[bytes] | None = None
+        self._spare: subprocess.Popen[bytes] | None = None  # the WARM Python the next start will use
         self.url = ""
 
-    def start(self) -> None:
-        """Start the server and return once it answers HTTP; raise ServerStartError otherwise."""
+    def warm(self) -> None:
+        """Start the Python the next `start` uses, so that its imports run while the check does other work."""
+        if self._spare is None or self._spare.poll() is not None:
+            with self.log_file.open("ab") as log:
+                self._spare = subprocess.Popen(
+                    [sys.executable, "-c", WARM], cwd=self.path, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.PIPE,
+                )  # fmt: skip
+
+    def start(self, *, spare: bool = False) -> None:
+        """Start the server and return once it answers HTTP; raise ServerStartError otherwise.
+
+        `spare`: once it answers, warm the Python a restart will use.
+        """
         timeout = self.start_timeout
+        self.warm()
+        self.process, self._spare = self._spare, None
+        assert self.process is not None and self.process.stdin is not None
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port)]
-        with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=self.path, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
+        with contextlib.suppress(BrokenPipeError):  # it exited already: the loop below says with which status
+            self.process.stdin.write(f"main:app --host 127.0.0.1 --port {port}\n".encode())
+            self.process.stdin.close()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerStartError(f"`uvicorn main:app` exited with status {self.process.returncode}")
-            try:
-                httpx.get(self.url + "/", timeout=0.5)  # any answer, even 404, means it is serving
+        # One client for every try: httpx.get makes a client, and its TLS context, each time (~50 ms of CPU), which
+        # a 2-core machine takes from the server that is starting; a refused connection on a kept client is ~1 ms.
+        with httpx.Client(timeout=0.5) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise ServerStartError(f"`uvicorn main:app` exited with status {self.process.returncode}")
+                try:
+                    client.get(self.url + "/")  # any answer, even 404, means it is serving
+                except httpx.TransportError:
+                    time.sleep(0.02)
+                    continue
+                if spare:
+                    self.warm()
                 return
-            except httpx.TransportError:
-                time.sleep(0.05)
         self.stop(grace=0.5)  # still importing the app: no requests or connections to finish
         raise ServerStartError(f"`uvicorn main:app` did not answer within {timeout:.0f} s")
+
+    def close(self) -> None:
+        """Stop the server, and the Python that was waiting to be the next one."""
+        self.stop()
+        if self._spare is not None and self._spare.poll() is None:
+            self._spare.kill()
+            self._spare.wait(5)
+        self._spare = None
 
     def stop(self, grace: float = 5.0) -> None:
         """Stop the server (SIGTERM first, so Uvicorn shuts down cleanly; then a kill) and its connections."""

@@ -96,21 +96,23 @@ def check_api(card: Scorecard, server: ProjectServer, db_url: URL) -> None:
 def check_on(card: Scorecard, path: Path, db_url: URL, workdir: Path, start_timeout: float) -> None:
     """Migrate the fresh database with the project's own Alembic, then start its server and call it."""
     env = project_env(plain_url(db_url))
-    if not check_migrations(card, path, env, db_url):
-        card.skip_remaining("alembic upgrade head failed")
-        return
-    if not card.wants("server starts"):  # only rows about files and migrations were asked for
-        return
     server = ProjectServer(path, env, workdir / "server.log", start_timeout)
     try:  # stopped even when the check is interrupted (Ctrl+C) while the server starts
-        server.start()
+        if card.wants("server starts"):  # not when only rows about files and migrations were asked for
+            server.warm()  # the server's imports run while the migrations do
+        if not check_migrations(card, path, env, db_url):
+            card.skip_remaining("alembic upgrade head failed")
+            return
+        if not card.wants("server starts"):
+            return
+        server.start(spare=card.wants("row survives a restart"))
         card.add("server starts", True)
         check_api(card, server, db_url)
     except ServerStartError as exc:
         card.add("server starts", False, start_hint(exc, server.log_tail()), server.log_tail())
         card.skip_remaining("the server did not start")
     finally:
-        server.stop()
+        server.close()
 
 
 def expected_rows(only: Iterable[str] | None) -> tuple[str, ...]:
