@@ -17,6 +17,7 @@ from lesson_app.config.settings import override_settings
 from lesson_app.runtime import embedded
 from lesson_app.runtime.embedded import EmbeddedServer
 from lesson_app.runtime.ports import free_port
+from tests.conftest import copy_data_folder
 
 
 class CountingLocks(EmbeddedServer):
@@ -30,10 +31,13 @@ class CountingLocks(EmbeddedServer):
 
 
 @pytest.fixture
-def scratch() -> Iterator[Path]:
+def scratch(pg_data_template: Path) -> Iterator[Path]:
     # Not pytest's tmp_path: it sits in a 0700 folder the PostgreSQL system user (when we are root) cannot enter.
     root = Path(tempfile.mkdtemp(prefix="rj-pg-"))
     root.chmod(0o755)
+    # A copy of the run's initdb, not initdb again: these tests are about the settings and the lock, not initdb
+    # (test_embedded.py's cold start is).
+    copy_data_folder(pg_data_template, root / "pg")
     yield root / "pg"
     EmbeddedServer(root / "pg").stop()
     shutil.rmtree(root, ignore_errors=True)

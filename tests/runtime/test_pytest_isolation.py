@@ -34,6 +34,7 @@ from lesson_app.config.settings import PROJECT_ROOT, TEST_RUN_VARIABLE, override
 from lesson_app.runtime import embedded, migrations, pytest_isolation
 from lesson_app.runtime.ports import free_port
 from lesson_app.runtime.pytest_isolation import LEARNER_DATABASE_VARIABLES
+from tests.conftest import copy_data_folder
 
 PYTEST = str(Path(sys.executable).parent / "pytest")  # the `pytest` a learner types, from this environment
 MARKER = "INSERT INTO youtube (title, url, channel) VALUES ('the learner''s own row', 'https://me.example/1', 'me')"
@@ -61,10 +62,11 @@ class Learner:
 
 
 @pytest.fixture(scope="module")
-def learner(template_url: URL) -> Iterator[Learner]:
+def learner(template_url: URL, pg_data_template: Path) -> Iterator[Learner]:
     """A learner's own embedded server with marked rows; `template_url` has the tests' server running."""
     root = Path(tempfile.mkdtemp(prefix="rj-learner-"))
     root.chmod(0o755)  # the PostgreSQL system user (when we are root) must enter it
+    copy_data_folder(pg_data_template, root / "pg")  # the run's initdb, copied: initdb is not what is tested here
     # database_url=None: in a run on a server by URL (TEST_DATABASE_URL), the learner's is still the embedded one.
     with override_settings(pg_dir=root / "pg", pg_port=free_port(), database_url=None):
         lesson_url, main_url = lesson_database("10_crud"), server_url()
@@ -141,10 +143,13 @@ def test_test_database_url_chooses_the_tests_server(learner: Learner, tmp_path: 
 
 
 @pytest.fixture
-def project_copy() -> Iterator[Path]:
+def project_copy(pg_data_template: Path) -> Iterator[Path]:
     """A copy of this checkout's working tree: a project whose tests' server folder is its own, not this run's."""
     root = Path(tempfile.mkdtemp(prefix="rj-copy-"))
     root.chmod(0o755)  # the PostgreSQL system user (when we are root) must enter it
+    # Its tests' server stopped but with a data folder, as in a checkout that ran the tests before: the runs below
+    # start it (or find it running) without paying initdb, which is not what they test.
+    copy_data_folder(pg_data_template, root / ".postgres" / "tests")
     skip = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
     for name in ("lesson_app", "tests", "alembic", "notebooks", "data"):
         shutil.copytree(PROJECT_ROOT / name, root / name, ignore=skip)
