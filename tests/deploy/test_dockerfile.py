@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 import tomllib
 
 import yaml
@@ -84,3 +85,27 @@ def test_it_agrees_with_config_yaml_on_where_the_project_goes() -> None:
     opened = singleuser["defaultUrl"].removeprefix("/lab/tree/")
     assert opened.startswith(home_copy.removeprefix("/home/jovyan/") + "/")
     assert (PROJECT_ROOT / opened.split("/", 1)[1]).exists(), opened
+
+
+def run_post_start(home, clean) -> None:
+    """config.yaml's postStart command, run by sh as the pod runs it, with `clean` standing for the image's copy."""
+    singleuser = yaml.safe_load((DEPLOY / "config.yaml").read_text())["singleuser"]
+    shell, flag, script = singleuser["lifecycleHooks"]["postStart"]["exec"]["command"]
+    script = script.replace(arguments("WORKDIR")[0], str(clean))
+    subprocess.run([shell, flag, script], env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, check=True, timeout=60)
+
+
+def test_the_first_copy_is_whole_even_after_an_interrupted_one(tmp_path) -> None:
+    clean, home = tmp_path / "srv", tmp_path / "home"
+    (clean / "notebooks").mkdir(parents=True)
+    (clean / "notebooks" / "00_start_here.ipynb").write_text("{}")
+    home.mkdir()
+    (home / ".request-journey.partial").mkdir()  # a copy cut short by a stopped pod, without its notebooks
+    run_post_start(home, clean)
+    assert (home / "request-journey" / "notebooks" / "00_start_here.ipynb").read_text() == "{}"
+    assert not (home / ".request-journey.partial").exists()
+    (home / "request-journey" / "mine.txt").write_text("the learner's work")
+    (clean / "notebooks" / "00_start_here.ipynb").write_text('{"new": 1}')  # a new image
+    run_post_start(home, clean)
+    assert (home / "request-journey" / "mine.txt").exists()  # an existing copy is never overwritten
+    assert (home / "request-journey" / "notebooks" / "00_start_here.ipynb").read_text() == "{}"
