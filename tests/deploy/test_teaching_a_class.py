@@ -31,7 +31,8 @@ def section_commands() -> list[list[str]]:
 
 def _pipeline(line: str) -> list[list[str]]:
     """The commands of one shell line: `a | b` is two; a comment line is none."""
-    commands, words = [], []
+    commands: list[list[str]] = []
+    words: list[str] = []
     for word in shlex.split(line, comments=True) + ["|"]:
         if word == "|":
             commands += [words] if words else []
