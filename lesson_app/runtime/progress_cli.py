@@ -47,6 +47,9 @@ def _show(url: str, csv_path: str | None) -> int:
 def _setup(url: str, learners: list[str], databases: bool) -> int:
     from lesson_app.teaching import progress_class
 
+    if problems := progress_class.name_problems(learners, databases=databases):
+        print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr)
+        return 2
     passwords = progress_class.setup(url, learners, databases=databases)
     print("The attempts table and its row-level security policy are in place.")
     for name in learners:

@@ -72,6 +72,26 @@ def setup(owner_url: str, learners: Iterable[str] = (), *, databases: bool = Fal
     return passwords
 
 
+def name_problems(learners: Sequence[str], *, databases: bool = False) -> list[str]:
+    """What is wrong with these learners' names, one sentence each, checked before any role is made."""
+    problems = []
+    for name in learners:
+        if name != name.lower():
+            # JupyterHub's authenticators lower-case login names, and a recorded row must name the role writing it.
+            problems.append(
+                f"{name!r} has capitals, which the hub lower-cases, so its rows would be refused: use {name.lower()!r}."
+            )
+    if databases:
+        owners: dict[str, str] = {}
+        for name in learners:
+            database = learner_databases.learner_database_name(name)
+            if owners.setdefault(database, name) != name:
+                problems.append(
+                    f"{owners[database]!r} and {name!r} would share the databases {database}_*: rename one."
+                )
+    return problems
+
+
 def _make_role(cursor: Any, name: str) -> str | None:
     """Make `name` a login role in the learners' group and return its new password; None if it existed."""
     from psycopg2 import sql

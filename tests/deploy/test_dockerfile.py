@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 import tomllib
 
 import yaml
@@ -41,8 +42,20 @@ def test_what_it_copies_from_the_project_exists() -> None:
             continue  # from another image (uv's)
         sources = [word for word in words[:-1] if not word.startswith("--")]
         assert all((PROJECT_ROOT / source).exists() for source in sources), sources
-    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
-    assert {".venv", ".postgres", ".env", "node_modules"} <= set(ignored)
+
+
+def ignore_patterns(path) -> set[str]:
+    return {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")}
+
+
+def test_both_ignore_files_keep_the_machines_secrets_out() -> None:
+    # BuildKit reads deploy/z2jh/Dockerfile.dockerignore; the legacy builder only the root .dockerignore.
+    buildkit, legacy = (
+        ignore_patterns(DEPLOY / "Dockerfile.dockerignore"),
+        ignore_patterns(PROJECT_ROOT / ".dockerignore"),
+    )
+    assert buildkit == legacy
+    assert {".venv", ".postgres", ".env", "node_modules"} <= legacy
 
 
 def test_it_installs_the_lock_and_groups_that_exist() -> None:
@@ -63,10 +76,36 @@ def test_it_runs_the_charts_jupyterhub_and_the_binder_python() -> None:
 def test_it_agrees_with_config_yaml_on_where_the_project_goes() -> None:
     singleuser = yaml.safe_load((DEPLOY / "config.yaml").read_text())["singleuser"]
     copy_command = singleuser["lifecycleHooks"]["postStart"]["exec"]["command"][-1]
-    clean_copy, home_copy = re.search(r"cp -a (\S+) (\S+)$", copy_command).groups()  # type: ignore[union-attr]
+    home_copy = re.match(r"test -e (\S+) \|\| ", copy_command).group(1)  # type: ignore[union-attr]
+    clean_copy, partial = re.search(r"cp -a (\S+) (\S+) && mv (\S+) (\S+); }$", copy_command).groups()[:2]  # type: ignore[union-attr]
+    assert copy_command.endswith(f"mv {partial} {home_copy}; }}") and f"rm -rf {partial} " in copy_command
     assert arguments("WORKDIR")[0] == clean_copy  # where the image keeps the project
     home_copy = home_copy.replace("~", "/home/jovyan")
     assert any(rest.startswith(f"echo {home_copy} > ") for rest in arguments("RUN"))  # lesson_app imported from it
     opened = singleuser["defaultUrl"].removeprefix("/lab/tree/")
     assert opened.startswith(home_copy.removeprefix("/home/jovyan/") + "/")
     assert (PROJECT_ROOT / opened.split("/", 1)[1]).exists(), opened
+
+
+def run_post_start(home, clean) -> None:
+    """config.yaml's postStart command, run by sh as the pod runs it, with `clean` standing for the image's copy."""
+    singleuser = yaml.safe_load((DEPLOY / "config.yaml").read_text())["singleuser"]
+    shell, flag, script = singleuser["lifecycleHooks"]["postStart"]["exec"]["command"]
+    script = script.replace(arguments("WORKDIR")[0], str(clean))
+    subprocess.run([shell, flag, script], env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, check=True, timeout=60)
+
+
+def test_the_first_copy_is_whole_even_after_an_interrupted_one(tmp_path) -> None:
+    clean, home = tmp_path / "srv", tmp_path / "home"
+    (clean / "notebooks").mkdir(parents=True)
+    (clean / "notebooks" / "00_start_here.ipynb").write_text("{}")
+    home.mkdir()
+    (home / ".request-journey.partial").mkdir()  # a copy cut short by a stopped pod, without its notebooks
+    run_post_start(home, clean)
+    assert (home / "request-journey" / "notebooks" / "00_start_here.ipynb").read_text() == "{}"
+    assert not (home / ".request-journey.partial").exists()
+    (home / "request-journey" / "mine.txt").write_text("the learner's work")
+    (clean / "notebooks" / "00_start_here.ipynb").write_text('{"new": 1}')  # a new image
+    run_post_start(home, clean)
+    assert (home / "request-journey" / "mine.txt").exists()  # an existing copy is never overwritten
+    assert (home / "request-journey" / "notebooks" / "00_start_here.ipynb").read_text() == "{}"

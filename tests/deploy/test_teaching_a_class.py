@@ -26,7 +26,34 @@ def section_commands() -> list[list[str]]:
     section = text.split("\n## Teaching a class\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
     lines = re.sub(r"\\\n\s*", " ", "\n".join(block for block in blocks)).splitlines()
-    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+    return [command for line in lines for command in _pipeline(line)]
+
+
+def _pipeline(line: str) -> list[list[str]]:
+    """The commands of one shell line: `a | b` is two; a comment line is none."""
+    commands: list[list[str]] = []
+    words: list[str] = []
+    for word in shlex.split(line, comments=True) + ["|"]:
+        if word == "|":
+            commands += [words] if words else []
+            words = []
+        else:
+            words.append(word)
+    return commands
+
+
+def yaml_header_commands() -> list[list[str]]:
+    """The helm commands config.yaml's header tells the instructor to run."""
+    lines = [line.removeprefix("#").strip() for line in CONFIG.read_text(encoding="utf-8").splitlines()]
+    return [shlex.split(line) for line in lines if line.startswith(("helm ", "kubectl "))]
+
+
+def learners_env_keys() -> set[str]:
+    """The keys of the README's example learners.env (the file the Secret is made from)."""
+    section = README.read_text(encoding="utf-8").split("\n## Teaching a class\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```text\n\s*(# learners\.env.*?)```", section, flags=re.DOTALL).group(1)  # type: ignore[union-attr]
+    lines = [line.strip() for line in block.splitlines()]
+    return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
 
 
 def values() -> dict:
@@ -60,13 +87,19 @@ def check_kubectl(words: list[str]) -> None:
     if words[1:3] == ["create", "namespace"]:
         assert words[3] == namespace
         return
-    assert _option(words, "--namespace") == namespace and words[3:6] == ["create", "secret", "generic"]
+    assert _option(words, "--namespace") == namespace  # the hub's, where its pods look for the Secret
+    if words[3] == "apply":
+        assert words[4:] == ["-f", "-"]
+        return
+    assert words[3:6] == ["create", "secret", "generic"]
     env = values()["singleuser"]["extraEnv"].values()
     refs = [spec["valueFrom"]["secretKeyRef"] for spec in env if isinstance(spec, dict) and "valueFrom" in spec]
     assert words[6] == refs[0]["name"]
-    keys = {word.split("=", 2)[1] for word in words if word.startswith("--from-literal=")}
+    assert "--from-env-file=learners.env" in words and not any(w.startswith("--from-literal") for w in words)
+    assert "--dry-run=client" in words and _option(words, "-o") == "yaml"  # so that `apply` also updates it
+    keys = learners_env_keys()
     learner = next(iter(keys)).split(".", 1)[0]
-    assert keys == {ref["key"].format(username=learner) for ref in refs}  # one key for each variable, none misspelt
+    assert keys == {ref["key"].format(unescaped_username=learner) for ref in refs}  # every variable, none misspelt
 
 
 def check_helm(words: list[str]) -> None:
@@ -88,6 +121,17 @@ def test_the_section_has_its_commands() -> None:
     assert {"uv", "docker", "kubectl", "helm"} <= set(programs), programs
 
 
+def test_every_helm_and_kubectl_command_names_the_hubs_namespace() -> None:
+    commands = [w for w in section_commands() + yaml_header_commands() if w[0] in {"helm", "kubectl"}]
+    assert any(w[0] == "helm" for w in yaml_header_commands()), "config.yaml's header lost its helm command"
+    for words in commands:
+        if words[1:3] in (["repo", "add"], ["create", "namespace"]):
+            continue
+        assert _option(words, "--namespace") == "request-journey", words
+    for words in yaml_header_commands():
+        CHECKS[words[0]](words)
+
+
 @pytest.mark.parametrize("words", section_commands(), ids=lambda words: " ".join(words[:4]))
 def test_each_command_names_what_exists(words: list[str]) -> None:
     assert words[0] in CHECKS, f"{words[0]}: the README names a command this test does not check; add a check"
@@ -99,7 +143,9 @@ def test_a_wrong_command_is_caught() -> None:
         check_lesson_app(["uv", "run", "python", "-m", "lesson_app", "db", "rest", "--yes"])
     with pytest.raises(AssertionError):
         check_helm(["helm", "upgrade", "--install", "x", "jupyterhub/jupyterhub", "--version", "4.3.0"])
-    wrong_key = "--from-literal=ada.DATABASE_ULR=x"
     with pytest.raises(AssertionError):
         check_kubectl(["kubectl", "--namespace", "request-journey", "create", "secret", "generic",
-                       "request-journey-learners", wrong_key])  # fmt: skip
+                       "request-journey-learners", "--from-literal=ada.DATABASE_URL=x"])  # fmt: skip
+    with pytest.raises((AssertionError, ValueError)):  # no --namespace: the hub would not see the Secret
+        check_helm(["helm", "upgrade", "--install", "x", "jupyterhub/jupyterhub", "--version", "4.4.0",
+                    "--values", "deploy/z2jh/config.yaml"])  # fmt: skip

@@ -115,8 +115,27 @@ def test_each_learner_reads_their_own_keys_of_one_secret() -> None:
     ]
     assert len(refs) == 3 and {ref["name"] for ref in refs} == {"request-journey-learners"}
     for ref in refs:
-        key = ref["key"].format(username="ada")  # as KubeSpawner expands it for the learner `ada`
-        assert key.startswith("ada.") and SECRET_KEY.fullmatch(key), key
+        # KubeSpawner 7's `{username}` is a slug (`ada-lovelace---1a2b3c4d` for `Ada.Lovelace`); only
+        # `{unescaped_username}` is the hub's name, JUPYTERHUB_USER, which the Secret's keys are written with.
+        assert "{unescaped_username}." in ref["key"] and "{username}" not in ref["key"], ref["key"]
+        key = ref["key"].format(unescaped_username="Ada.Lovelace")
+        assert key.startswith("Ada.Lovelace.") and SECRET_KEY.fullmatch(key), key
+
+
+def test_the_release_does_not_keep_the_dummy_authenticator() -> None:
+    # The chart's own values choose `dummy` (any name, any password); ours must replace it, not inherit it.
+    assert _load(CHART / "values.yaml")["hub"]["config"]["JupyterHub"]["authenticator_class"] == "dummy"
+    release = merged(_load(CHART / "values.yaml"), config())
+    chosen = release["hub"]["config"]["JupyterHub"]["authenticator_class"]
+    assert chosen not in {"dummy", "null", "jupyterhub.auth.DummyAuthenticator"}, chosen
+    assert config()["hub"]["config"]["JupyterHub"]["authenticator_class"] == chosen
+
+
+def test_a_config_without_an_authenticator_is_caught() -> None:
+    values = config()
+    del values["hub"]["config"]["JupyterHub"]
+    release = merged(_load(CHART / "values.yaml"), values)
+    assert release["hub"]["config"]["JupyterHub"]["authenticator_class"] == "dummy"
 
 
 def test_the_chart_version_is_the_one_vendored() -> None:
