@@ -17,12 +17,15 @@ from lesson_app.runtime.migrations import current, head
 
 
 def test_wrong_password_in_database_url_says_copy_the_url_again(template_url: URL, fresh_settings) -> None:
+    # The message names the host as the URL spells it: 127.0.0.1 for the embedded server, `localhost` in the
+    # workflow's service job.
     fresh_settings.setenv("DATABASE_URL", plain_url(server_url("postgres").set(password="not-the-password")))
     started = time.monotonic()
     with pytest.raises(DatabaseUnavailableError) as caught:
         lesson_database("wrong_password")
+    server = server_url()
     assert str(caught.value) == (
-        f"PostgreSQL at 127.0.0.1:{server_url().port} refused the password of user 'postgres': copy the whole "
+        f"PostgreSQL at {server.host}:{server.port} refused the password of user 'postgres': copy the whole "
         "URL again from your provider (Neon: Connect, then the connection string) into DATABASE_URL in .env."
     )
     assert time.monotonic() - started < 5

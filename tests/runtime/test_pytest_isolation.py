@@ -153,7 +153,8 @@ def project_copy(pg_data_template: Path) -> Iterator[Path]:
     skip = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
     for name in ("lesson_app", "tests", "alembic", "notebooks", "data"):
         shutil.copytree(PROJECT_ROOT / name, root / name, ignore=skip)
-    for name in ("pyproject.toml", "alembic.ini"):
+    # README.md too: tests/deploy/test_teaching_a_class.py reads it when collected, and `-k` collects everything.
+    for name in ("pyproject.toml", "alembic.ini", "README.md"):
         shutil.copy2(PROJECT_ROOT / name, root / name)
     yield root
     embedded.stop(pg_dir=root / ".postgres" / "tests")

@@ -6,6 +6,7 @@ IPv6 switched off, so `::1` does not exist there. The namespace ends with the la
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 
 from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.teaching.ipv6 import NO_IPV6_LOOPBACK
-from tests.conftest import copy_data_folder
+from tests.conftest import SERVER_URL_VARIABLES, copy_data_folder
 
 WITHOUT_IPV6 = "ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1 && "
 
@@ -41,6 +42,8 @@ def _without_ipv6(command: str, timeout: float) -> subprocess.CompletedProcess:
         text=True,
         timeout=timeout,
         cwd=PROJECT_ROOT,
+        # Embedded only: a server by URL (TEST_DATABASE_URL, the service job's) is unreachable from the namespace.
+        env={key: value for key, value in os.environ.items() if key not in SERVER_URL_VARIABLES},
     )
 
 
