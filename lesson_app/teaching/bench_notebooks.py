@@ -27,6 +27,14 @@ from lesson_app.config.settings import PROJECT_ROOT, TESTS_PG_DIR
 
 FLOOR = "floor (imports only)"
 FLOOR_SOURCE = "import alembic\nimport fastapi\nimport httpx\nimport psycopg2\nimport sqlalchemy\nimport uvicorn\n"
+LEAST = "least lesson (start only)"
+# What every lesson's first cell does before it teaches anything: lesson_app, its database, a server, a client, one
+# request. Run first and last in the series, it says how much of each ratio no lesson can avoid.
+LEAST_SOURCE = (
+    "import httpx\n\nfrom lesson_app import create_app, lesson_database, start_server\n\n"
+    'db_url = lesson_database("07_postgresql_and_urls")\nserver = start_server(create_app(db_url))\n'
+    'client = httpx.Client(base_url=server.url)\nclient.get("/videos").raise_for_status()\n'
+)
 FLOOR_EVERY = 4  # a floor before the first notebook, after every 4th and after the last: 6 for the series
 SERIES_GOAL, LESSON_GOAL = 1.2, 1.5  # the series within 1.2 x N floors, no notebook over 1.5 x one floor
 
@@ -107,12 +115,12 @@ def run_notebook(path: Path, env: dict[str, str], cwd: Path, name: str | None = 
     return Run(name or path.stem, seconds, started, ok, cells)
 
 
-def floor_notebook(folder: Path) -> Path:
-    """Write the floor notebook (one cell that imports the stack) into `folder`; it is not a lesson."""
+def floor_notebook(folder: Path, source: str = FLOOR_SOURCE, name: str = "floor") -> Path:
+    """Write a one-cell notebook (by default the floor: it imports the stack) into `folder`; it is not a lesson."""
     import nbformat
 
-    path = folder / "floor.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)]), path)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
     return path
 
 
@@ -127,7 +135,8 @@ def measure_series(notebooks: Sequence[Path], floor_every: int = FLOOR_EVERY) ->
         for position, notebook in enumerate(notebooks):
             if position % floor_every == 0:
                 floors.append(run_notebook(floor, env, PROJECT_ROOT / "notebooks", FLOOR))
-            lessons.append(run_notebook(notebook, env, PROJECT_ROOT / "notebooks"))
+            name = LEAST if notebook.name == "least.ipynb" else None
+            lessons.append(run_notebook(notebook, env, PROJECT_ROOT / "notebooks", name))
         floors.append(run_notebook(floor, env, PROJECT_ROOT / "notebooks", FLOOR))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -164,7 +173,9 @@ def series_table(lessons: Sequence[Run], floors: Sequence[Run]) -> list[str]:
         failed = "" if run.ok else "   (a cell failed)"
         figures = f"{run.seconds:8.2f} {ratio:>8} {run.outside_cells:7.2f}"
         lines.append(f"{run.name:<{width}} {figures}   #{index} {cell:.2f} s{failed}")
-    total, their_floors = sum(run.seconds for run in lessons), sum(near.values())
+    least = [run.seconds / near[id(run)] for run in lessons if run.name == LEAST]
+    lessons = [run for run in lessons if run.name != LEAST]
+    total, their_floors = sum(run.seconds for run in lessons), sum(near[id(run)] for run in lessons)
     slowest = max(lessons, key=lambda run: run.seconds / near[id(run)])
     worst = slowest.seconds / near[id(slowest)]
     spread = f"median {statistics.median(run.seconds for run in floors):.2f} s, min "
@@ -175,6 +186,9 @@ def series_table(lessons: Sequence[Run], floors: Sequence[Run]) -> list[str]:
         f"{total / their_floors:.2f} x   {_verdict(total / their_floors, SERIES_GOAL)}",
         f"slowest: {slowest.name} {slowest.seconds:.2f} s, {worst:.2f} x its floor   {_verdict(worst, LESSON_GOAL)}",
     ]
+    if least:  # not a lesson: what a lesson costs before it teaches, so the least any lesson's ratio can be
+        figures = ", ".join(f"{ratio:.2f}" for ratio in least)
+        lines.append(f"least lesson: {figures} x its floor (lesson_app, a database, a server, a client, a request)")
     return lines
 
 
@@ -184,9 +198,16 @@ def lesson_notebooks() -> list[Path]:
 
 
 def print_series(
-    notebooks: Sequence[Path] | None = None, floor_every: int = FLOOR_EVERY, *, compile_first: bool = True
+    notebooks: Sequence[Path] | None = None,
+    floor_every: int = FLOOR_EVERY,
+    *,
+    compile_first: bool = True,
+    least: bool | None = None,
 ) -> int:
-    """Measure the notebooks (default: the series) on the tests' server, started first if needed, and print."""
+    """Measure the notebooks (default: the series) on the tests' server, started first if needed, and print.
+
+    `least` (default: with the series) runs the least lesson first and last: a lesson's start and nothing else.
+    """
     from lesson_app.runtime.embedded import EmbeddedServer
 
     if compile_first:  # the installed packages and lesson_app; seconds the first time, about one after
@@ -196,9 +217,15 @@ def print_series(
     # Started before the first floor, as a learner's server is after the first lesson; stopped after if ours.
     started_here = server.status() is None
     server.ensure_running()
+    scratch = Path(tempfile.mkdtemp(prefix="rj-bench-least-"))
+    runs = list(notebooks or lesson_notebooks())
+    if least if least is not None else notebooks is None:
+        least_path = floor_notebook(scratch, LEAST_SOURCE, "least")
+        runs = [least_path, *runs, least_path]
     try:
-        lessons, floors = measure_series(notebooks or lesson_notebooks(), floor_every)
+        lessons, floors = measure_series(runs, floor_every)
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)
         if started_here:
             server.stop()
     print("\n".join(series_table(lessons, floors)))

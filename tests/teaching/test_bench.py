@@ -10,7 +10,14 @@ import nbformat
 import pytest
 
 from lesson_app.teaching.bench import costliest_files, failures
-from lesson_app.teaching.bench_notebooks import FLOOR, compile_bytecode, kernel_environment, print_series, run_notebook
+from lesson_app.teaching.bench_notebooks import (
+    FLOOR,
+    LEAST,
+    compile_bytecode,
+    kernel_environment,
+    print_series,
+    run_notebook,
+)
 
 DURATIONS = """============================= slowest durations ==============================
 12.50s call     tests/teaching/test_project_check.py::test_check_project_broken_fails_its_row[create_answers_200]
@@ -81,6 +88,24 @@ def test_bench_notebooks_interleaves_floors_and_divides_by_the_floors_around_eac
     assert lines[9].startswith(f"slowest: {slowest} {lessons[slowest][0]} s, {lessons[slowest][1]} x its floor")
     assert lines[9].endswith(("goal 1.5 x or less: pass", "goal 1.5 x or less: FAIL"))
     assert len(lines) == 10
+
+
+def test_the_least_lesson_runs_first_and_last_and_is_not_counted_in_the_series(tmp_path: Path, capsys) -> None:
+    """A lesson's start alone (a real database, server and request) runs around the series, outside its sums."""
+    sleeps = _notebook(tmp_path / "a_sleeps.ipynb", "import time\ntime.sleep(0.5)")
+
+    assert print_series([sleeps], floor_every=3, compile_first=False, least=True) == 0  # the start itself worked
+
+    lines = capsys.readouterr().out.splitlines()
+    rows = [_row(line) for line in lines[1:6]]
+    assert [name for name, _ in rows] == [FLOOR, LEAST, "a_sleeps", LEAST, FLOOR]
+    # The series is the one notebook: its seconds are the sum, not the least lesson's.
+    series = re.fullmatch(r"series: 1 notebooks ([\d.]+) s, .*", lines[7])
+    assert series and float(series.group(1)) == float(rows[2][1][0]), lines[7]
+    assert lines[8].startswith("slowest: a_sleeps ")
+    least = [figures[1] for name, figures in rows if name == LEAST]  # each run's ratio, as its row shows it
+    assert lines[9] == f"least lesson: {least[0]}, {least[1]} x its floor" + lines[9].partition(" x its floor")[2]
+    # No figure is compared with another: on a shared machine one floor took 4 s and the next 10 s.
 
 
 SUMMARY = """=========================== short test summary info ============================
