@@ -1,8 +1,9 @@
-"""`python -m lesson_app db start|stop|status|url|psql|reset`: the embedded PostgreSQL server, or DATABASE_URL's."""
+"""`python -m lesson_app db start|stop|status|url|psql|reset|create`: the embedded PostgreSQL, or DATABASE_URL's."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from lesson_app.config.settings import PROJECT_ROOT, get_settings
@@ -15,14 +16,22 @@ from lesson_app.runtime.pg_programs import PASSWORD_FILE
 def add_command(commands: argparse._SubParsersAction) -> None:
     """Add `db` to the command line."""
     db = commands.add_parser("db", help="the embedded PostgreSQL server")
-    db.add_argument("action", choices=["start", "stop", "status", "url", "psql", "reset"])
-    db.add_argument("--database", help="with url or psql: a lesson's database, e.g. 10_crud")
+    db.add_argument("action", choices=["start", "stop", "status", "url", "psql", "reset", "create"])
+    db.add_argument("name", nargs="?", help="with create: your own project's database, e.g. my_tube")
+    db.add_argument("--database", help="with url or psql: a lesson's database (e.g. 10_crud), or one you created")
     db.add_argument("--yes", action="store_true", help="with reset: do not ask")
     db.set_defaults(run=_db)
 
 
 def _db(args: argparse.Namespace) -> int:
     settings = get_settings()
+    if args.action == "psql" and args.name is not None:  # after `--` argparse gives psql's first argument to `name`
+        args.psql_args, args.name = [args.name, *args.psql_args], None
+    if (args.name is not None) != (args.action == "create"):
+        print("Only `db create` takes a name: `python -m lesson_app db create my_tube`.", file=sys.stderr)
+        return 2
+    if args.action == "create":
+        return _create(args.name)
     if args.action in ("url", "psql"):
         url = _chosen_database(args.database)
         if url is None:
@@ -115,17 +124,51 @@ def lesson_labels() -> list[str]:
 
 
 def _chosen_database(label: str | None):
-    """Return the URL of the main database, or of a lesson's; refuse a name no lesson uses (a typo)."""
+    """Return the URL of the main database, a lesson's, or one `db create` made; refuse any other name (a typo)."""
     if not label:
         return databases.server_url()
     url = databases.server_url("postgres").set(database=databases.database_name(label))
     if label not in lesson_labels() and not databases.database_exists(url):
+        own = url.set(database=label)
+        if OWN_NAME.fullmatch(label) and databases.database_exists(own):
+            return own
         print(
-            f"No lesson uses a database called {label!r}. The lessons' are: {', '.join(lesson_labels())}.",
+            f"No lesson uses a database called {label!r}, and `db create {label}` has not made one. "
+            f"The lessons' are: {', '.join(lesson_labels())}.",
             file=sys.stderr,
         )
         return None
     return databases.lesson_database(label, migrate=False)
+
+
+# A name a learner can type in a URL unquoted; `rj_` names and PostgreSQL's own are the series' and the server's.
+OWN_NAME = re.compile(r"(?!rj_)(?!postgres$)(?!template\d)[a-z][a-z0-9_]{0,62}")
+
+
+def _create(name: str) -> int:
+    """Make a database for a project of the learner's own (never a lesson's) unless it exists; print its URL.
+
+    The URL goes to stdout alone, so `DATABASE_URL="$(... db create my_tube)"` takes it; the sentence to stderr.
+    An existing database is left exactly as it is: creating never empties anything.
+    """
+    if not OWN_NAME.fullmatch(name) or name == get_settings().default_database:
+        print(
+            f"{name!r} cannot be your project's database name: use lower-case letters, digits and _, starting with a "
+            "letter (at most 63), and not postgres, template0/1, the series' own or a name starting with rj_.",
+            file=sys.stderr,
+        )
+        return 2
+    url = databases.server_url("postgres").set(database=name)
+    made = databases.create_database(url)
+    where = f"{url.host}:{url.port}"
+    print(
+        f"Created the database {name} on {where}."
+        if made
+        else f"The database {name} already exists on {where}; nothing in it changed.",
+        file=sys.stderr,
+    )
+    print(plain_url(url))
+    return 0
 
 
 def _psql(url, extra: list[str]) -> int:

@@ -96,3 +96,47 @@ def test_status_with_database_url_tries_it_and_says_why_it_fails(template_url: U
     assert wrong.returncode == 3
     assert f"refused the password of user {template_url.username!r}: copy the whole URL again" in wrong.stdout
     assert "Traceback" not in wrong.stdout + wrong.stderr
+
+
+def test_create_makes_a_database_of_your_own_and_never_empties_it(cli) -> None:
+    """`db create NAME` for a project outside the series: its URL alone on stdout, and a second call changes nothing."""
+    import uuid
+
+    from lesson_app.runtime.databases import drop_database
+
+    name = f"own_{uuid.uuid4().hex[:8]}"
+    made = cli("db", "create", name)
+    assert made.returncode == 0, made.stderr
+    assert made.stderr.startswith(f"Created the database {name} on ")
+    url = made.stdout.strip()
+    assert url.startswith("postgresql://") and url.endswith(f"/{name}") and "\n" not in url
+    engine = create_engine(normalize_url(url), poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE kept (title text)"))
+            conn.execute(text("INSERT INTO kept VALUES ('my row')"))
+        again = cli("db", "create", name)
+        assert again.returncode == 0 and again.stdout.strip() == url
+        assert f"The database {name} already exists on " in again.stderr and "nothing in it changed" in again.stderr
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT title FROM kept")).scalars().all() == ["my row"]
+        found = cli("db", "url", "--database", name)  # the same database, by the name you chose
+        assert found.returncode == 0 and found.stdout.strip() == url
+    finally:
+        engine.dispose()
+        drop_database(normalize_url(url))
+
+
+@pytest.mark.parametrize("name", ["My-Tube", "1tube", "rj_10_crud", "postgres", "template1"])
+def test_create_refuses_a_name_that_is_not_yours_to_make(name: str, cli) -> None:
+    result = cli("db", "create", name)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{name!r} cannot be your project's database name: use lower-case letters")
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_only_create_takes_a_name(cli) -> None:
+    for args in (("db", "create"), ("db", "url", "my_tube")):
+        result = cli(*args)
+        assert result.returncode == 2
+        assert "Only `db create` takes a name: `python -m lesson_app db create my_tube`." in result.stderr
