@@ -51,7 +51,8 @@ def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging
 def _restore_logging(state: list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]) -> None:
     """Set every logger back as `_logging_state` found it: `fileConfig` in env.py disables the others."""
     for logger, level, disabled, propagate, handlers in state:
-        logger.setLevel(level)
+        if logger.level != level:  # setLevel clears every logger's cache: once per logger made it quadratic
+            logger.setLevel(level)
         logger.disabled, logger.propagate = disabled, propagate
         logger.handlers[:] = handlers
 
