@@ -9,6 +9,7 @@ instance `alembic.command` functions.
 One thing outlives a command, where a new process would start afresh: the engine that env.py's
 `engine_from_config` makes, for the same settings, with its dialect and the SQL it has compiled. Each command
 still opens its own connection and reads the database anew; the engine's pool is emptied when the command ends.
+(So a listener env.py attached to its engine would be attached again by each command; the lessons' env.py has none.)
 
 What Alembic prints is shown with the folder written as `.`, and without the lines every command starts with
 (`Context impl PostgresqlImpl.`, `Will assume transactional DDL.`, ...), so a cell shows only what matters.
