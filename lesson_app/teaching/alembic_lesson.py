@@ -6,6 +6,11 @@
 the second a new process needs. `with project.inside(): ...` runs any other code in that same scene, for
 instance `alembic.command` functions.
 
+One thing outlives a command, where a new process would start afresh: the engine that env.py's
+`engine_from_config` makes, for the same settings, with its dialect and the SQL it has compiled. Each command
+still opens its own connection and reads the database anew; the engine's pool is emptied when the command ends.
+(So a listener env.py attached to its engine would be attached again by each command; the lessons' env.py has none.)
+
 What Alembic prints is shown with the folder written as `.`, and without the lines every command starts with
 (`Context impl PostgresqlImpl.`, `Will assume transactional DDL.`, ...), so a cell shows only what matters.
 """
@@ -22,8 +27,11 @@ import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy
 from alembic.config import CommandLine, Config
+from sqlalchemy import Engine
 
 # Lines Alembic prints at every command; they say nothing about this command.
 CHATTER = ("Context impl", "Will assume transactional DDL", "setting up autogenerate plugin", "assuming SERIAL")
@@ -44,7 +52,8 @@ def _logging_state() -> list[tuple[logging.Logger, int, bool, bool, list[logging
 def _restore_logging(state: list[tuple[logging.Logger, int, bool, bool, list[logging.Handler]]]) -> None:
     """Set every logger back as `_logging_state` found it: `fileConfig` in env.py disables the others."""
     for logger, level, disabled, propagate, handlers in state:
-        logger.setLevel(level)
+        if logger.level != level:  # setLevel clears every logger's cache: once per logger made it quadratic
+            logger.setLevel(level)
         logger.disabled, logger.propagate = disabled, propagate
         logger.handlers[:] = handlers
 
@@ -55,6 +64,41 @@ def _command_line() -> CommandLine:
     # Building it (argparse and gettext for 20-odd commands) took more CPU than `alembic current` itself;
     # each parse_args returns a fresh namespace, so one command's options never reach the next.
     return CommandLine(prog="alembic")
+
+
+# Engines env.py made, by their settings (see _kept_engine), oldest first.
+_engines: dict[tuple[object, ...], Engine] = {}
+_KEPT_ENGINES = 8
+
+
+@contextlib.contextmanager
+def _engines_kept() -> Iterator[None]:
+    """Let env.py's `engine_from_config` return the engine an earlier command made with the same settings.
+
+    A new engine compiles every query afresh (autogenerate's reflection queries are most of `alembic check`'s
+    time, ~90 of ~170 ms) and asks the server for its version again; the connection itself is new each time.
+    """
+    made_by = sqlalchemy.engine_from_config
+
+    def _kept_engine(configuration: dict[str, Any], prefix: str = "sqlalchemy.", **kwargs: Any) -> Engine:
+        try:
+            key = (prefix, tuple(sorted(configuration.items())), tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:  # a setting such as connect_args={...}: no key, so a new engine, as before
+            return made_by(configuration, prefix, **kwargs)
+        if key not in _engines:
+            if len(_engines) >= _KEPT_ENGINES:
+                _engines.pop(next(iter(_engines))).dispose()
+            _engines[key] = made_by(configuration, prefix, **kwargs)
+        return _engines[key]
+
+    sqlalchemy.engine_from_config = _kept_engine  # env.py reads it from the module when it runs
+    try:
+        yield
+    finally:
+        sqlalchemy.engine_from_config = made_by
+        for engine in _engines.values():
+            engine.dispose()  # no connection stays open between commands, whatever pool env.py chose
 
 
 class AlembicProject:
@@ -88,6 +132,7 @@ class AlembicProject:
                 contextlib.chdir(self.folder),
                 contextlib.redirect_stdout(output),
                 contextlib.redirect_stderr(output),
+                _engines_kept(),
             ):
                 yield
         finally:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
+import sqlalchemy.engine.create
 from sqlalchemy.engine import URL
 
 from lesson_app.runtime.databases import plain_url
@@ -218,3 +219,40 @@ def test_commands_share_one_parser_and_never_each_others_options(
     alembic_lesson._command_line.cache_clear()  # the next test's kernel builds Alembic's own again
     assert len(built) == 1
     assert "Revision ID: 0001" in verbose and "Revision ID" not in plain and "<base> -> 0001 (head), empty" in plain
+
+
+def _connections_to(url: URL) -> int:
+    """How many sessions PostgreSQL has open on `url`'s database, not counting the one asking."""
+    engine = sa.create_engine(url.set(database="postgres"), poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+        count = conn.execute(sa.text(query), {"name": url.database}).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def test_commands_keep_env_pys_engine_and_no_connection(tmp_path: Path, empty_db_url: URL, capsys) -> None:
+    """One engine for every command with the same settings (its compiled SQL kept), yet no connection left open."""
+    made: list[sa.Engine] = []
+
+    def record(conn: sa.Connection) -> None:
+        if conn.engine.url.database == empty_db_url.database:
+            made.append(conn.engine)
+
+    sa.event.listen(sa.Engine, "engine_connect", record)
+    try:
+        project = AlembicProject(tmp_path, plain_url(empty_db_url))
+        project.alembic("init alembic")
+        wire(tmp_path)
+        env = tmp_path / "alembic" / "env.py"  # a pool that keeps connections, unlike the template's NullPool
+        env.write_text(env.read_text().replace("poolclass=pool.NullPool", "poolclass=pool.QueuePool"))
+        project.alembic('revision --autogenerate -m "create note table" --rev-id 0001')
+        project.alembic("upgrade head")
+        assert _connections_to(empty_db_url) == 0
+        project.alembic("check")
+    finally:
+        sa.event.remove(sa.Engine, "engine_connect", record)
+    assert "No new upgrade operations detected." in capsys.readouterr().out
+    assert len(made) == 3 and len({id(engine) for engine in made}) == 1  # three commands, one engine
+    assert _connections_to(empty_db_url) == 0
+    assert sa.engine_from_config is sqlalchemy.engine.create.engine_from_config  # the kernel's own again

@@ -321,11 +321,11 @@ def test_expand_not_attempted(engine: Engine) -> None:
 
 @pytest.fixture
 def videos(empty_db_url: URL):
-    """A youtube table with a primary key and 20,000 rows, analysed, as the lesson's scratch table has."""
+    """A youtube table with a primary key and 10,000 rows, analysed, as the lesson's scratch table has."""
     engine = sa.create_engine(empty_db_url)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE youtube (id serial PRIMARY KEY, title varchar(200) NOT NULL)"))
-        conn.execute(text("INSERT INTO youtube (title) SELECT 'Video ' || i FROM generate_series(1, 20000) AS i"))
+        conn.execute(text("INSERT INTO youtube (title) SELECT 'Video ' || i FROM generate_series(1, 10000) AS i"))
         conn.execute(text("ANALYZE youtube"))
     yield engine
     engine.dispose()
