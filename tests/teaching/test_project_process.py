@@ -85,3 +85,23 @@ def test_project_server_imports_the_stack_ahead_and_the_project_only_at_start(tm
     finally:
         server.close()
     assert server.process is not None and server.process.poll() is not None
+
+
+# A teardown far longer than any command: Python's own teardown of SQLAlchemy and Alembic took 0.2-0.5 s a check.
+SLOW_TEARDOWN = "\nimport atexit\nimport time\n\natexit.register(time.sleep, 60)\n"
+
+
+def test_alembic_commands_do_not_wait_for_the_interpreters_teardown(tmp_path: Path) -> None:
+    project = write_solution(13, tmp_path / "my_api")
+    env_py = project / "alembic" / "env.py"
+    env_py.write_text(env_py.read_text() + SLOW_TEARDOWN)
+    database = server_url("postgres").set(database=f"rj_check_{uuid.uuid4().hex[:12]}")
+    create_database(database)
+    try:
+        started = time.monotonic()
+        upgrade, current = run_alembic(project, project_env(plain_url(database)), "upgrade head", "current")
+        took = time.monotonic() - started
+    finally:
+        drop_database(database)
+    assert upgrade.ok and current.ok and "(head)" in current.output, current.output
+    assert took < 50  # the commands take seconds at most; waiting for the teardown would take over 60

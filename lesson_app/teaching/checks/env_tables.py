@@ -15,7 +15,8 @@ from pathlib import Path
 
 PLACEHOLDER_URL = "postgresql://nobody@127.0.0.1:1/nothing"  # importing a model module must not need a database
 DEFAULT_IMPORTS = "from models.youtube_model import Base\ntarget_metadata = Base.metadata\n"
-LISTING = "\nimport json\nprint(json.dumps(sorted(target_metadata.tables)))\n"
+# After the listing, the process ends without Python's teardown of SQLAlchemy's modules (0.2-0.4 s of the check).
+LISTING = "\nimport json, os, sys\nprint(json.dumps(sorted(target_metadata.tables)))\nsys.stdout.flush()\nos._exit(0)\n"
 
 
 def _imports_alembic(node: ast.Import | ast.ImportFrom) -> bool:

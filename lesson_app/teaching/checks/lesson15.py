@@ -1,7 +1,8 @@
 """Checkers for notebook 15 (async and tests): a prediction about concurrency, and the learner's own tests.
 
 `check_tests` runs the learner's pytest in the project folder as a separate process, and reads both databases
-before and after: tests that pass but wrote to the app's own database have no working override of get_db.
+before and after: tests that pass but wrote to the app's own database have no working override of get_db. The
+learner's own `run_pytest` just before counts as that run when nothing has changed since.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from lesson_app.config.settings import normalize_url
 from lesson_app.runtime.databases import plain_url
 from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 from lesson_app.teaching.checks.guards import any_placeholder, same_keys
-from lesson_app.teaching.your_project import run_pytest
+from lesson_app.teaching.your_project.pytest_run import tested
 
 EXPECTED = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
 WORDS = {
@@ -51,34 +50,30 @@ def check_concurrency(prediction: Any) -> Feedback:
     return correct("; ".join(WHY.values()) + ".")
 
 
-def _count(url: URL | str) -> int:
-    engine = create_engine(normalize_url(url if isinstance(url, str) else plain_url(url)))
-    try:
-        with engine.connect() as conn:
-            return conn.scalar(text("SELECT count(*) FROM youtube"))
-    finally:
-        engine.dispose()
-
-
 def check_tests(project: Path, database_url: URL | str, test_database_url: URL | str) -> Feedback:
-    """Run the project's tests; check that at least two pass and that they wrote only to the test database."""
+    """Run the project's tests; check that at least two pass and that they wrote only to the test database.
+
+    A run of `run_pytest` just before, with nothing changed since (files, URLs, row counts), is judged instead of
+    a new one: its rows were counted before and after it, as a new run's would be.
+    """
     app_url, test_url = (plain_url(u) if isinstance(u, URL) else u for u in (database_url, test_database_url))
     if not any((Path(project) / "tests").glob("test_*.py")):
         return hint("there is no tests/test_*.py in the project yet: write the test file first.")
-    before = _count(app_url), _count(test_url)
-    result = run_pytest(Path(project), app_url, test_url)
-    after = _count(app_url), _count(test_url)
-    last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    if result.returncode == 5:
+    run = tested(Path(project), app_url, test_url)
+    if run is None:
+        return hint("a database could not be read: run the notebook's first cells again, then this one.")
+    (app_before, test_before), (app_after, test_after) = run.rows_before, run.rows_after
+    last = (run.result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    if run.result.returncode == 5:
         return hint("pytest collected no tests: name the functions test_... in files named tests/test_*.py.")
-    if result.returncode != 0:
+    if run.result.returncode != 0:
         return hint(f"pytest failed ({last}): read its output above, fix the test or the app, and run again.")
-    if after[0] != before[0]:
+    if app_after.get("youtube") != app_before.get("youtube"):
         return hint(
             "the tests passed but wrote to the app's own database: override get_db with "
             "app.dependency_overrides[get_db] = override_get_db."
         )
-    if after[1] == before[1]:
+    if test_after.get("youtube") == test_before.get("youtube"):
         return hint("the tests passed but stored nothing in the test database: does a test create a video?")
     counted = re.search(r"(\d+) passed", last)
     passed = int(counted.group(1)) if counted else 0

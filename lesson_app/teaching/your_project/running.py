@@ -121,25 +121,3 @@ def run_uvicorn(folder: Path, database_url: str, target: str = "main:app", timeo
             time.sleep(0.02)  # the learner waits for the first answer
     server.stop()
     raise RuntimeError(f"uvicorn {target} did not answer within {timeout:.0f} s: see server.output().")
-
-
-# The series' own pytest plugins, installed beside the learner's project but not used by it: pytest loads every
-# installed plugin at start, and these three import nbformat, jsonschema and Hypothesis, which made each run of
-# the learner's tests take about ten times as long to start (4.5 s against 0.5 s on the machine measured).
-SERIES_PLUGINS = ("nbval", "schemathesis", "hypothesispytest")
-
-
-def run_pytest(folder: Path, database_url: str, test_database_url: str) -> subprocess.CompletedProcess:
-    """Run `python -m pytest -q` in the project folder, as a terminal there would, with both URLs set."""
-    # MY_API_: the series' own tests read TEST_DATABASE_URL; the learner's variable must never be taken for it.
-    env = {**os.environ, "DATABASE_URL": database_url, "MY_API_TEST_DATABASE_URL": test_database_url}
-    unloaded = [option for name in SERIES_PLUGINS for option in ("-p", f"no:{name}")]
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--color=no", *unloaded],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )

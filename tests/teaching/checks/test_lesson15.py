@@ -9,10 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
+from lesson_app.runtime.databases import plain_url
 from lesson_app.teaching.checks.lesson15 import check_concurrency, check_tests
+from lesson_app.teaching.your_project import run_pytest
 from lesson_app.teaching.your_project.folder import write_solution
+from lesson_app.teaching.your_project.pytest_run import row_counts
 from tests.helpers import replace_in
 
 RIGHT = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
@@ -85,3 +89,39 @@ def test_tests_none_collected(project: Path, app_db: URL, test_db: URL) -> None:
 def test_tests_missing_file(project: Path, app_db: URL, test_db: URL) -> None:
     (project / "tests" / "test_videos.py").unlink()
     assert "no tests/test_*.py" in check_tests(project, app_db, test_db).message
+
+
+# The learner's run_pytest just before the checker: judged as it is when nothing changed, run again otherwise.
+def test_tests_right_after_run_pytest_judges_that_run(project: Path, app_db: URL, test_db: URL) -> None:
+    run_pytest(project, plain_url(app_db), plain_url(test_db))
+    rows = row_counts(plain_url(test_db))
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed, feedback.message
+    assert row_counts(plain_url(test_db)) == rows  # a second run would have stored more videos
+
+
+def test_tests_reused_run_without_override_is_still_rejected(project: Path, app_db: URL, test_db: URL) -> None:
+    replace_in(project / "tests" / "test_videos.py", "    app.dependency_overrides[get_db] = override_get_db\n", "")
+    run_pytest(project, plain_url(app_db), plain_url(test_db))
+    rows = row_counts(plain_url(app_db))
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False and "dependency_overrides" in feedback.message
+    assert row_counts(plain_url(app_db)) == rows  # judged from the run above, which wrote to the app's database
+
+
+def test_tests_changed_after_run_pytest_run_again(project: Path, app_db: URL, test_db: URL) -> None:
+    run_pytest(project, plain_url(app_db), plain_url(test_db))
+    replace_in(project / "tests" / "test_videos.py", "    app.dependency_overrides[get_db] = override_get_db\n", "")
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False and "dependency_overrides" in feedback.message
+
+
+def test_rows_changed_after_run_pytest_run_again(project: Path, app_db: URL, test_db: URL) -> None:
+    run_pytest(project, plain_url(app_db), plain_url(test_db))
+    engine = create_engine(test_db)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM youtube"))
+    engine.dispose()
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed, feedback.message
+    assert row_counts(plain_url(test_db))["youtube"] > 0  # the checker ran the tests again, which stored videos

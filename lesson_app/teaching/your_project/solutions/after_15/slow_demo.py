@@ -4,7 +4,7 @@ import time
 from fastapi import FastAPI
 
 app = FastAPI(title="def against async def")
-PAUSE = 0.3  # seconds: a stand-in for a slow database query or a call to another service
+PAUSE = 0.15  # seconds: a stand-in for a slow database query or a call to another service
 
 
 @app.get("/blocking-async")
