@@ -104,6 +104,16 @@ def test_load_app_imports_the_changed_file(tmp_path: Path) -> None:
     assert second.routes[-1].endpoint() == {"n": 2}
 
 
+def test_load_app_imports_a_changed_module_of_any_name_in_the_folder(tmp_path: Path) -> None:
+    """A module the series does not know by name (here `numbers_of_mine`) is the project's by where its file is."""
+    (tmp_path / "main.py").write_text(HELLO.replace('{"n": N}', '{"n": numbers_of_mine.N}'))
+    (tmp_path / "main.py").write_text("import numbers_of_mine\n" + (tmp_path / "main.py").read_text())
+    (tmp_path / "numbers_of_mine.py").write_text("N = 1\n")
+    assert load_app(tmp_path, "postgresql://unused@127.0.0.1:1/x").routes[-1].endpoint() == {"n": 1}
+    (tmp_path / "numbers_of_mine.py").write_text("N = 22\n")  # another size: no stale bytecode by mtime alone
+    assert load_app(tmp_path, "postgresql://unused@127.0.0.1:1/x").routes[-1].endpoint() == {"n": 22}
+
+
 def test_run_uvicorn_serves_and_stops(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text(HELLO.replace("N", "3"))
     server = run_uvicorn(tmp_path, "postgresql://unused@127.0.0.1:1/x")

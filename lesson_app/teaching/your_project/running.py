@@ -22,19 +22,24 @@ from lesson_app.runtime.embedded import free_port
 PROJECT_MODULES = ("main", "config", "models", "schemas", "channels", "slow_demo")
 
 
-def _from_project(name: str, folder: Path) -> bool:
-    """Say whether module `name` is one of the project's: a known name, or a file inside the folder."""
+def _from_project(name: str, roots: tuple[str, ...]) -> bool:
+    """Say whether module `name` is one of the project's: a known name, or a file under one of `roots`.
+
+    Compared as strings: resolving each of the ~1,000 loaded modules' paths cost 0.16 s a call.
+    """
     if name.split(".")[0] in PROJECT_MODULES:
         return True
     file = getattr(sys.modules.get(name), "__file__", None)
-    return file is not None and Path(file).resolve().is_relative_to(folder.resolve())
+    return file is not None and os.path.abspath(file).startswith(roots)
 
 
 @contextlib.contextmanager
 def project_imports(folder: Path, database_url: str) -> Iterator[None]:
     """Import from the project folder with DATABASE_URL set, as `uvicorn main:app` there would."""
     saved_path, saved_url = sys.path[:], os.environ.get("DATABASE_URL")
-    for name in [name for name in sys.modules if _from_project(name, folder)]:
+    # The folder as given and with its links resolved: a module's __file__ holds whichever sys.path had.
+    roots = tuple({os.path.abspath(folder) + os.sep, str(folder.resolve()) + os.sep})
+    for name in [name for name in sys.modules if _from_project(name, roots)]:
         del sys.modules[name]
     importlib.invalidate_caches()
     sys.path.insert(0, str(folder))
