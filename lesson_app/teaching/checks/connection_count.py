@@ -1,4 +1,4 @@
-"""Notebook 03's predict-then-run exercise: how many connections five requests use, with one client or new ones."""
+"""Notebook 03's predict-then-run exercise: how many connections three requests use, with one client or new ones."""
 
 from __future__ import annotations
 

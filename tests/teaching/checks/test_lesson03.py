@@ -69,10 +69,10 @@ def _client_port(response: httpx.Response) -> int:
 
 
 def _seen(server: LessonServer) -> dict[str, set[int]]:
-    """What exercise 2's cell collects: the client ports of five requests each way."""
+    """What exercise 2's cell collects: the client ports of three requests each way."""
     seen: dict[str, set[int]] = {"one client": set(), "a new client each time": set()}
     with httpx.Client(base_url=server.url) as client:
-        for _ in range(5):
+        for _ in range(3):
             seen["one client"].add(_client_port(client.get("/")))
             with httpx.Client() as fresh:
                 seen["a new client each time"].add(_client_port(fresh.get(f"{server.url}/")))
@@ -81,32 +81,32 @@ def _seen(server: LessonServer) -> dict[str, set[int]]:
 
 def test_connection_prediction_right(lesson_api: LessonServer) -> None:
     seen = _seen(lesson_api)
-    assert {way: len(ports) for way, ports in seen.items()} == {"one client": 1, "a new client each time": 5}
-    feedback = check_connection_prediction({"one client": 1, "a new client each time": 5}, seen)
+    assert {way: len(ports) for way, ports in seen.items()} == {"one client": 1, "a new client each time": 3}
+    feedback = check_connection_prediction({"one client": 1, "a new client each time": 3}, seen)
     assert feedback.passed is True, feedback
-    assert check_connection_prediction({"one client": "1", "a new client each time": 5.0}, seen).passed is True
+    assert check_connection_prediction({"one client": "1", "a new client each time": 3.0}, seen).passed is True
     assert "keep-alive" in feedback.message
 
 
 @pytest.mark.parametrize("one", ["1", " 1 ", 1.0])
 def test_connection_prediction_right_in_any_spelling(lesson_api: LessonServer, one: object) -> None:
     """The guard reads "1" and 1.0 as 1; the comparison must too (it compared "1" with 1 and said "it used 1")."""
-    feedback = check_connection_prediction({"one client": one, "a new client each time": 5}, _seen(lesson_api))
+    feedback = check_connection_prediction({"one client": one, "a new client each time": 3}, _seen(lesson_api))
     assert feedback.passed is True, feedback
 
 
 @pytest.mark.parametrize(
     ("prediction", "expected"),
     [
-        ({"one client": 5, "a new client each time": 5}, "You predicted 5 for 'one client'; it used 1"),
-        ({"one client": 1, "a new client each time": 1}, "You predicted 1 for 'a new client each time'; it used 5"),
-        ({"one client": 5, "a new client each time": 1}, "it used 1: one `httpx.Client` keeps its connection open"),
+        ({"one client": 3, "a new client each time": 3}, "You predicted 3 for 'one client'; it used 1"),
+        ({"one client": 1, "a new client each time": 1}, "You predicted 1 for 'a new client each time'; it used 3"),
+        ({"one client": 3, "a new client each time": 1}, "it used 1: one `httpx.Client` keeps its connection open"),
         ({"one client": 1, "a new client each time": ...}, "'a new client each time' is still `...`"),
-        ({"one client": "one", "a new client each time": 5}, "write a whole number of connections"),
-        ({"one client": "5", "a new client each time": 5}, "You predicted 5 for 'one client'; it used 1"),
-        ({"one client": True, "a new client each time": 5}, "write a whole number of connections"),
+        ({"one client": "one", "a new client each time": 3}, "write a whole number of connections"),
+        ({"one client": "3", "a new client each time": 3}, "You predicted 3 for 'one client'; it used 1"),
+        ({"one client": True, "a new client each time": 3}, "write a whole number of connections"),
         ({"one client": 1}, "keep the dictionary from the cell"),
-        ([1, 5], "keep the dictionary from the cell"),
+        ([1, 3], "keep the dictionary from the cell"),
     ],
 )
 def test_connection_prediction_wrong(lesson_api: LessonServer, prediction: object, expected: str) -> None:

@@ -6,6 +6,7 @@ Every check runs for real: a server of the checker's own on a real database, twe
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,7 +19,8 @@ from sqlalchemy.engine import URL
 from lesson_app.config.settings import PROJECT_ROOT
 from lesson_app.models import Youtube
 from lesson_app.runtime.databases import create_database, drop_database, server_url
-from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, _views, check_add_view, check_one_after_another
+from lesson_app.teaching.checks.lesson10b import BUGGY_ADD_VIEW, N, _views, check_add_view, check_one_after_another
+from lesson_app.teaching.checks.view_race import PAUSE_S, raced
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +200,21 @@ def test_usual_wrong_fixes(wrong: Any, expected_hint: str, race_url: URL) -> Non
     feedback = check_add_view(wrong, race_url)
     assert feedback.passed is False
     assert expected_hint in feedback.message, feedback.message
+
+
+def test_requests_that_lock_no_row_wait_out_their_pauses_together(race_url: URL) -> None:
+    """The engine pauses before each statement, not after: no request holds a row lock through a pause.
+
+    Paused after each statement, the twenty atomic UPDATEs each held the row through their pause, so the race took
+    at least twenty pauses, one after another; paused before, they pause together and queue only for the UPDATE.
+    """
+    with raced(race_url, atomic_update, N) as race:
+        race.at_once(race.published, N)  # the first race opens the pool's connections; the second is timed
+        started = time.perf_counter()
+        race.at_once(race.published, N)
+        elapsed = time.perf_counter() - started
+        assert race.views(race.published) == 2 * N
+    assert elapsed < N * PAUSE_S, f"{N} atomic UPDATEs at once took {elapsed:.2f} s: they queued behind the pauses"
 
 
 def test_the_checker_leaves_no_rows_behind(race_url: URL) -> None:
