@@ -41,6 +41,18 @@ def test_listens_on_loopback_tcp_with_password(private_pg_data: dict[str, str]) 
         sa.create_engine(wrong).connect()
 
 
+def test_a_new_data_folder_stores_the_password_with_few_scram_rounds(private_pg_data: dict[str, str]) -> None:
+    """Every connection computes the stored rounds at both ends: 64, not PostgreSQL's 4096 (the URL still needs it)."""
+    from lesson_app.runtime.pg_programs import SCRAM_ITERATIONS
+
+    engine = sa.create_engine(embedded.ensure_running().url())
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT rolpassword FROM pg_authid WHERE rolname = current_user")).scalar_one()
+        assert stored.startswith(f"SCRAM-SHA-256${SCRAM_ITERATIONS}:")
+        assert conn.execute(sa.text("SHOW scram_iterations")).scalar_one() == str(SCRAM_ITERATIONS)  # for new roles
+    engine.dispose()
+
+
 def test_restart_keeps_rows(private_pg_data: dict[str, str]) -> None:
     engine = sa.create_engine(embedded.ensure_running().url())
     with engine.begin() as conn:
