@@ -13,7 +13,6 @@ from typing import Any
 import uvicorn
 
 from lesson_app.runtime import ports, server_logs
-from lesson_app.runtime.port_holder import in_use_message
 from lesson_app.runtime.server_logs import THREAD_PREFIX
 from lesson_app.runtime.server_logs import logs as _logs
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
@@ -116,6 +115,8 @@ def _bind(host: str, port: int | None, previous: int | None) -> socket.socket:
                 "as 8000, e.g. start_server(app, port=8000).",
             ) from None
         if exc.errno == errno.EADDRINUSE:
+            from lesson_app.runtime.port_holder import in_use_message  # psutil: ~25 ms, only for a taken port
+
             ours = next((s.key for s in _servers.values() if s.port == port), None)
             raise PortInUseError(exc.errno, in_use_message(host, port, ours)) from None
         raise
