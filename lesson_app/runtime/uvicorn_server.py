@@ -4,7 +4,8 @@ Uvicorn is made for a process of its own that stops on Ctrl+C; in a notebook, `s
 stop it from another thread, and three of its waits would then be pure delay:
 
 - its main loop looks at `should_exit` every 0.1 s: `request_exit()` wakes it at once instead;
-- its shutdown sleeps 0.1 s for open connections to settle, even when there is none: then it does not;
+- its shutdown sleeps 0.1 s for open connections to settle: with no response under way, every connection is
+  idle and closes at once, so it waits only until they have;
 - an idle HTTPS keep-alive connection closes with a TLS close_notify, and asyncio waits (up to 30 s) for the
   client's reply; the client is often a notebook's `httpx.Client` in the very thread that waits for the
   server to stop, so it never replies: such a connection is cut once the close_notify is sent.
@@ -23,6 +24,7 @@ from typing import Any
 import uvicorn
 
 TICK = 0.1  # seconds: Uvicorn's own tick (its Date header, its max-requests check), kept
+SETTLE = 0.002  # seconds between looks at closing connections (Uvicorn waits 0.1 s, then looks every 0.1 s)
 logger = logging.getLogger("uvicorn.error")
 
 
@@ -50,8 +52,8 @@ class LessonUvicorn(uvicorn.Server):
                 await asyncio.wait_for(self._wake.wait(), TICK)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """Uvicorn's shutdown; with no connection and no task open, without its 0.1 s wait for them."""
-        if self.server_state.connections or self.server_state.tasks:
+        """Uvicorn's shutdown; with no response under way, without its 0.1 s waits for connections to settle."""
+        if self.server_state.tasks:  # a response is under way: Uvicorn's own shutdown lets it finish
             # Runs at the first wait inside Uvicorn's shutdown, just after it asked each connection to close.
             asyncio.get_running_loop().call_soon(cut_idle_tls, self.server_state.connections)
             await super().shutdown(sockets)
@@ -61,6 +63,11 @@ class LessonUvicorn(uvicorn.Server):
             server.close()
         for sock in sockets or []:
             sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()  # idle, as no task runs: each closes now (Uvicorn asks the same)
+        cut_idle_tls(self.server_state.connections)
+        while self.server_state.connections and not self.force_exit:
+            await asyncio.sleep(SETTLE)  # their connection_lost, a loop turn or a flush away
         for server in self.servers:
             await server.wait_closed()
         if not self.force_exit:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import trustme
 from fastapi import FastAPI
 
@@ -79,3 +80,19 @@ def test_a_response_under_way_is_finished_before_the_server_stops(tmp_path) -> N
             asking.join(5)
         assert not server.running
         assert [(r.status_code, r.json()) for r in answers] == [(200, {"finished": "yes"})], tls
+
+
+def test_an_idle_keep_alive_connection_closes_without_uvicorns_settling_wait() -> None:
+    # The lesson's own client keeps its connection open to the end: the kernel's exit stops the server with it.
+    seconds = []
+    for _ in range(3):
+        server = start_server(slow_app(), port=0, name="t-stop-keep-alive")
+        with httpx.Client(base_url=server.url) as client:
+            assert client.get("/").status_code == 200
+            started = time.monotonic()
+            server.stop()
+            seconds.append(time.monotonic() - started)
+            assert not server.running
+            with pytest.raises(httpx.TransportError):  # the connection was closed, and nobody listens any more
+                client.get("/")
+    assert min(seconds) < 0.09, seconds
