@@ -148,7 +148,20 @@ def lesson_database(label: str, *, migrate: bool = True, own: bool = False) -> U
             warnings.warn(f"This role may not create databases, so {label} shares {base.database}.", stacklevel=2)
             url = base
     else:
-        url = server_url(database_name(label))
+        url = embedded.ensure_running().url(database_name(label))
+        if migrate and _already_at_newest(url):
+            return url  # the usual re-run: one connection, no CREATE DATABASE check on `postgres` first
+        create_database(url)
     if migrate:
         migrate_to_newest(migration_url(url))
     return url
+
+
+def _already_at_newest(url: URL) -> bool:
+    """Say whether the embedded server's database `url` exists and is at the newest revision; no means "find out"."""
+    if get_settings().direct_database_url:  # migrations would go elsewhere: let migration_url decide
+        return False
+    try:
+        return schema_version.is_at_newest(url)
+    except DatabaseUnavailableError:  # most often: it does not exist yet; the usual path creates it, or says why
+        return False

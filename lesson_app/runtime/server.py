@@ -13,10 +13,10 @@ from typing import Any
 import uvicorn
 
 from lesson_app.runtime import ports, server_logs
-from lesson_app.runtime.port_holder import in_use_message
 from lesson_app.runtime.server_logs import THREAD_PREFIX
 from lesson_app.runtime.server_logs import logs as _logs
 from lesson_app.runtime.status_phrases import use_rfc9110_phrases
+from lesson_app.runtime.uvicorn_server import LessonUvicorn
 
 DEFAULT_PORT = 8000  # Uvicorn's own default, the port the notes open in the browser
 
@@ -54,7 +54,7 @@ _last_ports: dict[str, int] = {}  # per cell key, even after a stop: a re-run ke
 class LessonServer:
     """A running Uvicorn server: `.url`, `.port`, `.stop()`, and a context manager that stops it."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, key: str):
+    def __init__(self, server: LessonUvicorn, thread: threading.Thread, sock: socket.socket, key: str):
         self._server, self._thread, self._socket, self.key = server, thread, sock, key
         self.host, self.port = sock.getsockname()[:2]
         scheme = "https" if server.config.ssl_certfile else "http"
@@ -85,7 +85,7 @@ class LessonServer:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving and free the port; calling it twice is harmless."""
-        self._server.should_exit = True
+        self._server.request_exit()
         self._thread.join(timeout)
         self._socket.close()
         if _servers.get(self.key) is self:
@@ -115,12 +115,14 @@ def _bind(host: str, port: int | None, previous: int | None) -> socket.socket:
                 "as 8000, e.g. start_server(app, port=8000).",
             ) from None
         if exc.errno == errno.EADDRINUSE:
+            from lesson_app.runtime.port_holder import in_use_message  # psutil: ~25 ms, only for a taken port
+
             ours = next((s.key for s in _servers.values() if s.port == port), None)
             raise PortInUseError(exc.errno, in_use_message(host, port, ours)) from None
         raise
 
 
-def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
+def _serve(server: LessonUvicorn, sock: socket.socket) -> None:
     """Run Uvicorn; if it gives up (it calls sys.exit), log why instead of printing a thread traceback."""
     try:
         server.run(sockets=[sock])
@@ -128,7 +130,7 @@ def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
         logging.getLogger("uvicorn.error").error("server thread ended: %r", exc)
 
 
-def _wait_until_started(server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, timeout: float) -> None:
+def _wait_until_started(server: LessonUvicorn, thread: threading.Thread, sock: socket.socket, timeout: float) -> None:
     """Return once Uvicorn answers; if its thread ends or time runs out, close the socket and say why."""
     deadline = time.monotonic() + timeout
     while not server.started:
@@ -166,7 +168,7 @@ def start_server(
     sock = _bind(host, port, _last_ports.get(key))
     use_rfc9110_phrases()  # the same status lines on Python 3.11 to 3.14
     uv_config = uvicorn.Config(app, log_config=None, access_log=log, lifespan="on", **config)
-    server = uvicorn.Server(uv_config)
+    server = LessonUvicorn(uv_config)
     thread_name = f"{THREAD_PREFIX}{sock.getsockname()[1]}"  # how the log filter knows our records
     thread = threading.Thread(target=_serve, args=(server, sock), daemon=True, name=thread_name)
     thread.start()
@@ -185,7 +187,7 @@ def server_on_port(port: int | None) -> LessonServer | None:
 def stop_all() -> None:
     """Stop every server this process started (also done when the kernel exits)."""
     servers = list(_servers.values())
-    for server in servers:  # signal all first: each takes up to Uvicorn's 0.1 s tick to notice
-        server._server.should_exit = True
+    for server in servers:  # signal all first, so their shutdowns overlap
+        server._server.request_exit()
     for server in servers:
         server.stop()

@@ -111,3 +111,33 @@ def test_fast_path_still_migrates_a_database_that_is_behind() -> None:
         assert migrations.current(url) == migrations.head()
     finally:
         drop_database(url)
+
+
+def test_a_rerun_on_a_database_at_the_newest_revision_opens_one_connection(monkeypatch) -> None:
+    from lesson_app.runtime import connection
+
+    url = lesson_database("test_one_connection")
+    opened: list[str] = []
+    real_connect = connection.psycopg2.connect
+
+    def counting_connect(*args, **kwargs):  # the real connection, only recorded
+        opened.append(kwargs["dbname"])
+        return real_connect(*args, **kwargs)
+
+    try:
+        monkeypatch.setattr(connection.psycopg2, "connect", counting_connect)
+        assert lesson_database("test_one_connection") == url  # a notebook's first cell, run again
+        assert opened == [url.database]  # not first the `postgres` database, to ask whether it exists
+    finally:
+        monkeypatch.undo()
+        drop_database(url)
+
+
+def test_a_new_lesson_database_is_still_created_and_migrated() -> None:
+    url = server_url("rj_test_brand_new")
+    drop_database(url)
+    try:
+        assert lesson_database("test_brand_new") == url
+        assert migrations.current(url) == migrations.head()
+    finally:
+        drop_database(url)
