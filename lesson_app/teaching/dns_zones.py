@@ -119,7 +119,9 @@ def start_zones(zone_text: dict[str, str] | None = None) -> Zones:
     for name, text in (zone_text or ZONE_TEXT).items():
         servers[name] = ZoneServer(name, RR.fromZone(text))
         dns = DNSServer(servers[name], address="127.0.0.1", port=0, logger=_QuietLogger())
-        dns.start_thread()
+        # dnslib's start_thread serves with socketserver's default poll of 0.5 s, which is how long each stop waited.
+        dns.thread = threading.Thread(target=dns.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        dns.thread.start()
         ports[name] = dns.server.server_address[1]
         dns_servers.append(dns)
     zones = Zones(servers, ports, dns_servers)
