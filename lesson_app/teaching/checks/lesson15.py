@@ -2,7 +2,7 @@
 
 `check_tests` runs the learner's pytest in the project folder as a separate process, and reads both databases
 before and after: tests that pass but wrote to the app's own database have no working override of get_db. The
-learner's own `run_pytest` just before counts as that run when nothing has changed since.
+tests must pass twice in a row: the learner's own `run_pytest` just before, on the same files, counts as the first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from sqlalchemy.engine import URL
 from lesson_app.runtime.databases import plain_url
 from lesson_app.teaching.checks import Feedback, correct, hint, waiting
 from lesson_app.teaching.checks.guards import any_placeholder, same_keys
-from lesson_app.teaching.your_project.pytest_run import tested
+from lesson_app.teaching.restart import make_needs
+from lesson_app.teaching.your_project.pytest_run import PytestRun, fresh_run, last_unchanged
+
+# After a kernel restart, the cells that run the learner's tests say to run the first two code cells again.
+needs = make_needs({"project": "The picture", "db_url": "The picture", "test_url": "The picture"})
 
 EXPECTED = {"blocking-async": "one at a time", "blocking-def": "together", "awaiting": "together"}
 WORDS = {
@@ -50,24 +54,36 @@ def check_concurrency(prediction: Any) -> Feedback:
     return correct("; ".join(WHY.values()) + ".")
 
 
-def check_tests(project: Path, database_url: URL | str, test_database_url: URL | str) -> Feedback:
-    """Run the project's tests; check that at least two pass and that they wrote only to the test database.
+def _failed(run: PytestRun, again: bool) -> Feedback:
+    """Show the failing run's output (the checker's own run printed nothing yet) and say what to do."""
+    output = run.result.stdout.strip().splitlines() or ["(no output)"]
+    print("\n".join(output[-30:]))  # the end: pytest's failures and its short summary
+    if run.result.returncode == 5:
+        return hint("pytest collected no tests: name the functions test_... in files named tests/test_*.py.")
+    if again:
+        return hint(
+            f"your tests passed once and failed when run again ({output[-1]}, output above): a test that stores "
+            "a fixed value, such as one url, finds its own row the next time; make it unique in each run (uuid4)."
+        )
+    return hint(f"pytest failed ({output[-1]}): read its output above, fix the test or the app, and run again.")
 
-    A run of `run_pytest` just before, with nothing changed since (files, URLs, row counts), is judged instead of
-    a new one: its rows were counted before and after it, as a new run's would be.
-    """
+
+def check_tests(project: Path, database_url: URL | str, test_database_url: URL | str) -> Feedback:
+    """Run the project's tests; check that they pass twice in a row, at least two of them, writing only to the test
+    database. A `run_pytest` just before, on the same files and rows, counts as the first of the two runs."""
     app_url, test_url = (plain_url(u) if isinstance(u, URL) else u for u in (database_url, test_database_url))
     if not any((Path(project) / "tests").glob("test_*.py")):
         return hint("there is no tests/test_*.py in the project yet: write the test file first.")
-    run = tested(Path(project), app_url, test_url)
-    if run is None:
+    first = last_unchanged(Path(project), app_url, test_url) or fresh_run(Path(project), app_url, test_url)
+    if first is not None and first.result.returncode != 0:
+        return _failed(first, again=False)
+    run = fresh_run(Path(project), app_url, test_url)
+    if first is None or run is None:
         return hint("a database could not be read: run the notebook's first cells again, then this one.")
+    if run.result.returncode != 0:
+        return _failed(run, again=run.result.returncode != 5)
     (app_before, test_before), (app_after, test_after) = run.rows_before, run.rows_after
     last = (run.result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    if run.result.returncode == 5:
-        return hint("pytest collected no tests: name the functions test_... in files named tests/test_*.py.")
-    if run.result.returncode != 0:
-        return hint(f"pytest failed ({last}): read its output above, fix the test or the app, and run again.")
     if app_after.get("youtube") != app_before.get("youtube"):
         return hint(
             "the tests passed but wrote to the app's own database: override get_db with "
@@ -79,4 +95,6 @@ def check_tests(project: Path, database_url: URL | str, test_database_url: URL |
     passed = int(counted.group(1)) if counted else 0
     if passed < 2:
         return hint(f"only {passed} test passed: write at least two (201 with Location, and 409 or 404).")
-    return correct(f"{passed} tests passed, and they wrote to the test database only, through the override.")
+    return correct(
+        f"{passed} tests passed twice in a row, and they wrote to the test database only, through the override."
+    )

@@ -1,8 +1,9 @@
 """Run the learner's tests with `pytest` in the project folder, in a process of its own, as a terminal there would.
 
 Each run is remembered with the project's files and the row counts of both databases before and after it, so a
-checker called right after (lesson 15's `check_tests`) can judge that run instead of starting pytest again, which
-costs seconds; it runs the tests anew as soon as a file or a row count differs.
+checker called right after (lesson 15's `check_tests`) knows whether the tests already ran once on exactly these
+files: it always runs them again itself, since a suite must pass twice in a row (a test that stores a fixed url
+passes once and then meets its own row).
 """
 
 from __future__ import annotations
@@ -104,15 +105,15 @@ def run_pytest(folder: Path, database_url: str, test_database_url: str) -> subpr
     return run.result if isinstance(run, PytestRun) else run
 
 
-def tested(folder: Path, database_url: str, test_database_url: str) -> PytestRun | None:
-    """Return the last run in `folder` if nothing changed since (URLs, files, row counts), else run pytest again.
-
-    None when a database cannot be counted, before or after the run.
-    """
+def last_unchanged(folder: Path, database_url: str, test_database_url: str) -> PytestRun | None:
+    """Return the last run in `folder` if nothing changed since (URLs, files, row counts), else None."""
     folder, urls = Path(folder), (database_url, test_database_url)
     last = _last.get(folder.resolve())
     unchanged = last is not None and last.urls == urls and last.files == files_digest(folder)
-    if last is not None and unchanged and last.rows_after == _counts(urls):
-        return last
-    run = _run(folder, urls)
+    return last if last is not None and unchanged and last.rows_after == _counts(urls) else None
+
+
+def fresh_run(folder: Path, database_url: str, test_database_url: str) -> PytestRun | None:
+    """Run pytest again and return the run with its row counts; None when a database cannot be counted."""
+    run = _run(Path(folder), (database_url, test_database_url))
     return run if isinstance(run, PytestRun) else None

@@ -91,22 +91,67 @@ def test_tests_missing_file(project: Path, app_db: URL, test_db: URL) -> None:
     assert "no tests/test_*.py" in check_tests(project, app_db, test_db).message
 
 
-# The learner's run_pytest just before the checker: judged as it is when nothing changed, run again otherwise.
-def test_tests_right_after_run_pytest_judges_that_run(project: Path, app_db: URL, test_db: URL) -> None:
+# The tests must pass twice in a row; the learner's run_pytest just before, on the same files and rows, is the first.
+def _stored(test_db: URL) -> int:
+    return row_counts(plain_url(test_db)).get("youtube", 0)
+
+
+def test_tests_run_twice_or_once_more_after_run_pytest(project: Path, app_db: URL, test_db: URL) -> None:
     run_pytest(project, plain_url(app_db), plain_url(test_db))
-    rows = row_counts(plain_url(test_db))
+    one_run = _stored(test_db)  # what one run of the solution's tests stores
+    assert one_run > 0
     feedback = check_tests(project, app_db, test_db)
-    assert feedback.passed, feedback.message
-    assert row_counts(plain_url(test_db)) == rows  # a second run would have stored more videos
+    assert feedback.passed and "passed twice in a row" in feedback.message, feedback.message
+    assert _stored(test_db) == 2 * one_run  # run_pytest counted as the first run: the checker ran one more
+    engine = create_engine(test_db)
+    with engine.begin() as conn:  # the rows changed: the last run no longer counts, and the checker runs two
+        conn.execute(text("DELETE FROM youtube"))
+    engine.dispose()
+    assert check_tests(project, app_db, test_db).passed
+    assert _stored(test_db) == 2 * one_run
 
 
-def test_tests_reused_run_without_override_is_still_rejected(project: Path, app_db: URL, test_db: URL) -> None:
+FIXED_URL = """
+
+def test_patch_changes_only_views(client):
+    created = client.post("/videos", json={**new_video(), "url": "https://videos.example/patch-me"})
+    assert created.status_code == 201
+    response = client.patch(f"/videos/{created.json()['id']}", json={"views": 42})
+    assert response.json()["views"] == 42 and response.json()["title"] == "Test video"
+"""
+
+
+@pytest.mark.parametrize("ran_before", [True, False], ids=["after run_pytest", "alone"])
+def test_tests_that_pass_only_once_are_caught(
+    ran_before: bool, project: Path, app_db: URL, test_db: URL, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A test that stores a fixed url passes once; the second run meets its own row (409), and the checker says so."""
+    path = project / "tests" / "test_videos.py"
+    path.write_text(path.read_text() + FIXED_URL)
+    if ran_before:
+        assert run_pytest(project, plain_url(app_db), plain_url(test_db)).returncode == 0  # the first run passes
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False
+    assert "your tests passed once and failed when run again (1 failed, 3 passed" in feedback.message
+    assert "make it unique in each run (uuid4)" in feedback.message
+    assert "FAILED tests/test_videos.py::test_patch_changes_only_views" in capsys.readouterr().out  # shown above
+
+
+def test_tests_failing_in_the_checkers_own_run_show_their_output(
+    project: Path, app_db: URL, test_db: URL, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_pytest(project, plain_url(app_db), plain_url(test_db))
+    replace_in(project / "tests" / "test_videos.py", "== 404", "== 200")  # changed after run_pytest
+    feedback = check_tests(project, app_db, test_db)
+    assert feedback.passed is False and "read its output above" in feedback.message
+    assert "FAILED tests/test_videos.py::test_missing_video_answers_404" in capsys.readouterr().out
+
+
+def test_tests_without_override_after_run_pytest_are_still_rejected(project: Path, app_db: URL, test_db: URL) -> None:
     replace_in(project / "tests" / "test_videos.py", "    app.dependency_overrides[get_db] = override_get_db\n", "")
     run_pytest(project, plain_url(app_db), plain_url(test_db))
-    rows = row_counts(plain_url(app_db))
     feedback = check_tests(project, app_db, test_db)
     assert feedback.passed is False and "dependency_overrides" in feedback.message
-    assert row_counts(plain_url(app_db)) == rows  # judged from the run above, which wrote to the app's database
 
 
 def test_tests_changed_after_run_pytest_run_again(project: Path, app_db: URL, test_db: URL) -> None:
