@@ -152,9 +152,11 @@ def _create(name: str) -> int:
     An existing database is left exactly as it is: creating never empties anything.
     """
     if not OWN_NAME.fullmatch(name) or name == get_settings().default_database:
+        fixed = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
+        better = f" Try {fixed}." if OWN_NAME.fullmatch(fixed) and fixed != get_settings().default_database else ""
         print(
             f"{name!r} cannot be your project's database name: use lower-case letters, digits and _, starting with a "
-            "letter (at most 63), and not postgres, template0/1, the series' own or a name starting with rj_.",
+            f"letter (at most 63), and not postgres, template0/1, the series' own or a name starting with rj_.{better}",
             file=sys.stderr,
         )
         return 2

@@ -133,6 +133,10 @@ def test_create_refuses_a_name_that_is_not_yours_to_make(name: str, cli) -> None
     assert result.returncode == 2
     assert result.stderr.startswith(f"{name!r} cannot be your project's database name: use lower-case letters")
     assert result.stdout == "" and "Traceback" not in result.stderr
+    if name == "My-Tube":  # a name that only needs lower case and _ gets it spelt out
+        assert result.stderr.rstrip().endswith("a name starting with rj_. Try my_tube.")
+    if name == "postgres":
+        assert "Try" not in result.stderr
 
 
 def test_only_create_takes_a_name(cli) -> None:
