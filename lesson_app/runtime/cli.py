@@ -62,7 +62,11 @@ def _add_check_project(commands: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)  # psql takes its own arguments after `--`
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # psql takes its own arguments after `--`: argparse never sees them, so none is taken for `db create`'s name.
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args, extra = parser.parse_known_args(argv[:cut])
+    extra += argv[cut + 1 :]
     if extra and getattr(args, "action", None) != "psql":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.psql_args = extra

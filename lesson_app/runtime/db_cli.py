@@ -25,8 +25,9 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 def _db(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if args.action == "psql" and args.name is not None:  # after `--` argparse gives psql's first argument to `name`
-        args.psql_args, args.name = [args.name, *args.psql_args], None
+    if args.action == "psql" and args.name is not None:  # a word of psql's own, given before `--`
+        print("psql's own arguments go after `--`: `python -m lesson_app db psql -- -c 'SELECT 1'`.", file=sys.stderr)
+        return 2
     if (args.name is not None) != (args.action == "create"):
         print("Only `db create` takes a name: `python -m lesson_app db create my_tube`.", file=sys.stderr)
         return 2

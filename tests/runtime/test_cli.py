@@ -40,6 +40,15 @@ def test_psql_runs_the_bundled_client_with_its_arguments(cli) -> None:
     assert result.stdout.strip() == lesson_database_name("10_crud")
 
 
+def test_psql_arguments_keep_their_order_and_a_bare_word_before_the_dashes_is_refused(cli) -> None:
+    """After `--` argparse never sees psql's arguments; before it, options pass but a bare word would be a name."""
+    flags = cli("db", "psql", "--database", "10_crud", "-At", "-c", "SELECT current_database()")
+    assert flags.returncode == 0 and flags.stdout.strip() == lesson_database_name("10_crud"), flags.stderr
+    word = cli("db", "psql", "rj_10_crud")
+    assert word.returncode == 2
+    assert word.stderr.strip() == "psql's own arguments go after `--`: `python -m lesson_app db psql -- -c 'SELECT 1'`."
+
+
 def test_other_commands_refuse_stray_arguments(cli) -> None:
     result = cli("db", "status", "--bogus")
     assert result.returncode == 2
